@@ -1,0 +1,152 @@
+"""Operator commands behind the CLI: run, migrate, invite, manage classes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.clock import SystemClock
+from bot.db import create_engine, session_factory
+from bot.i18n import Catalogs
+from bot.migrate import upgrade
+from bot.models import Role
+from bot.services import classes as svc
+from bot.services.codes import class_payload, deep_link, invite_payload
+from bot.services.invites import create_invite
+from bot.services.members import ensure_school
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def db_upgrade(settings: Settings) -> int:
+    """Create or migrate the database."""
+    upgrade(settings.db_url)
+    print(f"Database is up to date: {settings.db_url.split('@')[-1]}")
+    return 0
+
+
+def run_bot(settings: Settings) -> int:
+    """Migrate, then long-poll until stopped (Ctrl+C)."""
+    from bot.app import build_application
+
+    upgrade(settings.db_url)
+    app = build_application(settings)
+    app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
+    return 0
+
+
+async def bot_username(settings: Settings) -> str:
+    """The bot's @username: from settings, else asked from Telegram."""
+    if settings.bot_username:
+        return settings.bot_username.lstrip("@")
+    if not settings.telegram_bot_token:
+        return "YOUR_BOT"
+    try:
+        async with Bot(settings.telegram_bot_token, base_url=settings.api_base) as bot:
+            return bot.username
+    except TelegramError as err:
+        log.warning("could not ask Telegram for the bot's name: %s", err)
+        return "YOUR_BOT"
+
+
+async def invite(settings: Settings, *, role: str, class_name: str | None) -> int:
+    """Print a one-time link for a teacher or coordinator."""
+    upgrade(settings.db_url)
+    engine = create_engine(settings.db_url)
+    try:
+        async with session_factory(engine)() as session:
+            now = SystemClock().now()
+            school = await ensure_school(session, name=settings.school_name, now=now)
+            assert school.id is not None
+            class_id = None
+            if class_name:
+                try:
+                    found = await svc.find_class(session, school_id=school.id, name=class_name)
+                except svc.ClassError:
+                    print(f"No active class named {class_name!r}.")
+                    return 1
+                class_id = found.id
+            new = await create_invite(
+                session, school_id=school.id, role=Role(role), now=now, class_id=class_id
+            )
+        link = deep_link(await bot_username(settings), invite_payload(new.code))
+        print(f"One-time {role} link (valid until {new.invite.expires_at:%Y-%m-%d %H:%M} UTC):")
+        print(link)
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def class_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`ouderbrug class list|create|rename|archive|flyer`."""
+    upgrade(settings.db_url)
+    engine = create_engine(settings.db_url)
+    try:
+        async with session_factory(engine)() as session:
+            now = SystemClock().now()
+            school = await ensure_school(session, name=settings.school_name, now=now)
+            assert school.id is not None
+            sid = school.id
+            username = await bot_username(settings)
+            try:
+                if args.action == "create":
+                    created = await svc.create_class(
+                        session, school_id=sid, name=args.name, now=now
+                    )
+                    print(
+                        f"{created.name}: {deep_link(username, class_payload(created.join_code))}"
+                    )
+                elif args.action == "list":
+                    for c in await svc.list_classes(session, school_id=sid):
+                        link = deep_link(username, class_payload(c.join_code))
+                        print(f"{c.name}\t{c.parents} parents\t{c.teachers} teachers\t{link}")
+                elif args.action == "rename":
+                    found = await svc.find_class(session, school_id=sid, name=args.name)
+                    old, renamed = await svc.rename_class(
+                        session, school_id=sid, class_id=found.id or 0, name=args.new_name
+                    )
+                    print(f"{old} -> {renamed.name}")
+                elif args.action == "archive":
+                    found = await svc.find_class(session, school_id=sid, name=args.name)
+                    await svc.archive_class(session, school_id=sid, class_id=found.id or 0)
+                    print(f"Archived {found.name}.")
+                elif args.action == "flyer":
+                    found = await svc.find_class(session, school_id=sid, name=args.name)
+                    link = deep_link(username, class_payload(found.join_code))
+                    for path in write_flyer(
+                        settings, link, found.name, school.name, Path(args.out)
+                    ):
+                        print(path)
+            except svc.ClassError as err:
+                print(Catalogs.load(settings.locales_path).t("en", err.key, **err.values))
+                return 1
+        return 0
+    finally:
+        await engine.dispose()
+
+
+def write_flyer(
+    settings: Settings, link: str, class_name: str, school: str, out: Path
+) -> list[Path]:
+    """Write `flyer-<class>.png` and `.pdf` into a folder."""
+    from bot.services.flyers import flyer_basename, make_flyer
+
+    catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    flyer = make_flyer(
+        catalogs,
+        link=link,
+        class_name=class_name,
+        school_name=school,
+        lang=settings.default_language,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    base = flyer_basename(class_name)
+    paths = [out / f"{base}.png", out / f"{base}.pdf"]
+    paths[0].write_bytes(flyer.png)
+    paths[1].write_bytes(flyer.pdf)
+    return paths

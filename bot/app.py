@@ -1,0 +1,82 @@
+"""Wiring: `build_application(settings)` builds the bot with every handler in one ordered list."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot import errors, middleware
+from bot.clock import Clock, SystemClock
+from bot.context import BotContext, BotData
+from bot.db import create_engine, session_factory
+from bot.features import classes, fallback, onboarding, privacy, staff
+from bot.i18n import Catalogs
+from bot.menus import set_default_menus
+from bot.services.codes import deep_link, invite_payload
+from bot.services.invites import bootstrap_invite
+from bot.services.members import ensure_school
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> BotApp:
+    """The real bot: services opened in post_init, closed in post_shutdown."""
+    if not settings.telegram_bot_token:
+        raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    app: BotApp = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.api_base)
+        .base_file_url(settings.api_file_base)
+        .context_types(context_types)
+        .defaults(Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data.settings = settings
+    app.bot_data.clock = clock or SystemClock()
+
+    # Handlers, in order. Group -1 runs first for every update; group 0 holds the features;
+    # group 1 catches whatever no feature took.
+    middleware.register(app)  # -1: load member, pick language, check the command's role
+    onboarding.register(app)  # /start, language picker, /language, /help
+    privacy.register(app)  # /mydata, /forget, /stop
+    staff.register(app)  # /invite for teachers and coordinators
+    classes.register(app)  # /classes, /newclass, /myclasses, links and QR flyers
+    fallback.register(app)  # 1: unknown commands, parents' free messages, stale buttons
+    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    """Open the database, load catalogs, make sure the school exists, publish the menus."""
+    data, settings = app.bot_data, app.bot_data.settings
+    data.catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    data.engine = create_engine(settings.db_url)
+    data.sessions = session_factory(data.engine)
+    async with data.sessions() as session:
+        school = await ensure_school(session, name=settings.school_name, now=data.clock.now())
+        assert school.id is not None
+        data.school_id = school.id
+        code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
+    if code is not None:
+        data.bootstrap_link = deep_link(app.bot.username, invite_payload(code))
+        log.warning(
+            "No coordinator yet. Open this one-time link to become the first: %s",
+            data.bootstrap_link,
+        )
+    await set_default_menus(app.bot, data.catalogs)
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    """Close what post_init opened."""
+    if app.bot_data.engine is not None:
+        await app.bot_data.engine.dispose()

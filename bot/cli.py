@@ -1,0 +1,96 @@
+"""The `ouderbrug` command: run, demo, invite, class, db upgrade, models."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("ouderbrug")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ouderbrug", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling); without a token, run the demo")
+    demo = sub.add_parser(
+        "demo", help="run the bot against a simulated Telegram with a demo school"
+    )
+    demo.add_argument("--parents", type=int, default=20, help="number of simulated parents")
+    invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
+    invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
+    invite.add_argument("--class", dest="class_name", help="the teacher's class")
+    cls = sub.add_parser("class", help="manage classes").add_subparsers(
+        dest="action", required=True
+    )
+    cls.add_parser("list", help="list classes with their parent links")
+    cls.add_parser("create", help="create a class").add_argument("name")
+    rename = cls.add_parser("rename", help="rename a class")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    cls.add_parser("archive", help="archive a class").add_argument("name")
+    flyer = cls.add_parser("flyer", help="write a class's QR flyer (PNG and PDF)")
+    flyer.add_argument("name")
+    flyer.add_argument("--out", default=".", help="folder to write to")
+    db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    from bot.translation.manage import add_cli
+
+    add_cli(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        print(err, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return _dispatch(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import admin
+
+    if args.command == "run":
+        if not settings.telegram_bot_token:
+            print("TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", file=sys.stderr)
+            return _demo(20)
+        return admin.run_bot(settings)
+    if args.command == "demo":
+        return _demo(args.parents)
+    if args.command == "db":
+        return admin.db_upgrade(settings)
+    if args.command == "invite":
+        return asyncio.run(admin.invite(settings, role=args.role, class_name=args.class_name))
+    if args.command == "class":
+        return asyncio.run(admin.class_command(settings, args))
+    if args.command == "models":
+        from bot.translation.manage import run_cli
+
+        return run_cli(args, settings)
+    return 2
+
+
+def _demo(parents: int) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(parents=parents))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

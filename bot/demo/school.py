@@ -1,0 +1,102 @@
+"""A simulated school (demo and tests): a coordinator, teachers, parents joining in their languages."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+
+from bot.app import BotApp
+from bot.models import Member, SchoolClass
+from bot.simulator import FakeTelegram, SimUser
+
+_ids = itertools.count(1001)
+
+
+@dataclass
+class School:
+    """People of one school, talking to the real bot through the fake Telegram."""
+
+    tg: FakeTelegram
+    app: BotApp
+    classes: dict[str, str] = field(default_factory=dict)  # name -> parents' start payload
+
+    def t(self, lang: str, key: str, **values: object) -> str:
+        """What the bot says in a language (from the real catalogs)."""
+        return self.app.bot_data.catalogs.t(lang, key, **values)
+
+    def person(self, name: str, language_code: str = "nl") -> SimUser:
+        """A new Telegram user."""
+        return self.tg.user(next(_ids), name, language_code=language_code)
+
+    async def pick_language(self, user: SimUser, lang: str, second: str | None = None) -> None:
+        """Answer the language picker (and the second-language question when asked)."""
+        await user.press(self.app.bot_data.catalogs.native_name(lang))
+        await user.expect_text(self.t(lang, "language.changed"))
+        if lang != "nl":
+            await user.expect_text(self.t(lang, "start.choose_second_language"))
+            label = (
+                self.app.bot_data.catalogs.native_name(second)
+                if second
+                else self.t(lang, "start.second_language_none")
+            )
+            await user.press(label)
+
+    async def coordinator(self, name: str = "Sofie") -> SimUser:
+        """The first coordinator, through the one-time link printed at start-up."""
+        link = self.app.bot_data.bootstrap_link
+        assert link is not None, "no bootstrap link: a coordinator exists already"
+        user = self.person(name)
+        await user.send("/start " + link.split("start=", 1)[1])
+        await user.expect_text(self.t("nl", "start.choose_language"))
+        await self.pick_language(user, "nl")
+        await user.expect_text(self.t("nl", "invite.joined", role=self.t("nl", "role.coordinator")))
+        return user
+
+    async def new_class(self, coordinator: SimUser, name: str) -> str:
+        """Create a class with /newclass; returns the parents' start payload."""
+        await coordinator.send(f"/newclass {name}")
+        await coordinator.expect_text(self.t("nl", "classes.created", name=name))
+        msg = await coordinator.expect_text("https://t.me/")
+        payload = msg.text.split("start=", 1)[1].split()[0]
+        self.classes[name] = payload
+        return payload
+
+    async def parent(
+        self, name: str, lang: str, class_name: str, *, second: str | None = None
+    ) -> SimUser:
+        """A parent who opens the class link and joins in their language."""
+        user = self.person(name, language_code=lang)
+        await user.send("/start " + self.classes[class_name])
+        await self.pick_language(user, lang, second)
+        await user.expect_text(self.t(lang, "start.joined_class", class_name=class_name))
+        return user
+
+    async def member(self, user: SimUser) -> Member | None:
+        """The stored member row of a Telegram user."""
+        async with self.app.bot_data.sessions() as session:
+            found = await session.exec(select(Member).where(Member.telegram_id == user.id))
+            return found.first()
+
+    async def class_row(self, name: str) -> SchoolClass:
+        """The stored class by name."""
+        async with self.app.bot_data.sessions() as session:
+            found = await session.exec(select(SchoolClass).where(SchoolClass.name == name))
+            return found.one()
+
+    async def teacher(self, coordinator: SimUser, name: str, class_name: str) -> SimUser:
+        """The coordinator invites a teacher for a class; the teacher opens the link."""
+        await coordinator.send("/invite")
+        await coordinator.press(self.t("nl", "invite.role_teacher"))
+        await coordinator.press(class_name)
+        msg = await coordinator.expect_text("https://t.me/")
+        payload = msg.text.split("start=", 1)[1].split()[0]
+        user = self.person(name)
+        await user.send("/start " + payload)
+        await self.pick_language(user, "nl")
+        await user.expect_text(self.t("nl", "invite.joined", role=self.t("nl", "role.teacher")))
+        await coordinator.expect_text(
+            self.t("nl", "invite.used_notice", name=name, role=self.t("nl", "role.teacher"))
+        )
+        return user

@@ -1,0 +1,76 @@
+"""Everything no other handler took: unknown commands, stray text, parents' messages, old buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.features.common import reply
+from bot.features.onboarding import PICKING_LANGUAGE, stale
+from bot.models import InboxMessage, Role
+
+MAX_STORED_TEXT = 4096
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A /command we do not know."""
+    await reply(update, context.t("error.unknown_command"))
+
+
+async def free_message(update: Update, context: BotContext) -> None:
+    """A parent's own message is kept for the team; others get a pointer to /help."""
+    member, msg = context.member, update.effective_message
+    if msg is None:
+        return
+    if member is None:
+        picking = context.user_data is not None and context.user_data.get(PICKING_LANGUAGE)
+        await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
+        return
+    if member.role != Role.PARENT:
+        await reply(update, context.t(f"help.{member.role}"))
+        return
+    kind, file_id = _kind_and_file(update)
+    if kind is None:
+        await reply(update, context.t("error.unsupported"))
+        return
+    assert member.id is not None
+    async with context.services.sessions() as session:
+        session.add(
+            InboxMessage(
+                school_id=member.school_id,
+                member_id=member.id,
+                kind=kind,
+                text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
+                language=member.language,
+                file_id=file_id,
+                created_at=context.services.clock.now(),
+            )
+        )
+        await session.commit()
+    await reply(update, context.t("parent.message_received"))
+
+
+def _kind_and_file(update: Update) -> tuple[str | None, str | None]:
+    """What a parent sent, and the Telegram file id if it has one."""
+    msg = update.effective_message
+    if msg is None:
+        return None, None
+    if msg.photo:
+        return "photo", msg.photo[-1].file_id
+    if msg.voice:
+        return "voice", msg.voice.file_id
+    if msg.document:
+        return "document", msg.document.file_id
+    if msg.text:
+        return "text", None
+    return None, None
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Catch-all handlers, after every feature (group 1)."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=1)
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, free_message), group=1
+    )
+    app.add_handler(CallbackQueryHandler(stale), group=1)

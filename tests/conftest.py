@@ -1,0 +1,82 @@
+"""Fixtures: a fake Telegram on 127.0.0.1, a real database, the real bot polling it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from bot.simulator import FakeTelegram
+
+from bot.app import BotApp, build_application
+from bot.clock import ManualClock
+from bot.db import create_all, create_engine, drop_all
+from bot.demo.school import School
+from bot.runtime import running
+from bot.settings import Settings, load_settings
+
+TOKEN = "123456789:TEST-token-for-ouderbrug-tests"
+BOT_USERNAME = "ouderbrug_test_bot"
+# A Monday in term time, 10:00 in Brussels.
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock the test moves by hand."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A real SQLite file, or the PostgreSQL database of TEST_DATABASE_URL."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+async def fresh_db(db_url: str) -> AsyncIterator[str]:
+    """An empty schema."""
+    engine = create_engine(db_url)
+    try:
+        if db_url.startswith("postgresql"):
+            await drop_all(engine)
+        await create_all(engine)
+    finally:
+        await engine.dispose()
+    yield db_url
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Telegram Bot API server."""
+    async with FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tg: FakeTelegram, fresh_db: str, tmp_path: Path) -> Settings:
+    """Settings pointing the bot at the fake server and the test database."""
+    return load_settings(
+        env_file=None,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
+        DATABASE_URL=fresh_db,
+        OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
+        OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[BotApp]:
+    """The real bot, long-polling the fake server."""
+    application = build_application(settings, clock=clock)
+    async with running(application, poll_timeout=5) as started:
+        yield started
+
+
+@pytest.fixture
+def school(tg: FakeTelegram, app: BotApp) -> School:
+    """A story helper: people who join the school and what they do."""
+    return School(tg=tg, app=app)

@@ -1,0 +1,1 @@
+"""Test helpers: people of a simulated school and what they do."""

@@ -1,0 +1,62 @@
+"""The demo a newcomer runs, and the operator's command line."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.demo import FAMILIES, run_demo
+from bot.i18n import Catalogs
+from bot.settings import project_root
+
+
+async def test_the_demo_shows_parents_joining_in_their_languages() -> None:
+    """The demo's transcript shows the welcome in at least five languages and the team joining."""
+    out = io.StringIO()
+    assert await run_demo(parents=8, out=out) == 0
+    transcript = out.getvalue()
+    for native in ("العربية", "Türkçe", "Polski", "Română", "Українська"):
+        assert native in transcript
+    catalogs = Catalogs.load(project_root() / "locales")
+    for name, lang, _class, _second in FAMILIES[:8]:
+        first_line = catalogs.t(lang, "start.welcome", name=name).splitlines()[0]
+        assert first_line in transcript, (lang, first_line)
+    assert "Juf Lies" in transcript and "Meester Karim" in transcript
+    assert "8 parents joined" in transcript
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI in a fresh folder with its own SQLite database."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("TELEGRAM_", "OUDERBRUG_", "DATABASE_URL")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("OUDERBRUG_BOT_USERNAME", "school_bot")
+    monkeypatch.setenv(
+        "OUDERBRUG_LOCALES_DIR", str(Path(__file__).resolve().parents[1] / "locales")
+    )
+    return tmp_path
+
+
+def test_cli_manages_classes_and_invites(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """db upgrade, class create/list/rename/archive/flyer and invite work from the shell."""
+    assert cli.main(["db", "upgrade"]) == 0
+    assert (cli_env / "data" / "ouderbrug.db").exists()
+    assert cli.main(["class", "create", "1A"]) == 0
+    assert "1A: https://t.me/school_bot?start=c" in capsys.readouterr().out
+    assert cli.main(["class", "rename", "1A", "1B"]) == 0
+    assert cli.main(["class", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "1B\t0 parents\t0 teachers\thttps://t.me/school_bot?start=c" in listed
+    assert cli.main(["class", "flyer", "1B", "--out", str(cli_env / "print")]) == 0
+    assert (cli_env / "print" / "flyer-1B.pdf").read_bytes().startswith(b"%PDF")
+    assert cli.main(["invite", "--role", "teacher", "--class", "1B"]) == 0
+    assert "https://t.me/school_bot?start=i" in capsys.readouterr().out
+    assert cli.main(["invite", "--role", "teacher", "--class", "9Z"]) == 1
+    assert cli.main(["class", "archive", "1B"]) == 0
+    assert cli.main(["class", "archive", "1B"]) == 1
