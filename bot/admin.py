@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from bot.clock import SystemClock
 from bot.db import create_engine, session_factory
 from bot.i18n import Catalogs
-from bot.migrate import upgrade
+from bot.migrate import upgrade, upgrade_async
 from bot.models import Role
 from bot.services import classes as svc
 from bot.services.codes import class_payload, deep_link, invite_payload
@@ -56,7 +56,7 @@ async def bot_username(settings: Settings) -> str:
 
 async def invite(settings: Settings, *, role: str, class_name: str | None) -> int:
     """Print a one-time link for a teacher or coordinator."""
-    upgrade(settings.db_url)
+    await upgrade_async(settings.db_url)
     engine = create_engine(settings.db_url)
     try:
         async with session_factory(engine)() as session:
@@ -84,7 +84,7 @@ async def invite(settings: Settings, *, role: str, class_name: str | None) -> in
 
 async def class_command(settings: Settings, args: argparse.Namespace) -> int:
     """`ouderbrug class list|create|rename|archive|flyer`."""
-    upgrade(settings.db_url)
+    await upgrade_async(settings.db_url)
     engine = create_engine(settings.db_url)
     try:
         async with session_factory(engine)() as session:

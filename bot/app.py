@@ -19,6 +19,7 @@ from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
 from bot.settings import Settings
+from bot.translation import Translator
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -35,7 +36,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         .base_url(settings.api_base)
         .base_file_url(settings.api_file_base)
         .context_types(context_types)
-        .defaults(Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -74,9 +77,21 @@ async def _post_init(app: BotApp) -> None:
             data.bootstrap_link,
         )
     await set_default_menus(app.bot, data.catalogs)
+    data.translator = Translator(
+        data_dir=settings.models_data_dir,
+        glossary_dir=settings.locales_path / "glossary",
+        sessions=data.sessions,
+        clock=data.clock,
+        max_workers=settings.translation_threads,
+    )
+    await data.translator.start()
+    pairs = sorted(f"{a}>{b}" for a, b in data.translator.available_pairs())
+    log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
 
 
 async def _post_shutdown(app: BotApp) -> None:
     """Close what post_init opened."""
+    if app.bot_data.translator is not None:
+        await app.bot_data.translator.close()
     if app.bot_data.engine is not None:
         await app.bot_data.engine.dispose()

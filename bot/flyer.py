@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont, features
@@ -66,7 +67,8 @@ def _font(size: int, bold: bool) -> Font:
 
 def _can_draw(font: Font, text: str) -> bool:
     """Whether every letter of `text` has a glyph (compared with a private-use code point's box)."""
-    def shape(ch: str) -> tuple[tuple[int, int, int, int], bytes]:
+
+    def shape(ch: str) -> tuple[tuple[float, ...], bytes]:
         return font.getbbox(ch), bytes(font.getmask(ch))
 
     missing = shape("\ue000")
@@ -156,7 +158,7 @@ def _draw_languages(draw: ImageDraw.ImageDraw, lines: Sequence[FlyerText], top: 
         y = heights[col]
         for text, font in block:
             x, anchor = (columns[col] + col_width, "ra") if direction else (columns[col], "la")
-            kwargs = {"direction": direction} if direction and shaping else {}
+            kwargs: dict[str, Any] = {"direction": direction} if direction and shaping else {}
             draw.text(
                 (x, y),
                 text,

@@ -164,6 +164,7 @@ class InboxMessage(SQLModel, table=True):
     kind: str = Field(default="text", max_length=16)  # text | photo | voice | document
     text: str = Field(default="")
     language: str | None = Field(default=None, max_length=8)
+    text_nl: str | None = Field(default=None)  # machine translation for the team
     file_id: str | None = Field(default=None, max_length=255)
     created_at: datetime = utc_column(index=True)
 

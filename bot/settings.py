@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
     log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
+    models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
     flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
@@ -102,6 +103,11 @@ class Settings(BaseSettings):
     def api_file_base(self) -> str:
         """Bot API file base for PTB (`.../file/bot`)."""
         return f"{self.telegram_api_base_url}/file/bot"
+
+    @property
+    def models_data_dir(self) -> Path:
+        """The folder whose `models/` holds the translation models (the data folder by default)."""
+        return self.models_dir or self.data_dir
 
     @property
     def locales_path(self) -> Path:

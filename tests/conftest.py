@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot.simulator import FakeTelegram
 
 from bot.app import BotApp, build_application
 from bot.clock import ManualClock
-from bot.db import create_all, create_engine, drop_all
+from bot.db import create_all, create_engine, drop_all, session_factory
 from bot.demo.school import School
 from bot.runtime import running
 from bot.settings import Settings, load_settings
+from bot.simulator import FakeTelegram
+from bot.translation import Translator
 
 TOKEN = "123456789:TEST-token-for-ouderbrug-tests"
 BOT_USERNAME = "ouderbrug_test_bot"
@@ -80,3 +81,43 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[BotApp]:
 def school(tg: FakeTelegram, app: BotApp) -> School:
     """A story helper: people who join the school and what they do."""
     return School(tg=tg, app=app)
+
+
+# Translation: tiny real argostranslate models, built once per test session.
+MODEL_PAIRS = [("nl", "en"), ("en", "nl"), ("nl", "fr"), ("tr", "en")] + [
+    ("en", code) for code in ("ar", "tr", "pl", "ro", "uk", "bg")
+]
+
+
+@pytest.fixture(scope="session")
+def model_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of `.argosmodel` files, like the one an offline school would copy over."""
+    from tests.helpers.argos_model import build_marker_model
+
+    folder = tmp_path_factory.mktemp("argosmodels")
+    for source, target in MODEL_PAIRS:
+        build_marker_model(folder, source, target)
+    return folder
+
+
+@pytest.fixture
+async def translator(tmp_path: Path, model_files: Path, fresh_db: str) -> AsyncIterator[Translator]:
+    """The Translator with the test models installed by argostranslate's own installer."""
+    from bot.translation.manage import install_from_dir
+
+    data_dir = tmp_path / "data"
+    done, errors = install_from_dir(data_dir, model_files)
+    assert not errors and len(done) == len(MODEL_PAIRS)
+    engine = create_engine(fresh_db)
+    service = Translator(
+        data_dir=data_dir,
+        glossary_dir=Path(__file__).resolve().parents[1] / "locales" / "glossary",
+        sessions=session_factory(engine),
+        clock=ManualClock(START),
+    )
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.close()
+        await engine.dispose()

@@ -35,20 +35,36 @@ async def free_message(update: Update, context: BotContext) -> None:
         await reply(update, context.t("error.unsupported"))
         return
     assert member.id is not None
+    stored = InboxMessage(
+        school_id=member.school_id,
+        member_id=member.id,
+        kind=kind,
+        text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
+        language=member.language,
+        file_id=file_id,
+        created_at=context.services.clock.now(),
+    )
     async with context.services.sessions() as session:
-        session.add(
-            InboxMessage(
-                school_id=member.school_id,
-                member_id=member.id,
-                kind=kind,
-                text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
-                language=member.language,
-                file_id=file_id,
-                created_at=context.services.clock.now(),
-            )
-        )
+        session.add(stored)
         await session.commit()
     await reply(update, context.t("parent.message_received"))
+    await translate_for_team(context, stored)
+
+
+async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
+    """Add the Dutch translation the team reads beside the original (kept if it fails)."""
+    services = context.services
+    school_lang = services.settings.default_language
+    if services.translator is None or not stored.text or stored.language in (None, school_lang):
+        return
+    result = await services.translator.translate_for(
+        stored.text, source=stored.language or school_lang, languages=[school_lang]
+    )
+    if result.machine:
+        async with services.sessions() as session:
+            stored.text_nl = result.text
+            session.add(stored)
+            await session.commit()
 
 
 def _kind_and_file(update: Update) -> tuple[str | None, str | None]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:03:57.033353
+Create Date: 2026-11-22 16:37:06.329398
 """
 
 from collections.abc import Sequence
@@ -96,6 +96,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),

@@ -1,0 +1,220 @@
+"""The Translator service: cached, single-flight, off the event loop, with language fallback."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.clock import Clock, SystemClock
+from bot.db import SessionFactory
+from bot.models import TranslationCache
+from bot.translation.engine import ArgosEngine, EngineError
+from bot.translation.glossary import Glossaries
+from bot.translation.textproc import Masked, mask, split_sentences
+
+log = logging.getLogger(__name__)
+MEMORY_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class TranslationResult:
+    """A text as delivered: in which language, whether machine-made, through which languages."""
+
+    text: str
+    source: str
+    target: str
+    machine: bool
+    fallback: bool = False
+    path: tuple[str, ...] = ()
+    cached: bool = False
+
+
+@dataclass
+class TranslatorStats:
+    """How much work was done and saved."""
+
+    performed: int = 0
+    cache_hits: int = 0
+    joined: int = 0
+    failures: int = 0
+
+
+@dataclass
+class Translator:
+    """Translate with installed argostranslate models, never on the event loop."""
+
+    data_dir: Path
+    glossary_dir: Path
+    sessions: SessionFactory | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    max_workers: int = 2
+    stats: TranslatorStats = field(default_factory=TranslatorStats)
+
+    def __post_init__(self) -> None:
+        self.engine = ArgosEngine(self.data_dir, threads=1)
+        self.glossaries = Glossaries.load(self.glossary_dir)
+        self._executor: ThreadPoolExecutor | None = None
+        self._memory: dict[str, TranslationResult] = {}
+        self._inflight: dict[str, asyncio.Future[TranslationResult]] = {}
+
+    async def start(self) -> None:
+        """Open the worker threads."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="translate")
+
+    async def close(self) -> None:
+        """Stop the worker threads."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def available_pairs(self) -> set[tuple[str, str]]:
+        """Installed direct (source, target) models."""
+        return set(self.engine.pairs())
+
+    def can_translate(self, source: str, target: str) -> bool:
+        """Directly, through a pivot, or trivially (same language)."""
+        return self.engine.route(source, target) is not None
+
+    def reload_models(self) -> None:
+        """Pick up newly installed or removed models."""
+        self.engine.reload()
+
+    async def translate_for(
+        self, text: str, *, source: str, languages: Sequence[str], protected: Sequence[str] = ()
+    ) -> TranslationResult:
+        """Into the first of `languages` that works; else the original, marked as a fallback."""
+        wanted = [lang for lang in dict.fromkeys(languages) if lang]
+        for index, lang in enumerate(wanted):
+            if not self.can_translate(source, lang):
+                continue
+            try:
+                result = await self.translate(text, source=source, target=lang, protected=protected)
+            except EngineError as err:
+                log.warning(
+                    "translation %s>%s failed, trying the next language: %s", source, lang, err
+                )
+                self.stats.failures += 1
+                continue
+            if index > 0:
+                result = replace(result, fallback=True)
+            return result
+        return TranslationResult(
+            text, source, source, machine=False, fallback=bool(wanted), path=(source,)
+        )
+
+    async def translate(
+        self, text: str, *, source: str, target: str, protected: Sequence[str] = ()
+    ) -> TranslationResult:
+        """One text into one language (raises EngineError when no model can do it)."""
+        if source == target or not mask(text, names=protected).has_words:
+            return TranslationResult(text, source, target, machine=False, path=(source,))
+        route = self.engine.route(source, target)
+        if route is None:
+            raise EngineError(f"no model for {source}>{target}")
+        key = self._key(text, source, target, protected)
+        if key in self._memory:
+            self.stats.cache_hits += 1
+            return replace(self._memory[key], cached=True)
+        if key in self._inflight:
+            self.stats.joined += 1
+            return await asyncio.shield(self._inflight[key])
+        future: asyncio.Future[TranslationResult] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            result = await self._cached_or_new(key, text, route, protected)
+            future.set_result(result)
+            return result
+        except BaseException as err:
+            future.set_exception(err)
+            future.exception()  # mark retrieved: joiners re-raise it themselves
+            raise
+        finally:
+            del self._inflight[key]
+
+    def _key(self, text: str, source: str, target: str, protected: Sequence[str]) -> str:
+        names = "\x1f".join(sorted(protected))
+        raw = "\x1e".join((source, target, self.glossaries.version, names, text))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    async def _cached_or_new(
+        self, key: str, text: str, route: tuple[str, ...], protected: Sequence[str]
+    ) -> TranslationResult:
+        source, target = route[0], route[-1]
+        stored = await self._load(key)
+        if stored is not None:
+            self.stats.cache_hits += 1
+            result = TranslationResult(
+                stored.text, source, target, True, path=tuple(stored.path.split(">")), cached=True
+            )
+        else:
+            loop = asyncio.get_running_loop()
+            translated = await loop.run_in_executor(
+                self._executor, self._work, text, route, protected
+            )
+            self.stats.performed += 1
+            result = TranslationResult(translated, source, target, machine=True, path=route)
+            await self._store(key, result)
+        self._remember(key, result)
+        return result
+
+    def _work(self, text: str, route: tuple[str, ...], protected: Sequence[str]) -> str:
+        """Mask, split, translate hop by hop, restore (in a worker thread)."""
+        glossary = self.glossaries.for_language(route[-1])
+        lines = text.split("\n")
+        units: list[tuple[int, Masked]] = []
+        for number, line in enumerate(lines):
+            for sentence in split_sentences(line):
+                units.append((number, mask(sentence, names=protected, glossary=glossary)))
+        todo = [m.text for _, m in units if m.has_words]
+        for a, b in itertools.pairwise(route):
+            todo = self.engine.translate_batch(todo, a, b) if todo else todo
+        done = iter(todo)
+        out: list[list[str]] = [[] for _ in lines]
+        for number, masked in units:
+            out[number].append(masked.restore(next(done) if masked.has_words else masked.text))
+        return "\n".join(" ".join(parts) for parts in out)
+
+    async def _load(self, key: str) -> TranslationCache | None:
+        if self.sessions is None:
+            return None
+        try:
+            async with self.sessions() as session:
+                return await session.get(TranslationCache, key)
+        except SQLAlchemyError:
+            log.warning("translation cache unavailable; translating anyway", exc_info=True)
+            return None
+
+    async def _store(self, key: str, result: TranslationResult) -> None:
+        if self.sessions is None:
+            return
+        row = TranslationCache(
+            key=key,
+            source_lang=result.source,
+            target_lang=result.target,
+            glossary_version=self.glossaries.version,
+            text=result.text,
+            path=">".join(result.path),
+            created_at=self.clock.now(),
+        )
+        try:
+            async with self.sessions() as session:
+                session.add(row)
+                await session.commit()
+        except IntegrityError:
+            pass  # another process stored the same translation first
+        except SQLAlchemyError:
+            log.warning("could not store a translation in the cache", exc_info=True)
+
+    def _remember(self, key: str, result: TranslationResult) -> None:
+        if len(self._memory) >= MEMORY_CACHE:
+            self._memory.pop(next(iter(self._memory)))
+        self._memory[key] = result
