@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
@@ -137,15 +138,21 @@ def mask(
 
 def _spans(text: str, names: Sequence[str], terms: Mapping[str, str]) -> list[tuple[int, int]]:
     """Non-overlapping spans to mask: names and glossary terms first, then protected patterns."""
-    words = sorted({n.strip() for n in names if n.strip()} | set(terms), key=len, reverse=True)
-    found: list[tuple[int, int]] = []
-    if words:
-        special = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
-        found = [(m.start(), m.end()) for m in special.finditer(text)]
+    words = tuple(sorted({n.strip() for n in names if n.strip()} | set(terms), key=len, reverse=True))
+    special = _words_pattern(words)
+    found = [(m.start(), m.end()) for m in special.finditer(text)] if special else []
     for match in _PROTECTED.finditer(text):
         if not any(match.start() < e and s < match.end() for s, e in found):
             found.append((match.start(), match.end()))
     return sorted(found)
+
+
+@lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled pattern for a set of names and terms (compiled once, reused)."""
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 
 
 def _match_case(source: str, term: str) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import TransformerSpec
 
-D_MODEL, FFN, BIG = 32, 64, 60.0
+BIG = 60.0
 WORDS = (
     "de het een school klas ouder kind juf meester morgen vandaag turnzak rapport oudercontact "
     "feest brief boek speelplaats refter les uitstap vrijdag maandag zwemmen vraag dank hallo "
@@ -54,9 +54,10 @@ def _sentencepiece(folder: Path, symbol: str) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def _spec(vocab: list[str], symbol: str) -> TransformerSpec:
-    """A one-layer Transformer whose decoder says `symbol` and stops."""
-    spec = TransformerSpec.from_config(1, 2)
+def _spec(vocab: list[str], symbol: str, d_model: int, layers: int) -> TransformerSpec:
+    """A Transformer whose decoder says `symbol` and stops."""
+    spec = TransformerSpec.from_config(layers, 2 if d_model <= 64 else 8)
+    D_MODEL, FFN = d_model, 4 * d_model
     rng = np.random.default_rng(0)
     size = len(vocab)
 
@@ -66,30 +67,32 @@ def _spec(vocab: list[str], symbol: str) -> TransformerSpec:
     def zeros(*shape: int) -> np.ndarray:
         return np.zeros(shape, dtype=np.float32)
 
-    for name, (norms, layer) in {
-        "encoder": (spec.encoder, spec.encoder.layer[0]),
-        "decoder": (spec.decoder, spec.decoder.layer[0]),
-    }.items():
+    stacks = [("encoder", spec.encoder, layer) for layer in spec.encoder.layer]
+    stacks += [("decoder", spec.decoder, layer) for layer in spec.decoder.layer]
+    for name, norms, layer in stacks:
         norms.layer_norm.gamma, norms.layer_norm.beta = np.ones(D_MODEL, np.float32), zeros(D_MODEL)
         layer.self_attention.layer_norm.gamma = np.ones(D_MODEL, np.float32)
         layer.self_attention.layer_norm.beta = zeros(D_MODEL)
         layer.self_attention.linear[0].weight = small(3 * D_MODEL, D_MODEL)
+        decoder = name == "decoder"
         layer.self_attention.linear[1].weight = (
-            zeros(D_MODEL, D_MODEL) if name == "decoder" else small(D_MODEL, D_MODEL)
+            zeros(D_MODEL, D_MODEL) if decoder else small(D_MODEL, D_MODEL)
         )
         layer.ffn.layer_norm.gamma, layer.ffn.layer_norm.beta = (
             np.ones(D_MODEL, np.float32),
             zeros(D_MODEL),
         )
         layer.ffn.linear_0.weight = small(FFN, D_MODEL)
-        layer.ffn.linear_1.weight = (
-            zeros(D_MODEL, FFN) if name == "decoder" else small(D_MODEL, FFN)
-        )
-    cross = spec.decoder.layer[0].attention
-    cross.layer_norm.gamma, cross.layer_norm.beta = np.ones(D_MODEL, np.float32), zeros(D_MODEL)
-    cross.linear[0].weight = small(D_MODEL, D_MODEL)
-    cross.linear[1].weight = small(2 * D_MODEL, D_MODEL)
-    cross.linear[2].weight = zeros(D_MODEL, D_MODEL)
+        layer.ffn.linear_1.weight = zeros(D_MODEL, FFN) if decoder else small(D_MODEL, FFN)
+        if decoder:
+            cross = layer.attention
+            cross.layer_norm.gamma, cross.layer_norm.beta = (
+                np.ones(D_MODEL, np.float32),
+                zeros(D_MODEL),
+            )
+            cross.linear[0].weight = small(D_MODEL, D_MODEL)
+            cross.linear[1].weight = small(2 * D_MODEL, D_MODEL)
+            cross.linear[2].weight = zeros(D_MODEL, D_MODEL)
     spec.encoder.embeddings[0].weight = small(size, D_MODEL)
     embeddings, projection = zeros(size, D_MODEL), zeros(size, D_MODEL)
     chain = [vocab.index("<s>"), vocab.index(symbol), vocab.index("</s>")]
@@ -105,8 +108,14 @@ def _spec(vocab: list[str], symbol: str) -> TransformerSpec:
     return spec
 
 
-def build_marker_model(out_dir: Path, source: str, target: str) -> Path:
-    """Write `translate-<source>_<target>.argosmodel` into out_dir and return its path."""
+def build_marker_model(
+    out_dir: Path, source: str, target: str, *, d_model: int = 32, layers: int = 1
+) -> Path:
+    """Write `translate-<source>_<target>.argosmodel` into out_dir and return its path.
+
+    The defaults make a model of a few kilobytes for tests; `d_model=512, layers=6` has the size
+    of a real Argos model's Transformer (for benchmarks).
+    """
     name = f"translate-{source}_{target}"
     work = out_dir / f"build-{name}"
     folder = work / name
@@ -115,7 +124,7 @@ def build_marker_model(out_dir: Path, source: str, target: str) -> Path:
     symbol = marker(source, target)
     vocab = _sentencepiece(folder, symbol)
     (folder / "model").mkdir()
-    _spec(vocab, symbol).save(str(folder / "model"))
+    _spec(vocab, symbol, d_model, layers).save(str(folder / "model"))
     metadata = {
         "package_version": "0.1", "argos_version": "1.9.0", "type": "translate",
         "from_code": source, "from_name": source, "to_code": target, "to_name": target,
