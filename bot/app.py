@@ -47,14 +47,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     app.bot_data.settings = settings
     app.bot_data.clock = clock or SystemClock()
 
-    # Handlers, in order. Group -1 runs first for every update; group 0 holds the features;
-    # group 1 catches whatever no feature took.
-    middleware.register(app)  # -1: load member, pick language, check the command's role
+    # Handlers, in order (see bot/features/common.py for the groups). The middleware runs first
+    # for every update; in the feature group only the first matching handler runs, so the
+    # catch-alls come last.
+    middleware.register(app)  # load member, pick language, check the command's role
     onboarding.register(app)  # /start, language picker, /language, /help
     privacy.register(app)  # /mydata, /forget, /stop
     staff.register(app)  # /invite for teachers and coordinators
-    classes.register(app)  # /classes, /newclass, /myclasses, links and QR flyers
-    fallback.register(app)  # 1: unknown commands, parents' free messages, stale buttons
+    classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
+    fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
 

@@ -56,3 +56,18 @@ async def test_class_names_are_checked(school: School) -> None:
     await school.new_class(sofie, "3C")
     await sofie.send("/newclass 3c")
     await sofie.expect_text(school.t("nl", "classes.name_taken", name="3c"))
+
+
+async def test_every_command_and_press_gets_exactly_one_answer(school: School) -> None:
+    """No feature's update also reaches the catch-alls ("unknown command", a second answer)."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    await sofie.send("/classes")
+    await sofie.press("1A")
+    await sofie.press(school.t("nl", "classes.button_link"))
+    await sofie.wait_for_message(lambda m: m.kind == "document")
+    await sofie.send("/help")
+    await sofie.expect_text(school.t("nl", "help.coordinator"))
+    unknown = school.t("nl", "error.unknown_command")
+    assert not [m.text for m in sofie.messages if unknown in m.text]
+    assert school.tg.stats.failures.get("answerCallbackQuery", 0) == 0

@@ -15,7 +15,15 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.features.common import done_with_buttons, in_columns, keyboard, parse_callback, reply
+from bot.features.common import (
+    GROUP_FEATURES,
+    GROUP_PENDING,
+    done_with_buttons,
+    in_columns,
+    keyboard,
+    parse_callback,
+    reply,
+)
 from bot.features.onboarding import stale
 from bot.models import Role
 from bot.services import classes as svc
@@ -233,9 +241,11 @@ async def send_link(update: Update, context: BotContext, class_id: int) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Class management handlers."""
-    app.add_handler(CommandHandler("classes", classes))
-    app.add_handler(CommandHandler("myclasses", myclasses))
-    app.add_handler(CommandHandler("newclass", newclass))
-    app.add_handler(CommandHandler("cancel", cancel))
-    app.add_handler(CallbackQueryHandler(class_button, pattern=r"^cls:"))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, rename_input), group=0)
+    app.add_handler(CommandHandler("classes", classes), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("myclasses", myclasses), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("newclass", newclass), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("cancel", cancel), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(class_button, pattern=r"^cls:"), group=GROUP_FEATURES)
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, rename_input), group=GROUP_PENDING
+    )

@@ -11,6 +11,12 @@ from bot.models import Member
 
 Button = tuple[str, str]  # (label, callback data)
 
+# Handler groups. In each group only the first matching handler runs, and groups run in order:
+# -1 the middleware (bot/middleware.py), then answers to a question the bot just asked (they stop
+# the update when they apply), then the features, with the catch-alls registered last.
+GROUP_PENDING = 0
+GROUP_FEATURES = 1
+
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, callback data)."""

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.features.common import reply
+from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
 from bot.models import InboxMessage, Role
 
@@ -84,9 +84,10 @@ def _kind_and_file(update: Update) -> tuple[str | None, str | None]:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Catch-all handlers, after every feature (group 1)."""
-    app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=1)
+    """Catch-all handlers: registered last, so they only see what no feature took."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=GROUP_FEATURES)
     app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, free_message), group=1
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, free_message),
+        group=GROUP_FEATURES,
     )
-    app.add_handler(CallbackQueryHandler(stale), group=1)
+    app.add_handler(CallbackQueryHandler(stale), group=GROUP_FEATURES)

@@ -9,7 +9,14 @@ from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Who
-from bot.features.common import done_with_buttons, in_columns, keyboard, parse_callback, reply
+from bot.features.common import (
+    GROUP_FEATURES,
+    done_with_buttons,
+    in_columns,
+    keyboard,
+    parse_callback,
+    reply,
+)
 from bot.menus import set_member_menu
 from bot.models import Member, MemberStatus, Role
 from bot.services import members
@@ -214,8 +221,10 @@ async def stale(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Onboarding handlers."""
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CommandHandler("language", language))
-    app.add_handler(CallbackQueryHandler(choose_language, pattern=r"^lang:"))
-    app.add_handler(CallbackQueryHandler(choose_second_language, pattern=r"^lang2:"))
+    app.add_handler(CommandHandler("start", start), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("help", help_command), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("language", language), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(choose_language, pattern=r"^lang:"), group=GROUP_FEATURES)
+    app.add_handler(
+        CallbackQueryHandler(choose_second_language, pattern=r"^lang2:"), group=GROUP_FEATURES
+    )

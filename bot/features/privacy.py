@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.features.common import done_with_buttons, keyboard, reply
+from bot.features.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.menus import clear_member_menu
 from bot.models import MemberStatus, Role
 from bot.services import members
@@ -94,7 +94,7 @@ async def stop(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Privacy handlers."""
-    app.add_handler(CommandHandler("mydata", mydata))
-    app.add_handler(CommandHandler("forget", forget))
-    app.add_handler(CallbackQueryHandler(forget_answer, pattern=r"^forget:"))
-    app.add_handler(CommandHandler("stop", stop))
+    app.add_handler(CommandHandler("mydata", mydata), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("forget", forget), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(forget_answer, pattern=r"^forget:"), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("stop", stop), group=GROUP_FEATURES)

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.features.common import (
+    GROUP_FEATURES,
     done_with_buttons,
     in_columns,
     keyboard,
@@ -98,6 +99,6 @@ def _is_coordinator(context: BotContext) -> bool:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Team invite handlers."""
-    app.add_handler(CommandHandler("invite", invite))
-    app.add_handler(CallbackQueryHandler(invite_role, pattern=r"^inv:"))
-    app.add_handler(CallbackQueryHandler(invite_class, pattern=r"^invc:"))
+    app.add_handler(CommandHandler("invite", invite), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(invite_role, pattern=r"^inv:"), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(invite_class, pattern=r"^invc:"), group=GROUP_FEATURES)

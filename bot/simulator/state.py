@@ -1,16 +1,63 @@
-"""What the simulated Telegram remembers: bot messages, files, commands, faults, limits."""
+"""What the simulated Telegram remembers: bot messages, files, answers, transcript, counters."""
 
 from __future__ import annotations
 
-import json
-import random
-import time
-from collections import Counter, deque
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 Json = dict[str, Any]
-Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data or url)
+
+
+class Button(NamedTuple):
+    """An inline button as a person sees it: its label and its callback data (or url)."""
+
+    text: str
+    value: str
+
+
+Buttons = list[list[Button]]
+
+
+class Upload(NamedTuple):
+    """A file part of a multipart request."""
+
+    data: bytes
+    filename: str | None
+    mime_type: str | None
+
+
+Uploads = dict[str, Upload]
+
+
+class ApiCall(NamedTuple):
+    """One request the bot made: the method and its decoded parameters."""
+
+    method: str
+    params: Json
+
+
+@dataclass
+class StoredFile:
+    """Bytes behind a file_id."""
+
+    file_id: str
+    data: bytes
+    name: str | None = None
+    mime_type: str | None = None
+    kind: str = "document"
+    path: str = ""
+
+    @property
+    def unique_id(self) -> str:
+        """Same bytes, same file_unique_id (as in Telegram)."""
+        return "u" + hashlib.sha1(self.data, usedforsecurity=False).hexdigest()[:16]
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return len(self.data)
 
 
 @dataclass
@@ -19,23 +66,41 @@ class BotMessage:
 
     message_id: int
     chat_id: int
-    kind: str  # text | photo | document | voice | audio | video | location | media_group
-    text: str = ""  # text, or caption for media
+    kind: (
+        str  # text | photo | document | voice | audio | video | location | ... (see media_group_id)
+    )
+    text: str = ""  # text or caption as the bot sent it (with HTML/Markdown markup)
+    plain: str = ""  # text or caption as shown (markup removed)
     buttons: Buttons = field(default_factory=list)
+    keyboard: list[list[str]] = field(default_factory=list)  # a reply keyboard, if any
+    markup: Json | None = None
+    entities: list[Json] = field(default_factory=list)
+    parse_mode: str | None = None
     file_id: str | None = None
     file_name: str | None = None
     mime_type: str | None = None
+    file_size: int | None = None
     media_group_id: str | None = None
-    parse_mode: str | None = None
+    reply_to: int | None = None
     edited: bool = False
     deleted: bool = False
-    history: list[str] = field(default_factory=list)
-    raw: Json = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # earlier texts, oldest first
+    touched: int = 0  # server serial of the delivery or latest edit
+    raw: Json = field(default_factory=dict)  # the Telegram Message object
 
     @property
     def caption(self) -> str:
         """The caption of a media message (same as text)."""
         return self.text
+
+    @property
+    def labels(self) -> list[str]:
+        """All inline button labels, row by row."""
+        return [b.text for row in self.buttons for b in row]
+
+    def shows(self, text: str) -> bool:
+        """Whether the text or caption contains `text` (with or without markup)."""
+        return text in self.text or text in self.plain
 
 
 @dataclass
@@ -44,6 +109,7 @@ class CallbackAnswer:
 
     text: str | None
     show_alert: bool
+    url: str | None = None
 
 
 @dataclass
@@ -52,106 +118,38 @@ class TranscriptEvent:
 
     who: str
     to: str
-    kind: str  # message | edit | delete | press
+    kind: str  # message | edit | delete | press | answer
     text: str
     buttons: Buttons = field(default_factory=list)
+    media: str = ""  # e.g. "photo", "document flyer.pdf, 12 KB", "album: 3 items"
+    keyboard: list[list[str]] = field(default_factory=list)
 
-
-@dataclass
-class Fault:
-    """An injected failure for the next matching requests."""
-
-    method: str | None
-    status: int
-    description: str
-    retry_after: int | None = None
-    times: int = 1
-    chat_id: int | None = None
-    probability: float | None = None
-    delay: float | None = None
+    @property
+    def direction(self) -> str:
+        """`who → to`."""
+        return f"{self.who} → {self.to}"
 
 
 @dataclass
 class Stats:
     """Counters for tests and benchmarks."""
 
-    requests: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    sent: int = 0
+    requests: Counter[str] = field(default_factory=Counter)  # per method
+    statuses: Counter[int] = field(default_factory=Counter)  # per HTTP status
+    failures: Counter[str] = field(default_factory=Counter)  # error answers per method
+    sent: int = 0  # messages delivered
 
     @property
     def too_many(self) -> int:
         """How many 429 answers were given."""
         return self.statuses[429]
 
+    @property
+    def errors(self) -> int:
+        """How many error answers (status >= 400) were given."""
+        return sum(n for status, n in self.statuses.items() if status >= 400)
 
-class RateLimits:
-    """Telegram-like limits: messages per second overall and per chat."""
-
-    def __init__(self) -> None:
-        self.global_per_second: float | None = None
-        self.per_chat_per_second: float | None = None
-        self._recent: deque[float] = deque()
-        self._last_in_chat: dict[int, float] = {}
-
-    def check(self, chat_id: int | None) -> int | None:
-        """None if the send may go now, else the retry_after seconds to answer with."""
-        now = time.monotonic()
-        if self.global_per_second is not None:
-            while self._recent and now - self._recent[0] >= 1.0:
-                self._recent.popleft()
-            if len(self._recent) >= self.global_per_second:
-                return 1
-        if self.per_chat_per_second is not None and chat_id is not None:
-            last = self._last_in_chat.get(chat_id)
-            if last is not None and now - last < 1.0 / self.per_chat_per_second:
-                return 1
-        self._recent.append(now)
-        if chat_id is not None:
-            self._last_in_chat[chat_id] = now
-        return None
-
-
-class Faults:
-    """Injected failures, matched in order."""
-
-    def __init__(self, seed: int = 0) -> None:
-        self.pending: list[Fault] = []
-        self.random = random.Random(seed)
-
-    def match(self, method: str, chat_id: int | None) -> Fault | None:
-        """The fault to apply to this request, if any (consumes one use)."""
-        for fault in self.pending:
-            if fault.method not in (None, method):
-                continue
-            if fault.chat_id is not None and fault.chat_id != chat_id:
-                continue
-            if fault.probability is not None and self.random.random() >= fault.probability:
-                continue
-            fault.times -= 1
-            if fault.times <= 0:
-                self.pending.remove(fault)
-            return fault
-        return None
-
-
-def canonical_scope(scope: object) -> str:
-    """A stable key for a BotCommandScope (default when absent)."""
-    if scope in (None, ""):
-        scope = {"type": "default"}
-    if isinstance(scope, str):
-        scope = json.loads(scope)
-    return json.dumps(scope, sort_keys=True)
-
-
-def parse_buttons(markup: object) -> Buttons:
-    """Inline keyboard rows as (label, callback data or url)."""
-    if isinstance(markup, str):
-        markup = json.loads(markup) if markup else None
-    if not isinstance(markup, dict):
-        return []
-    rows = markup.get("inline_keyboard") or []
-    return [
-        [(str(b.get("text", "")), str(b.get("callback_data") or b.get("url") or "")) for b in row]
-        for row in rows
-    ]
+    @property
+    def total(self) -> int:
+        """All requests."""
+        return sum(self.requests.values())

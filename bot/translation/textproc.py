@@ -138,7 +138,9 @@ def mask(
 
 def _spans(text: str, names: Sequence[str], terms: Mapping[str, str]) -> list[tuple[int, int]]:
     """Non-overlapping spans to mask: names and glossary terms first, then protected patterns."""
-    words = tuple(sorted({n.strip() for n in names if n.strip()} | set(terms), key=len, reverse=True))
+    words = tuple(
+        sorted({n.strip() for n in names if n.strip()} | set(terms), key=len, reverse=True)
+    )
     special = _words_pattern(words)
     found = [(m.start(), m.end()) for m in special.finditer(text)] if special else []
     for match in _PROTECTED.finditer(text):

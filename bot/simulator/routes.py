@@ -1,0 +1,108 @@
+"""The HTTP side of the simulated Telegram: `/bot<token>/<method>` and `/file/bot<token>/<path>`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.simulator import api_bot, api_messages  # noqa: F401  (they register the methods)
+from bot.simulator.checks import ApiError
+from bot.simulator.state import ApiCall, Json
+from bot.simulator.wire import METHODS, error, ok, read_params
+
+if TYPE_CHECKING:
+    from bot.simulator.server import FakeTelegram
+
+# Methods that put messages in a chat: these count for the rate limits.
+SEND_METHODS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo",
+        "sendAnimation", "sendMediaGroup", "sendLocation", "copyMessage", "forwardMessage",
+    }
+)  # fmt: skip
+UPLOAD_BODY_LIMIT = 60 * 1024 * 1024
+
+
+def make_app(tg: FakeTelegram) -> web.Application:
+    """The aiohttp application serving one FakeTelegram."""
+
+    async def handle(request: web.Request) -> web.Response:
+        return _count(tg, request.match_info["method"], await _call(tg, request))
+
+    async def serve_file(request: web.Request) -> web.Response:
+        if request.match_info["token"] != tg.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        stored = next((f for f in tg.files.values() if f.path == path), None)
+        if stored is None:
+            return web.Response(status=404, text="Not Found")
+        ctype = stored.mime_type or "application/octet-stream"
+        return web.Response(body=stored.data, content_type=ctype)
+
+    app = web.Application(client_max_size=UPLOAD_BODY_LIMIT)
+    app.router.add_route("*", "/bot{token}/{method}", handle)
+    app.router.add_get("/file/bot{token}/{path:.+}", serve_file)
+    return app
+
+
+async def _call(tg: FakeTelegram, request: web.Request) -> web.Response:
+    """Decode, log, check faults and limits, run the method."""
+    if request.match_info["token"] != tg.token:
+        return error(401, "Unauthorized")
+    method = request.match_info["method"]
+    try:
+        params, uploads = await read_params(request)
+    except ApiError as err:
+        return error(err.status, err.description)
+    tg.requests.append(ApiCall(method, params))
+    tg.stats.requests[method] += 1
+    tg.notify()
+    handler = METHODS.get(method) or METHODS.get(_canonical_name(method))
+    if handler is None:
+        return error(404, "Not Found")
+    try:
+        await _before(tg, method, params)
+        result: Any = await handler(tg, params, uploads)
+    except ApiError as err:
+        return error(err.status, err.description, err.retry_after)
+    if method in SEND_METHODS:
+        tg.stats.sent += len(result) if isinstance(result, list) else 1
+    return ok(result)
+
+
+async def _before(tg: FakeTelegram, method: str, params: Json) -> None:
+    """Injected faults, then rate limits, as ApiErrors."""
+    chat_id = _int_or_none(params.get("chat_id"))
+    fault = tg.faults.match(method, chat_id)
+    if fault is not None:
+        if fault.delay:
+            await tg.pause(fault.delay)
+        if fault.status >= 400:
+            raise ApiError(fault.status, fault.description, fault.retry_after)
+    if method in SEND_METHODS:
+        retry = tg.limits.check(chat_id)
+        if retry is not None:
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
+
+
+def _count(tg: FakeTelegram, method: str, response: web.Response) -> web.Response:
+    tg.stats.statuses[response.status] += 1
+    if response.status >= 400:
+        tg.stats.failures[method] += 1
+    tg.notify()
+    return response
+
+
+def _canonical_name(method: str) -> str:
+    """Telegram accepts method names in any letter case."""
+    lowered = method.lower()
+    return next((name for name in METHODS if name.lower() == lowered), method)
+
+
+def _int_or_none(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None
