@@ -12,7 +12,8 @@ from bot import errors, middleware
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
-from bot.features import classes, fallback, onboarding, privacy, staff
+from bot.delivery import Sender
+from bot.features import announcements, classes, fallback, onboarding, privacy, staff
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.services.codes import deep_link, invite_payload
@@ -55,6 +56,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     privacy.register(app)  # /mydata, /forget, /stop
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
+    announcements.register(app)  # preview, send, seen, original/translation buttons
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
@@ -88,10 +90,14 @@ async def _post_init(app: BotApp) -> None:
     await data.translator.start()
     pairs = sorted(f"{a}>{b}" for a, b in data.translator.available_pairs())
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
+    data.sender = Sender(app.bot, data)
+    await data.sender.start()
 
 
 async def _post_shutdown(app: BotApp) -> None:
     """Close what post_init opened."""
+    if app.bot_data.sender is not None:
+        await app.bot_data.sender.stop()
     if app.bot_data.translator is not None:
         await app.bot_data.translator.close()
     if app.bot_data.engine is not None:

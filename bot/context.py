@@ -13,6 +13,7 @@ from bot.models import Member
 
 if TYPE_CHECKING:
     from bot.db import SessionFactory
+    from bot.delivery import Sender
     from bot.settings import Settings
     from bot.translation import Translator
 
@@ -25,6 +26,7 @@ class BotData:
     catalogs: Catalogs
     clock: Clock = SystemClock()
     translator: Translator | None = None
+    sender: Sender | None = None
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None

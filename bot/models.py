@@ -169,6 +169,67 @@ class InboxMessage(SQLModel, table=True):
     created_at: datetime = utc_column(index=True)
 
 
+class AnnouncementStatus(StrEnum):
+    """Where an announcement is in its life."""
+
+    DRAFT = "draft"  # previewed, not confirmed
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(StrEnum):
+    """One parent's copy of an announcement, in the outbox."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by the sender; back to pending after a crash
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Announcement(SQLModel, table=True):
+    """A message from the school team to the parents of one or more classes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
+    author_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    class_ids: str = Field(default="", max_length=1000)  # comma-separated
+    kind: str = Field(default="text", max_length=16)  # text | photo | document
+    text: str = Field(default="")  # Dutch original (text or caption)
+    language: str = Field(default="nl", max_length=8)
+    file_id: str | None = Field(default=None, max_length=255)
+    file_name: str | None = Field(default=None, max_length=255)
+    status: str = Field(default=AnnouncementStatus.DRAFT, max_length=16)
+    report_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    created_at: datetime = utc_column()
+    sent_at: datetime | None = utc_column(nullable=True)
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one row per (announcement, parent)."""
+
+    __table_args__ = (UniqueConstraint("announcement_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    announcement_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("announcement.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    language: str = Field(max_length=8)  # the language delivered in
+    via: str = Field(default="own", max_length=16)  # own | second | original
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=16, index=True)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = utc_column(index=True)
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    last_error: str | None = Field(default=None, max_length=300)
+    sent_at: datetime | None = utc_column(nullable=True)
+    seen_at: datetime | None = utc_column(nullable=True)
+
+
 def now_utc() -> datetime:
     """Current UTC time (use the injected clock in services; this is for defaults)."""
     return datetime.now(UTC)

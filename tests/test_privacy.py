@@ -47,7 +47,7 @@ async def _rows_mentioning(school: School, member_id: int | None, telegram_id: i
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
                 name = column.name
-                member_ref = name in ("member_id", "used_by", "created_by") or (
+                member_ref = name in ("member_id", "used_by", "created_by", "author_id") or (
                     table.name == "member" and name == "id"
                 )
                 values = [telegram_id] + ([member_id] if member_ref else [])

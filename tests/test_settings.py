@@ -12,8 +12,11 @@ import pytest
 from bot.settings import SettingsError, load_settings
 
 
-def test_defaults_keep_the_database_under_data() -> None:
+def test_defaults_keep_the_database_under_data(monkeypatch: pytest.MonkeyPatch) -> None:
     """No configuration: SQLite in ./data, Brussels time, Dutch."""
+    for key in list(os.environ):
+        if key.startswith(("OUDERBRUG_", "TELEGRAM_", "DATABASE_URL")):
+            monkeypatch.delenv(key)
     s = load_settings(env_file=None)
     assert s.db_url == f"sqlite+aiosqlite:///{Path('data') / 'ouderbrug.db'}"
     assert s.timezone == "Europe/Brussels" and s.default_language == "nl"

@@ -11,9 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from sqlmodel import col, select
+
 from bot.app import build_application
+from bot.db import SessionFactory
 from bot.demo.school import School
 from bot.migrate import upgrade_async
+from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
 from bot.simulator import FakeTelegram, render_transcript
@@ -32,7 +36,7 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
     ("Hodan", "so", "3B", "en"),
     ("Tesfay", "ti", "3B", "en"),
     ("Zahra", "fa", "3B", None),
-    ("Gul", "ps", "3B", "fa"),
+    ("Gul", "ps", "3B", "en"),
     ("Mariana", "bg", "1A", None),
     ("Carlos", "es", "3B", "fr"),
     ("Sergei", "ru", "3B", "en"),
@@ -63,9 +67,32 @@ async def run_demo(*, parents: int = 20, out: TextIO = sys.stdout) -> int:
             async with running(build_application(settings), poll_timeout=5) as app:
                 school = School(tg=tg, app=app)
                 await play(school, parents=parents)
+                inbox = await team_inbox(app.bot_data.sessions)
             print(render_transcript(tg.transcript), file=out)
+            print("\n== What the school team has in its inbox (stored for review) ==", file=out)
+            for line in inbox:
+                print(line, file=out)
     print(f"\nDemo finished: {parents} parents joined in their own language.", file=out)
     return 0
+
+
+async def team_inbox(sessions: SessionFactory) -> list[str]:
+    """Parents' messages as the team sees them: language, original, Dutch translation."""
+    async with sessions() as session:
+        rows = await session.exec(
+            select(InboxMessage, Member)
+            .join(Member, col(Member.id) == col(InboxMessage.member_id))
+            .order_by(col(InboxMessage.id))
+        )
+        lines = []
+        for message, member in rows:
+            dutch = message.text_nl or "(no translation model installed: ouderbrug models install)"
+            if message.language == "nl":
+                dutch = message.text
+            lines.append(
+                f"- {member.first_name} [{message.language}]: {message.text}\n    nl: {dutch}"
+            )
+    return lines or ["(empty)"]
 
 
 async def play(school: School, *, parents: int) -> None:
@@ -81,8 +108,8 @@ async def play(school: School, *, parents: int) -> None:
     if len(joined) >= 3:
         await joined[2].send("/mydata")
         await joined[2].next_message()
-        await joined[1].send("Salam, mijn zoon is morgen ziek.")
-        await joined[1].next_message()
+        await joined[1].send("السلام عليكم، ابني مريض غداً ولن يأتي إلى المدرسة.")
+        await joined[1].expect_text(school.t("ar", "parent.message_received"))
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.features import announcements
 from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
 from bot.models import InboxMessage, Role
@@ -28,7 +29,7 @@ async def free_message(update: Update, context: BotContext) -> None:
         await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
         return
     if member.role != Role.PARENT:
-        await reply(update, context.t(f"help.{member.role}"))
+        await announcements.draft_from_message(update, context)
         return
     kind, file_id = _kind_and_file(update)
     if kind is None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import (
+    Announcement,
     ClassMembership,
+    Delivery,
     InboxMessage,
     Member,
     MemberStatus,
@@ -170,6 +172,12 @@ async def member_data(session: AsyncSession, *, member: Member) -> MemberData:
 async def forget_member(session: AsyncSession, *, member_id: int) -> None:
     """Erase a member and every personal row that points to them (memberships, messages)."""
     await session.exec(delete(ClassMembership).where(col(ClassMembership.member_id) == member_id))
+    await session.exec(delete(Delivery).where(col(Delivery.member_id) == member_id))
+    await session.exec(
+        update(Announcement)
+        .where(col(Announcement.author_id) == member_id)
+        .values(author_id=None, author_chat_id=None)
+    )
     await session.exec(delete(InboxMessage).where(col(InboxMessage.member_id) == member_id))
     await session.exec(delete(Member).where(col(Member.id) == member_id))
     await session.commit()

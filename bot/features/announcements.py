@@ -1,0 +1,170 @@
+"""Announcements: a teacher writes, previews and sends; parents read, mark seen, see the original."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import BotContext
+from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
+from bot.features.onboarding import stale
+from bot.models import Announcement, Delivery, Member
+from bot.services import announcements as svc
+from bot.services.compose import buttons, original_view, parent_copy
+
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+async def draft_from_message(update: Update, context: BotContext) -> None:
+    """A team member's own message becomes a draft announcement with a preview."""
+    member, msg = context.member, update.effective_message
+    if member is None or msg is None:
+        return
+    kind, file_id, file_name = "text", None, None
+    if msg.photo:
+        kind, file_id = "photo", msg.photo[-1].file_id
+    elif msg.document and (msg.document.mime_type or "") in DOCUMENT_TYPES:
+        kind, file_id, file_name = "document", msg.document.file_id, msg.document.file_name
+    elif not msg.text:
+        await reply(update, context.t("announce.unsupported_file"))
+        return
+    services = context.services
+    async with services.sessions() as session:
+        classes = await svc.audience_classes(session, member=member)
+        if not classes:
+            await reply(update, context.t("announce.no_class"))
+            return
+        people = await svc.recipients(session, class_ids=[c.id for c in classes if c.id])
+        names = ", ".join(c.name for c in classes)
+        if not people:
+            await reply(update, context.t("announce.no_parents", classes=names))
+            return
+        draft = await svc.create_draft(
+            session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
+            now=services.clock.now(), file_id=file_id, file_name=file_name,
+        )  # fmt: skip
+    counts = Counter(p.language or "nl" for p in people).most_common()
+    languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
+    text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
+    rows = [
+        [
+            (context.t("announce.send_now"), f"ann:send:{draft.id}"),
+            (context.t("announce.cancel"), f"ann:cancel:{draft.id}"),
+        ]
+    ]
+    await reply(update, text, keyboard(rows))
+
+
+async def author_button(update: Update, context: BotContext) -> None:
+    """Send now / Cancel under a preview (only for its author, only once)."""
+    query, member = update.callback_query, context.member
+    fields = parse_callback(query.data if query else None, "ann", 2)
+    if (
+        query is None
+        or fields is None
+        or not fields[1].isdigit()
+        or member is None
+        or member.id is None
+    ):
+        await stale(update, context)
+        return
+    action, announcement_id = fields[0], int(fields[1])
+    services = context.services
+    async with services.sessions() as session:
+        if action == "cancel":
+            done = await svc.cancel(session, announcement_id=announcement_id, author_id=member.id)
+            if not done:
+                await stale(update, context)
+                return
+            await query.answer()
+            await query.edit_message_text(context.t("announce.cancelled"))
+            return
+        confirmed = await svc.confirm(
+            session, announcement_id=announcement_id, author_id=member.id, now=services.clock.now()
+        )
+        if confirmed is None:
+            await stale(update, context)
+            return
+        announcement, _count = confirmed
+        figures = await svc.report(session, announcement_id=announcement_id)
+        from bot.services.compose import report_text
+
+        text = await report_text(session, services, announcement, figures)
+        await query.answer()
+        edited = await query.edit_message_text(text)
+        announcement.report_message_id = edited.message_id if not isinstance(edited, bool) else None
+        session.add(announcement)
+        await session.commit()
+    if services.sender is not None:
+        services.sender.wake()
+
+
+async def parent_button(update: Update, context: BotContext) -> None:
+    """Seen, Original and Translation under a parent's copy."""
+    query, member = update.callback_query, context.member
+    fields = parse_callback(query.data if query else None, "ann", 2)
+    if (
+        query is None
+        or fields is None
+        or not fields[1].isdigit()
+        or member is None
+        or member.id is None
+    ):
+        await stale(update, context)
+        return
+    action, delivery_id = fields[0], int(fields[1])
+    services = context.services
+    async with services.sessions() as session:
+        delivery = await session.get(Delivery, delivery_id)
+        announcement = (
+            await session.get(Announcement, delivery.announcement_id) if delivery else None
+        )
+        if delivery is None or announcement is None or delivery.member_id != member.id:
+            await stale(update, context)
+            return
+        if action == "seen":
+            await svc.mark_seen(
+                session, delivery_id=delivery_id, member_id=member.id, now=services.clock.now()
+            )
+            await query.answer(context.t("announce.seen_thanks"))
+            if services.sender is not None:
+                services.sender.report_soon(announcement.id or 0)
+            return
+    await query.answer()
+    await show_version(
+        update, context, announcement, member, delivery_id, original=action == "orig"
+    )
+
+
+async def show_version(
+    update: Update,
+    context: BotContext,
+    announcement: Announcement,
+    member: Member,
+    delivery_id: int,
+    *,
+    original: bool,
+) -> None:
+    """Switch a parent's copy between the translation and the Dutch original, in place."""
+    services, query = context.services, update.callback_query
+    assert query is not None
+    lang = services.catalogs.pick(member.language)
+    if original:
+        text = await original_view(services, announcement, member)
+    else:
+        text = (await parent_copy(services, announcement, member, delivery_id=delivery_id)).text
+    await query.edit_message_text(
+        text, reply_markup=buttons(services, lang, delivery_id, showing_original=original)
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Announcement buttons (team messages become drafts through the fallback module)."""
+    app.add_handler(
+        CallbackQueryHandler(author_button, pattern=r"^ann:(send|cancel):"), group=GROUP_FEATURES
+    )
+    app.add_handler(
+        CallbackQueryHandler(parent_button, pattern=r"^ann:(seen|orig|tr):"), group=GROUP_FEATURES
+    )

@@ -1,0 +1,185 @@
+"""Announcements: drafts, audiences, the outbox rows, seen marks and the delivery report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import (
+    Announcement,
+    AnnouncementStatus,
+    ClassMembership,
+    Delivery,
+    DeliveryStatus,
+    Member,
+    MemberStatus,
+    Role,
+    SchoolClass,
+)
+
+
+async def audience_classes(session: AsyncSession, *, member: Member) -> list[SchoolClass]:
+    """Classes a member may write to: a teacher's own classes; every class for a coordinator."""
+    query = select(SchoolClass).where(
+        SchoolClass.school_id == member.school_id, col(SchoolClass.archived).is_(False)
+    )
+    if member.role != Role.COORDINATOR:
+        query = query.join(
+            ClassMembership, col(ClassMembership.class_id) == col(SchoolClass.id)
+        ).where(ClassMembership.member_id == member.id, ClassMembership.kind == "teacher")
+    return list(await session.exec(query.order_by(col(SchoolClass.name))))
+
+
+async def recipients(session: AsyncSession, *, class_ids: list[int]) -> list[Member]:
+    """Active parents with a child in any of the classes, each once."""
+    rows = await session.exec(
+        select(Member)
+        .join(ClassMembership, col(ClassMembership.member_id) == col(Member.id))
+        .where(
+            col(ClassMembership.class_id).in_(class_ids),
+            ClassMembership.kind == "guardian",
+            Member.role == Role.PARENT,
+            Member.status == MemberStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by(col(Member.id))
+    )
+    return list(rows)
+
+
+async def create_draft(
+    session: AsyncSession,
+    *,
+    author: Member,
+    classes: list[SchoolClass],
+    kind: str,
+    text: str,
+    now: datetime,
+    file_id: str | None = None,
+    file_name: str | None = None,
+) -> Announcement:
+    """An announcement waiting for the author's confirmation."""
+    draft = Announcement(
+        school_id=author.school_id,
+        author_id=author.id,
+        author_chat_id=author.chat_id,
+        class_ids=",".join(str(c.id) for c in classes),
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        file_name=file_name,
+        created_at=now,
+    )
+    session.add(draft)
+    await session.commit()
+    return draft
+
+
+def class_ids_of(announcement: Announcement) -> list[int]:
+    """The class ids an announcement goes to."""
+    return [int(x) for x in announcement.class_ids.split(",") if x]
+
+
+async def confirm(
+    session: AsyncSession, *, announcement_id: int, author_id: int, now: datetime
+) -> tuple[Announcement, int] | None:
+    """Draft -> sending, with one outbox row per parent; None if not a draft of this author."""
+    claimed = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status) == AnnouncementStatus.DRAFT,
+        )
+        .values(status=AnnouncementStatus.SENDING, sent_at=now)
+    )
+    if claimed.rowcount != 1:
+        await session.rollback()
+        return None
+    announcement = await session.get(Announcement, announcement_id)
+    assert announcement is not None
+    people = await recipients(session, class_ids=class_ids_of(announcement))
+    for person in people:
+        assert person.id is not None
+        session.add(
+            Delivery(
+                announcement_id=announcement_id,
+                member_id=person.id,
+                chat_id=person.chat_id,
+                language=person.language or "nl",
+                next_attempt_at=now,
+            )
+        )
+    await session.commit()
+    return announcement, len(people)
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int, author_id: int) -> bool:
+    """Cancel a draft; False if it was already sent or is not this author's."""
+    result = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status) == AnnouncementStatus.DRAFT,
+        )
+        .values(status=AnnouncementStatus.CANCELLED)
+    )
+    await session.commit()
+    return result.rowcount == 1
+
+
+async def mark_seen(
+    session: AsyncSession, *, delivery_id: int, member_id: int, now: datetime
+) -> bool:
+    """Record that a parent saw their copy (only their own; the first time counts)."""
+    delivery = await session.get(Delivery, delivery_id)
+    if delivery is None or delivery.member_id != member_id:
+        return False
+    if delivery.seen_at is None:
+        delivery.seen_at = now
+        session.add(delivery)
+        await session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class Report:
+    """Delivery figures of one announcement."""
+
+    total: int
+    sent: int
+    failed: int
+    pending: int
+    seen: int
+    by_language: dict[str, int]
+    via_second: int
+    via_original: int
+
+    @property
+    def done(self) -> bool:
+        """Nothing is waiting any more."""
+        return self.pending == 0
+
+
+async def report(session: AsyncSession, *, announcement_id: int) -> Report:
+    """Count the outbox rows of an announcement."""
+    rows = list(
+        await session.exec(select(Delivery).where(Delivery.announcement_id == announcement_id))
+    )
+    sent = [d for d in rows if d.status == DeliveryStatus.SENT]
+    return Report(
+        total=len(rows),
+        sent=len(sent),
+        failed=sum(d.status == DeliveryStatus.FAILED for d in rows),
+        pending=sum(d.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING) for d in rows),
+        seen=sum(d.seen_at is not None for d in rows),
+        by_language=dict(Counter(d.language for d in sent).most_common()),
+        via_second=sum(d.via == "second" for d in sent),
+        via_original=sum(d.via == "original" for d in sent),
+    )

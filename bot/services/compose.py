@@ -1,0 +1,142 @@
+"""What parents and authors see of an announcement: the translated copy, the original, the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.models import Announcement, Member, SchoolClass
+from bot.services.announcements import Report, class_ids_of
+
+if TYPE_CHECKING:
+    from bot.context import BotData
+
+TEXT_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One parent's copy of an announcement."""
+
+    text: str
+    markup: InlineKeyboardMarkup
+    language: str  # the language the text is in
+    via: str  # own | second | original
+
+
+async def heading(
+    services: BotData, announcement: Announcement, lang: str
+) -> tuple[str, list[str]]:
+    """'Message from <author> (<classes>):' in `lang`, and the names never to translate."""
+    async with services.sessions() as session:
+        author = (
+            await session.get(Member, announcement.author_id) if announcement.author_id else None
+        )
+        classes = await session.exec(
+            select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
+        )
+        class_names = sorted(classes)
+    name = author.first_name if author else ""
+    text = services.catalogs.t(lang, "announce.from", sender=name, classes=", ".join(class_names))
+    return text, [n for n in [name, *class_names] if n]
+
+
+def buttons(
+    services: BotData, lang: str, delivery_id: int, *, showing_original: bool
+) -> InlineKeyboardMarkup:
+    """Seen, and the switch between the translation and the original."""
+    t = services.catalogs.t
+    switch = (
+        ("announce.button_translation", "tr")
+        if showing_original
+        else ("announce.button_original", "orig")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+                ),
+                InlineKeyboardButton(
+                    t(lang, switch[0]), callback_data=f"ann:{switch[1]}:{delivery_id}"
+                ),
+            ]
+        ]
+    )
+
+
+def fit(head: str, body: str, foot: str) -> str:
+    """Heading, body and footer within Telegram's 4,096 characters (the body is shortened)."""
+    room = TEXT_LIMIT - len(head) - len(foot) - 6
+    if len(body) > room:
+        body = body[: room - 1].rstrip() + "…"
+    return "\n\n".join(part for part in (head, body, foot) if part)
+
+
+async def parent_copy(
+    services: BotData, announcement: Announcement, member: Member, *, delivery_id: int | None = None
+) -> Copy:
+    """The announcement in the parent's language (or their second language, or the original)."""
+    lang = services.catalogs.pick(member.language)
+    head, protected = await heading(services, announcement, lang)
+    languages = [x for x in (member.language, member.second_language, announcement.language) if x]
+    if services.translator is not None:
+        result = await services.translator.translate_for(
+            announcement.text,
+            source=announcement.language,
+            languages=languages,
+            protected=protected,
+        )
+        body, target, machine, fallback = (
+            result.text,
+            result.target,
+            result.machine,
+            result.fallback,
+        )
+    else:
+        body, target, machine, fallback = (
+            announcement.text,
+            announcement.language,
+            False,
+            member.language != announcement.language,
+        )
+    via = "own" if not fallback else ("second" if target != announcement.language else "original")
+    foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
+    markup = buttons(services, lang, delivery_id or 0, showing_original=False)
+    return Copy(text=fit(head, body, foot), markup=markup, language=target, via=via)
+
+
+async def original_view(services: BotData, announcement: Announcement, member: Member) -> str:
+    """The Dutch original with the heading in the parent's language."""
+    lang = services.catalogs.pick(member.language)
+    head, _ = await heading(services, announcement, lang)
+    return fit(head, announcement.text, "")
+
+
+async def report_text(
+    session: AsyncSession, services: BotData, announcement: Announcement, figures: Report
+) -> str:
+    """The author's live delivery report."""
+    author = await session.get(Member, announcement.author_id) if announcement.author_id else None
+    lang = services.catalogs.pick(author.language if author else None)
+    names = services.catalogs.native_name
+    by_language = ", ".join(f"{names(code)} {n}" for code, n in figures.by_language.items()) or "–"
+    classes = await session.exec(
+        select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
+    )
+    return services.catalogs.t(
+        lang,
+        "announce.report",
+        classes=", ".join(sorted(classes)),
+        sent=figures.sent,
+        total=figures.total,
+        seen=figures.seen,
+        failed=figures.failed,
+        languages=by_language,
+        second=figures.via_second,
+        original=figures.via_original,
+    )

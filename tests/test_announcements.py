@@ -1,0 +1,276 @@
+"""Stories of announcements: a teacher writes in Dutch, every parent receives it once, in their language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.demo.school import School
+from bot.models import Delivery, DeliveryStatus
+from bot.simulator import SimUser
+from bot.translation.manage import install_from_dir
+
+TEXT = "Beste ouders, morgen gaan we naar het bos. Breng laarzen mee!"
+
+
+@pytest.fixture
+async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
+    """Class 1A with its teacher and five families, translation models installed."""
+    services = school.app.bot_data
+    install_from_dir(services.settings.models_data_dir, model_files)
+    assert services.translator is not None
+    services.translator.reload_models()
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    people = {"sofie": sofie, "lies": await school.teacher(sofie, "Juf Lies", "1A")}
+    for name, lang, second in [
+        ("Amina", "ar", "fr"),
+        ("Mehmet", "tr", None),
+        ("Hodan", "so", "en"),
+        ("Zahra", "fa", None),
+        ("Tom", "nl", None),
+    ]:
+        people[name] = await school.parent(name, lang, "1A", second=second)
+    return people
+
+
+def copies(user: SimUser, marker: str) -> list[str]:
+    """The announcement copies a parent received (text messages with the Seen button)."""
+    return [
+        m.text
+        for m in user.messages
+        if any("ann:seen:" in d for row in m.buttons for _, d in row) or marker in m.text
+    ]
+
+
+async def send_announcement(school: School, teacher: SimUser, text: str = TEXT) -> None:
+    """The teacher writes, sees the preview, presses Send now and waits for the final report."""
+    await teacher.send(text)
+    preview = await teacher.wait_for_message(
+        lambda m: any("ann:send:" in d for row in m.buttons for _, d in row)
+    )
+    assert "5" in preview.text
+    await teacher.press(school.t("nl", "announce.send_now"))
+
+
+async def test_every_parent_reads_it_once_in_their_language(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Arabic and Turkish via English, Somali in the second language, Persian in Dutch, Tom in Dutch."""
+    lies = class_1a["lies"]
+    await send_announcement(school, lies)
+    done = school.t(
+        "nl",
+        "announce.report",
+        classes="1A",
+        sent=5,
+        total=5,
+        seen=0,
+        failed=0,
+        languages="X",
+        second=1,
+        original=1,
+    ).split("🌍")[0]
+    await lies.expect_text(done, timeout=10)
+    amina = await class_1a["Amina"].wait_for_message(lambda m: "[en>ar]" in m.text)
+    assert school.t("ar", "announce.machine_mark") in amina.text
+    assert school.t("ar", "announce.from", sender="Juf Lies", classes="1A") in amina.text
+    mehmet = await class_1a["Mehmet"].wait_for_message(lambda m: "[en>tr]" in m.text)
+    assert school.t("tr", "announce.machine_mark") in mehmet.text
+    hodan = await class_1a["Hodan"].wait_for_message(lambda m: "[nl>en]" in m.text)
+    assert school.t("so", "announce.button_original") in [
+        t for row in hodan.buttons for t, _ in row
+    ]
+    zahra = await class_1a["Zahra"].wait_for_message(lambda m: TEXT in m.text)
+    assert school.t("fa", "announce.machine_mark") not in zahra.text
+    tom = await class_1a["Tom"].wait_for_message(lambda m: TEXT in m.text)
+    assert school.t("nl", "announce.machine_mark") not in tom.text
+    for name in ("Amina", "Mehmet", "Hodan", "Zahra", "Tom"):
+        assert (
+            len(
+                [
+                    m
+                    for m in class_1a[name].messages
+                    if any("ann:seen:" in d for row in m.buttons for _, d in row)
+                ]
+            )
+            == 1
+        ), name
+
+
+async def test_show_original_seen_and_the_report(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Amina switches to the Dutch original and back, taps Seen; the report counts her."""
+    lies, amina = class_1a["lies"], class_1a["Amina"]
+    await send_announcement(school, lies)
+    copy = await amina.wait_for_message(lambda m: "[en>ar]" in m.text, timeout=10)
+    await amina.press(school.t("ar", "announce.button_original"), message=copy)
+    await amina.wait_for(lambda u: TEXT in copy.text)
+    await amina.press(school.t("ar", "announce.button_translation"), message=copy)
+    await amina.wait_for(lambda u: "[en>ar]" in copy.text)
+    cb = await amina.press(school.t("ar", "announce.button_seen"), message=copy)
+    assert (await amina.wait_callback_answer(cb)).text == school.t("ar", "announce.seen_thanks")
+    await lies.wait_for(
+        lambda u: any(
+            "👍" in m.text and ": 1" in m.text.split("👍", 1)[1][:20] for m in u.messages
+        ),
+        timeout=10,
+    )
+
+
+async def test_a_parent_who_blocked_the_bot_and_telegram_trouble(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """429s and 5xx are retried; a blocked parent is marked and counted as failed; no one gets two copies."""
+    class_1a["Zahra"].block()
+    school.tg.inject("sendMessage", status=429, retry_after=1, times=2)
+    school.tg.inject("sendMessage", status=502, description="Bad Gateway", probability=0.3, times=4)
+    lies = class_1a["lies"]
+    await send_announcement(school, lies)
+    final = school.t(
+        "nl",
+        "announce.report",
+        classes="1A",
+        sent=4,
+        total=5,
+        seen=0,
+        failed=1,
+        languages="",
+        second=1,
+        original=0,
+    )
+    await lies.wait_for(
+        lambda u: any(final.split("🌍")[0] in m.text for m in u.messages), timeout=20
+    )
+    async with school.app.bot_data.sessions() as session:
+        rows = list(await session.exec(select(Delivery)))
+    statuses = sorted((d.status, d.last_error or "") for d in rows)
+    assert [s for s, _ in statuses].count("sent") == 4
+    assert ("failed", "blocked the bot") in statuses
+    assert (await school.member(class_1a["Zahra"])).status == "blocked"  # type: ignore[union-attr]
+    for name in ("Amina", "Mehmet", "Hodan", "Tom"):
+        assert (
+            len(
+                [
+                    m
+                    for m in class_1a[name].messages
+                    if any("ann:seen:" in d for row in m.buttons for _, d in row)
+                ]
+            )
+            == 1
+        ), name
+
+
+async def test_preview_can_be_cancelled_and_buttons_work_once(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Cancel sends nothing; a second Send press and a forged press are refused."""
+    lies = class_1a["lies"]
+    await lies.send("Dit is een test.")
+    preview = await lies.wait_for_message(
+        lambda m: any("ann:send:" in d for row in m.buttons for _, d in row)
+    )
+    await lies.press(school.t("nl", "announce.cancel"), message=preview)
+    await lies.expect_text(school.t("nl", "announce.cancelled"))
+    send_data = (
+        next(d for row in preview.buttons for _, d in row if d.startswith("ann:send:"))
+        if preview.buttons
+        else None
+    )
+    cb = await lies.press_data(send_data or "ann:send:1")
+    assert (await lies.wait_callback_answer(cb)).text == school.t("nl", "error.stale_button")
+    cb = await class_1a["Tom"].press_data("ann:send:1")
+    assert (await class_1a["Tom"].wait_callback_answer(cb)).text == school.t(
+        "nl", "error.stale_button"
+    )
+    async with school.app.bot_data.sessions() as session:
+        assert list(await session.exec(select(Delivery))) == []
+
+
+async def test_teachers_without_class_or_parents_and_unsupported_files(school: School) -> None:
+    """Clear answers instead of a broadcast to nobody."""
+    sofie = await school.coordinator()
+    await sofie.send("Hallo allemaal")
+    await sofie.expect_text(school.t("nl", "announce.no_class"))
+    await school.new_class(sofie, "2B")
+    await sofie.send("Hallo allemaal")
+    await sofie.expect_text(school.t("nl", "announce.no_parents", classes="2B"))
+    await sofie.send_sticker()
+    await sofie.expect_text(school.t("nl", "announce.unsupported_file"))
+
+
+async def test_a_photo_goes_out_with_its_caption_translated(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """The photo is passed on unchanged, the caption follows translated with the buttons."""
+    lies = class_1a["lies"]
+    await lies.send_photo(b"\x89PNG fake photo bytes", caption="Kijk, onze klas in het bos!")
+    await lies.wait_for_message(
+        lambda m: any("ann:send:" in d for row in m.buttons for _, d in row)
+    )
+    await lies.press(school.t("nl", "announce.send_now"))
+    photo = await class_1a["Mehmet"].wait_for_message(lambda m: m.kind == "photo", timeout=10)
+    assert school.tg.file_bytes(photo.file_id) == b"\x89PNG fake photo bytes"
+    await class_1a["Mehmet"].wait_for_message(lambda m: "[en>tr]" in m.text)
+
+
+async def test_a_restart_mid_broadcast_resumes_without_skipping_or_repeating(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """The sender stops with one copy sent, one in flight, three waiting; a new sender finishes the job."""
+    from bot.delivery import Sender
+    from bot.models import Announcement, AnnouncementStatus
+
+    services = school.app.bot_data
+    assert services.sender is not None
+    await services.sender.stop()  # the process "dies" here
+    now = services.clock.now()
+    lies = await school.member(class_1a["lies"])
+    async with services.sessions() as session:
+        announcement = Announcement(
+            school_id=lies.school_id, author_id=lies.id, author_chat_id=lies.chat_id,  # type: ignore[union-attr]
+            class_ids=str((await school.class_row("1A")).id), text=TEXT,
+            status=AnnouncementStatus.SENDING, created_at=now,
+        )  # fmt: skip
+        session.add(announcement)
+        await session.commit()
+        states = {"Amina": DeliveryStatus.SENT, "Mehmet": DeliveryStatus.SENDING}
+        for name in ("Amina", "Mehmet", "Hodan", "Zahra", "Tom"):
+            member = await school.member(class_1a[name])
+            assert member is not None and member.id is not None and announcement.id is not None
+            session.add(
+                Delivery(
+                    announcement_id=announcement.id, member_id=member.id, chat_id=member.chat_id,
+                    language=member.language or "nl", next_attempt_at=now,
+                    status=states.get(name, DeliveryStatus.PENDING),
+                )
+            )  # fmt: skip
+        await session.commit()
+    services.sender = Sender(school.app.bot, services)
+    await services.sender.start()  # the restarted process
+    for name in ("Mehmet", "Hodan", "Zahra", "Tom"):
+        await class_1a[name].wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
+    await class_1a["Tom"].send("/help")
+    await class_1a["Tom"].expect_text(school.t("nl", "help.parent"))
+    assert not [m for m in class_1a["Amina"].messages if "ann:seen:" in str(m.buttons)]
+    for name in ("Mehmet", "Hodan", "Zahra", "Tom"):
+        assert len([m for m in class_1a[name].messages if "ann:seen:" in str(m.buttons)]) == 1, name
+
+
+async def test_forget_after_a_broadcast_leaves_nothing_personal(school: School, class_1a: dict[str, SimUser]) -> None:
+    """A parent who received it and the teacher who sent it both /forget: no row points to them."""
+    from tests.test_privacy import _rows_mentioning
+
+    lies = class_1a["lies"]
+    await send_announcement(school, lies)
+    await class_1a["Amina"].wait_for_message(lambda m: "[en>ar]" in m.text, timeout=10)
+    for user, lang in ((class_1a["Amina"], "ar"), (lies, "nl")):
+        member = await school.member(user)
+        assert member is not None
+        await user.send("/forget")
+        await user.press(school.t(lang, "forget.yes"))
+        await user.expect_text(school.t(lang, "forget.done"))
+        assert await _rows_mentioning(school, member.id, user.id) == []
