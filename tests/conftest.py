@@ -84,7 +84,7 @@ def school(tg: FakeTelegram, app: BotApp) -> School:
 
 
 # Translation: tiny real argostranslate models, built once per test session.
-MODEL_PAIRS = [("nl", "en"), ("en", "nl"), ("nl", "fr"), ("tr", "en")] + [
+MODEL_PAIRS = [("nl", "en"), ("en", "nl"), ("nl", "fr"), ("tr", "en"), ("ar", "en")] + [
     ("en", code) for code in ("ar", "tr", "pl", "ro", "uk", "bg")
 ]
 

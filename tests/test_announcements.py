@@ -260,7 +260,9 @@ async def test_a_restart_mid_broadcast_resumes_without_skipping_or_repeating(
         assert len([m for m in class_1a[name].messages if "ann:seen:" in str(m.buttons)]) == 1, name
 
 
-async def test_forget_after_a_broadcast_leaves_nothing_personal(school: School, class_1a: dict[str, SimUser]) -> None:
+async def test_forget_after_a_broadcast_leaves_nothing_personal(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
     """A parent who received it and the teacher who sent it both /forget: no row points to them."""
     from tests.test_privacy import _rows_mentioning
 

@@ -60,3 +60,19 @@ def test_cli_manages_classes_and_invites(cli_env: Path, capsys: pytest.CaptureFi
     assert cli.main(["invite", "--role", "teacher", "--class", "9Z"]) == 1
     assert cli.main(["class", "archive", "1B"]) == 0
     assert cli.main(["class", "archive", "1B"]) == 1
+
+
+async def test_the_demo_translates_when_models_are_installed(
+    tmp_path: Path, model_files: Path
+) -> None:
+    """With models in the data folder, parents read the announcement translated and one opens the original."""
+    from bot.translation.manage import install_from_dir
+
+    install_from_dir(tmp_path, model_files)
+    out = io.StringIO()
+    assert await run_demo(parents=8, out=out, models_dir=tmp_path) == 0
+    transcript = out.getvalue()
+    assert "[en>ar]" in transcript and "[en>tr]" in transcript
+    catalogs = Catalogs.load(project_root() / "locales")
+    assert f"[Amina presses [ {catalogs.t('ar', 'announce.button_original')} ]]" in transcript
+    assert "nl: [en>nl]" in transcript

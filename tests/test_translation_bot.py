@@ -11,33 +11,42 @@ from bot.models import InboxMessage
 from bot.translation.manage import install_from_dir
 
 
-async def test_a_turkish_parent_writes_and_the_team_gets_dutch_beside_the_original(
+async def test_a_turkish_parent_writes_and_the_teacher_reads_dutch_beside_the_original(
     school: School, model_files: Path
 ) -> None:
-    """Mehmet writes in Turkish; the stored message keeps his words and adds a Dutch translation."""
+    """Mehmet writes in Turkish; Juf Lies gets his words and the Dutch translation; both are stored."""
     services = school.app.bot_data
     install_from_dir(services.settings.models_data_dir, model_files)
     assert services.translator is not None
     services.translator.reload_models()
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
+    lies = await school.teacher(sofie, "Juf Lies", "1A")
     mehmet = await school.parent("Mehmet", "tr", "1A")
-    await mehmet.send("Merhaba, oğlum yarın hasta. Okula gelemiyor.")
+    original = "Merhaba, oğlum yarın hasta. Okula gelemiyor."
+    await mehmet.send(original)
     await mehmet.expect_text(school.t("tr", "parent.message_received"))
+    heading = school.t(
+        "nl", "team.parent_message", name="Mehmet", classes="1A", language="Türkçe", text=original
+    )
+    note = await lies.expect_text(heading)
+    assert school.t("nl", "team.translated", text="[en>nl] [en>nl]") in note.text
+    async with services.sessions() as session:
+        row = (await session.exec(select(InboxMessage))).one()
+    assert (row.text, row.text_nl, row.language) == (original, "[en>nl] [en>nl]", "tr")
 
-    async def translated() -> InboxMessage | None:
-        async with services.sessions() as session:
-            row = (await session.exec(select(InboxMessage))).one()
-        return row if row.text_nl else None
 
-    row = None
-    for _ in range(200):  # the translation is stored right after the receipt, in the same handler
-        row = await translated()
-        if row is not None:
-            break
-        await mehmet.send("/help")
-        await mehmet.expect_text(school.t("tr", "help.parent"))
-    assert row is not None
-    assert row.text == "Merhaba, oğlum yarın hasta. Okula gelemiyor."
-    assert row.text_nl == "[en>nl] [en>nl]"
-    assert row.language == "tr"
+async def test_a_voice_note_without_a_teacher_reaches_the_coordinator(school: School) -> None:
+    """No teacher in 2B yet: the coordinator gets the voice note itself and who sent it."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "2B")
+    hodan = await school.parent("Hodan", "so", "2B")
+    await hodan.send_voice(b"OggS fake voice", duration=4)
+    await hodan.expect_text(school.t("so", "parent.message_received"))
+    voice = await sofie.wait_for_message(lambda m: m.kind == "voice")
+    assert school.tg.file_bytes(voice.file_id) == b"OggS fake voice"
+    await sofie.expect_text(
+        school.t(
+            "nl", "team.parent_message", name="Hodan", classes="2B", language="Soomaali", text="—"
+        )
+    )

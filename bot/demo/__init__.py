@@ -20,7 +20,7 @@ from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
-from bot.simulator import FakeTelegram, render_transcript
+from bot.simulator import FakeTelegram, SimUser, render_transcript
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
@@ -50,9 +50,16 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
 ]
 
 
-async def run_demo(*, parents: int = 20, out: TextIO = sys.stdout) -> int:
-    """Play a small school joining Ouderbrug, then print what everyone saw."""
+async def run_demo(
+    *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
+) -> int:
+    """Play a small school joining Ouderbrug, then print what everyone saw.
+
+    Translation models installed in the real data folder (`ouderbrug models install ...`) are used
+    read-only; without them parents get the Dutch original, marked as such in the report.
+    """
     logging.getLogger("telegram").setLevel(logging.WARNING)
+    models = models_dir or load_settings().models_data_dir
     with tempfile.TemporaryDirectory(prefix="ouderbrug-demo-") as tmp:
         async with FakeTelegram(token=DEMO_TOKEN, bot_username=DEMO_BOT) as tg:
             settings = load_settings(
@@ -61,6 +68,7 @@ async def run_demo(*, parents: int = 20, out: TextIO = sys.stdout) -> int:
                 TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
                 DATABASE_URL=f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
                 OUDERBRUG_DATA_DIR=tmp,
+                OUDERBRUG_MODELS_DIR=str(models),
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
             )
             await upgrade_async(settings.db_url)
@@ -100,18 +108,64 @@ async def play(school: School, *, parents: int) -> None:
     sofie = await school.coordinator("Sofie (coordinator)")
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "3B")
-    await school.teacher(sofie, "Juf Lies", "1A")
+    lies = await school.teacher(sofie, "Juf Lies", "1A")
     await school.teacher(sofie, "Meester Karim", "3B")
-    joined = []
+    joined, in_1a = [], []
     for name, lang, class_name, second in (FAMILIES * (parents // len(FAMILIES) + 1))[:parents]:
-        joined.append(await school.parent(name, lang, class_name, second=second))
+        user = await school.parent(name, lang, class_name, second=second)
+        joined.append(user)
+        if class_name == "1A":
+            in_1a.append((user, lang))
+    await announce(school, lies, in_1a)
     if len(joined) >= 3:
         await joined[2].send("/mydata")
         await joined[2].next_message()
         await joined[1].send("السلام عليكم، ابني مريض غداً ولن يأتي إلى المدرسة.")
         await joined[1].expect_text(school.t("ar", "parent.message_received"))
+        await lies.wait_for_message(lambda m: "Youssef" in m.text)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()
     await sofie.send("/classes")
     await sofie.next_message()
+
+
+async def announce(school: School, teacher: SimUser, families: list[tuple[SimUser, str]]) -> None:
+    """The teacher of 1A invites to a coffee morning; parents read it in their language."""
+    await teacher.send(
+        "Beste ouders, vrijdag 12/12 om 8u30 is er koffie in de refter. "
+        "Jullie zijn allemaal welkom, ook met kleine broers en zussen!"
+    )
+    await teacher.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await teacher.press(school.t("nl", "announce.send_now"))
+    copies = [
+        (
+            parent,
+            lang,
+            await parent.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=15),
+        )
+        for parent, lang in families
+    ]
+    if copies:
+        translated = [c for c in copies if "ann:orig:" in str(c[2].buttons)]
+        if translated:  # with translation models installed: look at the Dutch original once
+            parent, lang, copy = translated[0]
+            await parent.press(school.t(lang, "announce.button_original"), message=copy)
+            await parent.wait_for(lambda u: "ann:tr:" in str(copy.buttons))
+        for parent, lang, copy in copies[:3]:
+            answer = await parent.press(school.t(lang, "announce.button_seen"), message=copy)
+            await parent.wait_callback_answer(answer)
+        seen = school.t(
+            "nl",
+            "announce.report",
+            classes="",
+            sent=0,
+            total=0,
+            seen=3,
+            failed=0,
+            languages="",
+            second=0,
+            original=0,
+        )
+        seen_line = next(line for line in seen.splitlines() if ": 3" in line)
+        await teacher.wait_for(lambda u: any(seen_line in m.text for m in u.messages), timeout=10)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from bot.features import announcements
 from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
-from bot.models import InboxMessage, Role
+from bot.models import InboxMessage, Member, MemberStatus, Role
+from bot.services import members
+from bot.services.team import team_for_parent
 
 MAX_STORED_TEXT = 4096
+log = logging.getLogger(__name__)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -50,6 +56,7 @@ async def free_message(update: Update, context: BotContext) -> None:
         await session.commit()
     await reply(update, context.t("parent.message_received"))
     await translate_for_team(context, stored)
+    await notify_team(context, member, stored, msg.message_id)
 
 
 async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
@@ -92,3 +99,37 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=GROUP_FEATURES,
     )
     app.add_handler(CallbackQueryHandler(stale), group=GROUP_FEATURES)
+
+
+async def notify_team(
+    context: BotContext, parent: Member, stored: InboxMessage, message_id: int
+) -> None:
+    """Tell the parent's teachers (or the coordinators): the original, the Dutch beside it, the file."""
+    services = context.services
+    catalogs = services.catalogs
+    async with services.sessions() as session:
+        team = await team_for_parent(session, parent=parent)
+        classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
+    for person in team:
+        lang = catalogs.pick(person.language)
+        text = catalogs.t(
+            lang,
+            "team.parent_message",
+            name=parent.first_name,
+            classes=", ".join(classes),
+            language=catalogs.native_name(stored.language or "nl"),
+            text=stored.text or "—",
+        )
+        if stored.text_nl:
+            text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
+        try:
+            if stored.kind != "text":
+                await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
+            await context.bot.send_message(person.chat_id, text[:4096])
+        except Forbidden:
+            async with services.sessions() as session:
+                await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
+        except TelegramError:
+            log.warning(
+                "could not tell team member %s about a parent's message", person.id, exc_info=True
+            )

@@ -46,27 +46,28 @@ async def heading(
 
 
 def buttons(
-    services: BotData, lang: str, delivery_id: int, *, showing_original: bool
+    services: BotData,
+    lang: str,
+    delivery_id: int,
+    *,
+    showing_original: bool,
+    translated: bool = True,
 ) -> InlineKeyboardMarkup:
-    """Seen, and the switch between the translation and the original."""
+    """Seen, and (for a translated copy) the switch between the translation and the original."""
     t = services.catalogs.t
-    switch = (
-        ("announce.button_translation", "tr")
-        if showing_original
-        else ("announce.button_original", "orig")
-    )
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
-                ),
-                InlineKeyboardButton(
-                    t(lang, switch[0]), callback_data=f"ann:{switch[1]}:{delivery_id}"
-                ),
-            ]
-        ]
-    )
+    row = [
+        InlineKeyboardButton(
+            t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+        )
+    ]
+    if translated:
+        key, verb = (
+            ("announce.button_translation", "tr")
+            if showing_original
+            else ("announce.button_original", "orig")
+        )
+        row.append(InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}"))
+    return InlineKeyboardMarkup([row])
 
 
 def fit(head: str, body: str, foot: str) -> str:
@@ -106,7 +107,7 @@ async def parent_copy(
         )
     via = "own" if not fallback else ("second" if target != announcement.language else "original")
     foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
-    markup = buttons(services, lang, delivery_id or 0, showing_original=False)
+    markup = buttons(services, lang, delivery_id or 0, showing_original=False, translated=machine)
     return Copy(text=fit(head, body, foot), markup=markup, language=target, via=via)
 
 
