@@ -12,7 +12,7 @@ from bot import errors, middleware
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
-from bot.delivery import Sender
+from bot.delivery import Pacer, Sender
 from bot.features import announcements, classes, fallback, onboarding, privacy, staff
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
@@ -40,7 +40,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         .defaults(
             Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            # Telegram allows about 30 messages/s; a self-hosted Bot API server may allow more.
+            AIORateLimiter(max_retries=3, overall_max_rate=30 if settings.send_rate <= 30 else 0)
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -90,7 +93,7 @@ async def _post_init(app: BotApp) -> None:
     await data.translator.start()
     pairs = sorted(f"{a}>{b}" for a, b in data.translator.available_pairs())
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
-    data.sender = Sender(app.bot, data)
+    data.sender = Sender(app.bot, data, Pacer(per_second=settings.send_rate))
     await data.sender.start()
 
 

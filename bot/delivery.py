@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -30,43 +31,70 @@ from bot.models import (
     MemberStatus,
 )
 from bot.services.announcements import report
-from bot.services.compose import parent_copy, report_text
+from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_text
 
 if TYPE_CHECKING:
     from bot.context import BotData
 
 log = logging.getLogger(__name__)
-BATCH = 60
+WINDOW = 60  # copies in flight at once
 MAX_ATTEMPTS = 5
 
 
 class Pacer:
-    """Spaces sends: a minimum interval overall and per chat, and a shared pause after a 429."""
+    """Keeps sends under Telegram's limits, counted the way Telegram counts them.
+
+    At most `per_second` sends start in any sliding second (a sliding window, so late wake-ups
+    cannot bunch into a burst), at most one per chat per `per_chat_interval`, and after a 429
+    nobody sends until `retry_after` has passed.
+    """
 
     def __init__(self, per_second: float = 29.0, per_chat_interval: float = 1.0) -> None:
-        self.interval = 1.0 / per_second
+        self.limit = max(1, int(per_second))
+        self.window = 1.0 if per_second >= 1 else 1.0 / per_second
         self.per_chat = per_chat_interval
-        self._next = 0.0
+        self._recent: deque[float] = deque()
         self._chat_next: dict[int, float] = {}
+        self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
     async def slot(self, chat_id: int) -> None:
-        """Wait for this chat's and the bot's next free moment."""
-        async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next, self._chat_next.get(chat_id, 0.0))
-            self._next = start + self.interval
-            self._chat_next[chat_id] = start + self.per_chat
-        if start > now:
-            await asyncio.sleep(start - now)
+        """Wait until this chat and the bot may send again, and take the slot."""
+        while True:
+            async with self._lock:
+                now = time.monotonic()
+                while self._recent and now - self._recent[0] >= self.window:
+                    self._recent.popleft()
+                wait = max(self._chat_next.get(chat_id, 0.0), self._paused_until) - now
+                if len(self._recent) >= self.limit:
+                    wait = max(wait, self._recent[0] + self.window - now)
+                if wait <= 0:
+                    self._recent.append(now)
+                    self._chat_next[chat_id] = now + self.per_chat
+                    return
+            await asyncio.sleep(wait)
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends before `seconds` from now."""
-        self._next = max(self._next, time.monotonic() + seconds)
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+@dataclass
+class Job:
+    """A claimed copy with what is needed to send it."""
+
+    delivery: Delivery
+    member: Member
+    outcome: dict[str, object] | None = None
 
 
 class Sender:
-    """Drains the outbox in the background while the bot runs."""
+    """Drains the outbox in the background while the bot runs.
+
+    Up to WINDOW copies are in flight; as soon as some finish, more are claimed, so the pacer is
+    never starved between batches. Outcomes are written to the database in one transaction per
+    round, not one per copy.
+    """
 
     def __init__(self, bot: Bot, services: BotData, pacer: Pacer | None = None) -> None:
         self.bot = bot
@@ -76,6 +104,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._report_sent: dict[int, float] = {}
         self._report_due: dict[int, asyncio.TimerHandle] = {}
+        self._announcements: dict[int, tuple[Announcement, Byline]] = {}
 
     async def start(self) -> None:
         """Requeue copies interrupted by a stop, then start draining."""
@@ -90,7 +119,7 @@ class Sender:
         self.wake()
 
     async def stop(self) -> None:
-        """Stop after the sends in flight."""
+        """Stop now; copies in flight go back to the outbox at the next start."""
         for handle in self._report_due.values():
             handle.cancel()
         self._report_due.clear()
@@ -121,85 +150,155 @@ class Sender:
         await self._refresh_report(announcement_id)
 
     async def _run(self) -> None:
+        running: set[asyncio.Task[Job]] = set()
         while True:
             self._wake.clear()
-            try:
-                batch = await self._claim()
-            except Exception:
-                log.exception("the outbox cannot be read; retrying in 5 s")
-                await asyncio.sleep(5)
-                continue
-            if not batch:
+            if len(running) < WINDOW // 2:
+                try:
+                    jobs = await self._claim(WINDOW - len(running))
+                except Exception:
+                    log.exception("the outbox cannot be read; retrying in 5 s")
+                    await asyncio.sleep(5)
+                    continue
+                running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
+            if not running:
                 await self._wake.wait()
                 continue
-            await asyncio.gather(*(self._deliver(d) for d in batch))
-            for announcement_id in {d.announcement_id for d in batch}:
-                await self._refresh_report(announcement_id)
+            waker = asyncio.ensure_future(self._wake.wait())
+            await asyncio.wait({*running, waker}, return_when=asyncio.FIRST_COMPLETED)
+            waker.cancel()
+            done = {task for task in running if task.done()}
+            running -= done
+            finished = [task.result() for task in done]
+            if finished:
+                await self._record(finished)
+                for announcement_id in {job.delivery.announcement_id for job in finished}:
+                    await self._refresh_report(announcement_id)
 
-    async def _claim(self) -> list[Delivery]:
+    async def _claim(self, limit: int) -> list[Job]:
         """Take pending copies, alternating between announcements so none waits behind another."""
         async with self.services.sessions() as session:
             query = (
-                select(Delivery)
+                select(Delivery, Member)
+                .join(Member, col(Member.id) == col(Delivery.member_id))
                 .where(Delivery.status == DeliveryStatus.PENDING)
                 .order_by(col(Delivery.id))
-                .limit(BATCH * 4)
+                .limit(limit * 4)
             )
-            if (
-                self.services.engine is not None
-                and self.services.engine.dialect.name == "postgresql"
-            ):
-                query = query.with_for_update(skip_locked=True)
+            engine = self.services.engine
+            if engine is not None and engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True, of=Delivery)
             rows = list(await session.exec(query))
-            by_announcement: dict[int, list[Delivery]] = defaultdict(list)
-            for row in rows:
-                by_announcement[row.announcement_id].append(row)
-            chosen: list[Delivery] = []
-            while len(chosen) < BATCH and any(by_announcement.values()):
+            by_announcement: dict[int, list[Job]] = defaultdict(list)
+            for delivery, member in rows:
+                by_announcement[delivery.announcement_id].append(Job(delivery, member))
+            chosen: list[Job] = []
+            while len(chosen) < limit and any(by_announcement.values()):
                 for queue in by_announcement.values():
-                    if queue and len(chosen) < BATCH:
+                    if queue and len(chosen) < limit:
                         chosen.append(queue.pop(0))
-            for row in chosen:
-                row.status = DeliveryStatus.SENDING
-                session.add(row)
-            await session.commit()
+            if chosen:
+                await session.exec(
+                    update(Delivery)
+                    .where(col(Delivery.id).in_([job.delivery.id for job in chosen]))
+                    .values(status=DeliveryStatus.SENDING)
+                )
+                await session.commit()
             return chosen
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        """Send one copy, retrying what can be retried; record the outcome."""
-        services = self.services
-        async with services.sessions() as session:
-            member = await session.get(Member, delivery.member_id)
-            announcement = await session.get(Announcement, delivery.announcement_id)
-        if member is None or announcement is None or member.status != MemberStatus.ACTIVE:
-            await self._finish(delivery, DeliveryStatus.FAILED, error="not reachable any more")
-            return
-        copy = await parent_copy(services, announcement, member, delivery_id=delivery.id)
-        delivery.language, delivery.via = copy.language, copy.via
+    async def _finished(self, announcement_id: int) -> bool:
+        """Whether no copy of the announcement is waiting any more (a cheap query)."""
+        async with self.services.sessions() as session:
+            waiting = await session.exec(
+                select(Delivery.id)
+                .where(
+                    Delivery.announcement_id == announcement_id,
+                    col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+                )
+                .limit(1)
+            )
+            return waiting.first() is None
+
+    async def _context(self, announcement_id: int) -> tuple[Announcement, Byline] | None:
+        """The announcement and its byline, looked up once."""
+        if announcement_id not in self._announcements:
+            async with self.services.sessions() as session:
+                announcement = await session.get(Announcement, announcement_id)
+            if announcement is None:
+                return None
+            self._announcements[announcement_id] = (
+                announcement,
+                await byline_of(self.services, announcement),
+            )
+        return self._announcements[announcement_id]
+
+    async def _deliver(self, job: Job) -> Job:
+        """Send one copy, retrying what can be retried; the outcome is recorded by the caller."""
+        delivery, member = job.delivery, job.member
+        context = await self._context(delivery.announcement_id)
+        if context is None or member.status != MemberStatus.ACTIVE:
+            return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
+        announcement, byline = context
+        try:
+            copy = await parent_copy(
+                self.services, announcement, member, delivery_id=delivery.id, sender=byline
+            )
+        except Exception as err:  # translation trouble must not lose the copy: send the original
+            log.exception("could not prepare a copy; sending the original")
+            copy = await parent_copy(
+                self.services,
+                announcement,
+                member.model_copy(update={"language": announcement.language}),
+                delivery_id=delivery.id,
+                sender=byline,
+            )
+            del err
         error = "too many failures"
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self.pacer.slot(delivery.chat_id)
             try:
                 message_id = await self._send(announcement, delivery, copy.text, copy.markup)
             except Forbidden:
-                await self._mark_blocked(member)
-                await self._finish(delivery, DeliveryStatus.FAILED, error="blocked the bot")
-                return
+                return self._outcome(
+                    job,
+                    DeliveryStatus.FAILED,
+                    error="blocked the bot",
+                    blocked=True,
+                    copy=copy,
+                    attempts=attempt,
+                )
             except RetryAfter as err:
                 self.pacer.pause(_seconds(err.retry_after))
                 error = "429"
                 continue
             except BadRequest as err:
-                await self._finish(delivery, DeliveryStatus.FAILED, error=str(err)[:300])
-                return
+                return self._outcome(
+                    job, DeliveryStatus.FAILED, error=str(err)[:300], copy=copy, attempts=attempt
+                )
             except (NetworkError, TelegramError) as err:
                 error = str(err)[:300]
                 await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
                 continue
-            delivery.message_id = message_id
-            await self._finish(delivery, DeliveryStatus.SENT, attempts=attempt)
-            return
-        await self._finish(delivery, DeliveryStatus.FAILED, error=error, attempts=MAX_ATTEMPTS)
+            return self._outcome(
+                job, DeliveryStatus.SENT, copy=copy, attempts=attempt, message_id=message_id
+            )
+        return self._outcome(
+            job, DeliveryStatus.FAILED, error=error, copy=copy, attempts=MAX_ATTEMPTS
+        )
+
+    def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, blocked: bool = False) -> Job:  # fmt: skip
+        job.outcome = {
+            "id": job.delivery.id,
+            "status": status,
+            "last_error": error,
+            "attempts": attempts,
+            "message_id": message_id,
+            "sent_at": self.services.clock.now() if status == DeliveryStatus.SENT else None,
+            "language": copy.language if copy else job.delivery.language,
+            "via": copy.via if copy else job.delivery.via,
+            "blocked": blocked,
+        }
+        return job
 
     async def _send(
         self,
@@ -216,44 +315,45 @@ class Sender:
         sent = await self.bot.send_message(delivery.chat_id, text, reply_markup=markup)
         return sent.message_id
 
-    async def _finish(
-        self,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        *,
-        error: str | None = None,
-        attempts: int | None = None,
-    ) -> None:
-        delivery.status = status
-        delivery.last_error = error
-        if attempts is not None:
-            delivery.attempts = attempts
-        if status == DeliveryStatus.SENT:
-            delivery.sent_at = self.services.clock.now()
+    async def _record(self, jobs: list[Job]) -> None:
+        """Write the outcomes of finished copies in one transaction."""
+        outcomes = [dict(job.outcome) for job in jobs if job.outcome]
+        blocked = [job.member.id for job in jobs if job.outcome and job.outcome["blocked"]]
+        for outcome in outcomes:
+            outcome.pop("blocked")
+            outcome["row_id"] = outcome.pop("id")
+        table = Delivery.__table__  # type: ignore[attr-defined]
+        # Core executemany: a row deleted meanwhile (the parent used /forget) is simply skipped.
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(name) for name in outcomes[0] if name != "row_id"})
+        ) if outcomes else None  # fmt: skip
         async with self.services.sessions() as session:
-            session.add(delivery)
-            await session.commit()
-
-    async def _mark_blocked(self, member: Member) -> None:
-        async with self.services.sessions() as session:
-            member.status = MemberStatus.BLOCKED
-            session.add(member)
+            if statement is not None:
+                await session.exec(statement, params=outcomes)
+            if blocked:
+                await session.exec(
+                    update(Member)
+                    .where(col(Member.id).in_(blocked))
+                    .values(status=MemberStatus.BLOCKED)
+                )
             await session.commit()
 
     async def _refresh_report(self, announcement_id: int) -> None:
         """Update the author's report in place (at most every 2 s, and once at the end)."""
+        last = self._report_sent.get(announcement_id, 0.0)
+        if time.monotonic() - last < 2.0 and not await self._finished(announcement_id):
+            return
         async with self.services.sessions() as session:
             announcement = await session.get(Announcement, announcement_id)
-            figures = await report(session, announcement_id=announcement_id)
             if announcement is None:
                 return
+            figures = await report(session, announcement_id=announcement_id)
             if figures.done and announcement.status == AnnouncementStatus.SENDING:
                 announcement.status = AnnouncementStatus.SENT
                 session.add(announcement)
                 await session.commit()
-        last = self._report_sent.get(announcement_id, 0.0)
-        if not figures.done and time.monotonic() - last < 2.0:
-            return
         self._report_sent[announcement_id] = time.monotonic()
         await refresh_report_message(self.bot, self.services, announcement, figures)
 

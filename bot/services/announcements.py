@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -168,18 +168,39 @@ class Report:
 
 
 async def report(session: AsyncSession, *, announcement_id: int) -> Report:
-    """Count the outbox rows of an announcement."""
-    rows = list(
-        await session.exec(select(Delivery).where(Delivery.announcement_id == announcement_id))
+    """Count the outbox rows of an announcement (aggregated in the database)."""
+    rows = await session.exec(
+        select(  # type: ignore[call-overload]
+            col(Delivery.status),
+            col(Delivery.language),
+            col(Delivery.via),
+            func.count(),
+            func.count(col(Delivery.seen_at)),
+        )
+        .where(Delivery.announcement_id == announcement_id)
+        .group_by(col(Delivery.status), col(Delivery.language), col(Delivery.via))
     )
-    sent = [d for d in rows if d.status == DeliveryStatus.SENT]
+    total = sent = failed = pending = seen = second = original = 0
+    by_language: Counter[str] = Counter()
+    for status, language, via, count, seen_count in rows:
+        total += count
+        seen += seen_count
+        if status == DeliveryStatus.SENT:
+            sent += count
+            by_language[language] += count
+            second += count if via == "second" else 0
+            original += count if via == "original" else 0
+        elif status == DeliveryStatus.FAILED:
+            failed += count
+        else:
+            pending += count
     return Report(
-        total=len(rows),
-        sent=len(sent),
-        failed=sum(d.status == DeliveryStatus.FAILED for d in rows),
-        pending=sum(d.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING) for d in rows),
-        seen=sum(d.seen_at is not None for d in rows),
-        by_language=dict(Counter(d.language for d in sent).most_common()),
-        via_second=sum(d.via == "second" for d in sent),
-        via_original=sum(d.via == "original" for d in sent),
+        total=total,
+        sent=sent,
+        failed=failed,
+        pending=pending,
+        seen=seen,
+        by_language=dict(by_language.most_common()),
+        via_second=second,
+        via_original=original,
     )

@@ -28,10 +28,21 @@ class Copy:
     via: str  # own | second | original
 
 
-async def heading(
-    services: BotData, announcement: Announcement, lang: str
-) -> tuple[str, list[str]]:
-    """'Message from <author> (<classes>):' in `lang`, and the names never to translate."""
+@dataclass(frozen=True)
+class Byline:
+    """Who wrote an announcement and to which classes (looked up once per announcement)."""
+
+    author: str
+    classes: tuple[str, ...]
+
+    @property
+    def protected(self) -> list[str]:
+        """Names that are never translated."""
+        return [n for n in (self.author, *self.classes) if n]
+
+
+async def byline_of(services: BotData, announcement: Announcement) -> Byline:
+    """The author's first name and the class names of an announcement."""
     async with services.sessions() as session:
         author = (
             await session.get(Member, announcement.author_id) if announcement.author_id else None
@@ -39,10 +50,14 @@ async def heading(
         classes = await session.exec(
             select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
         )
-        class_names = sorted(classes)
-    name = author.first_name if author else ""
-    text = services.catalogs.t(lang, "announce.from", sender=name, classes=", ".join(class_names))
-    return text, [n for n in [name, *class_names] if n]
+        return Byline(author.first_name if author else "", tuple(sorted(classes)))
+
+
+def heading(services: BotData, sender: Byline, lang: str) -> str:
+    """'Message from <author> (<classes>):' in `lang`."""
+    return services.catalogs.t(
+        lang, "announce.from", sender=sender.author, classes=", ".join(sender.classes)
+    )
 
 
 def buttons(
@@ -79,11 +94,17 @@ def fit(head: str, body: str, foot: str) -> str:
 
 
 async def parent_copy(
-    services: BotData, announcement: Announcement, member: Member, *, delivery_id: int | None = None
+    services: BotData,
+    announcement: Announcement,
+    member: Member,
+    *,
+    delivery_id: int | None = None,
+    sender: Byline | None = None,
 ) -> Copy:
     """The announcement in the parent's language (or their second language, or the original)."""
     lang = services.catalogs.pick(member.language)
-    head, protected = await heading(services, announcement, lang)
+    sender = sender or await byline_of(services, announcement)
+    head, protected = heading(services, sender, lang), sender.protected
     languages = [x for x in (member.language, member.second_language, announcement.language) if x]
     if services.translator is not None:
         result = await services.translator.translate_for(
@@ -114,7 +135,7 @@ async def parent_copy(
 async def original_view(services: BotData, announcement: Announcement, member: Member) -> str:
     """The Dutch original with the heading in the parent's language."""
     lang = services.catalogs.pick(member.language)
-    head, _ = await heading(services, announcement, lang)
+    head = heading(services, await byline_of(services, announcement), lang)
     return fit(head, announcement.text, "")
 
 

@@ -115,15 +115,17 @@ class Translator:
         self, text: str, *, source: str, target: str, protected: Sequence[str] = ()
     ) -> TranslationResult:
         """One text into one language (raises EngineError when no model can do it)."""
-        if source == target or not mask(text, names=protected).has_words:
+        if source == target or not text.strip():
             return TranslationResult(text, source, target, machine=False, path=(source,))
-        route = self.engine.route(source, target)
-        if route is None:
-            raise EngineError(f"no model for {source}>{target}")
         key = self._key(text, source, target, protected)
         if key in self._memory:
             self.stats.cache_hits += 1
             return replace(self._memory[key], cached=True)
+        if not mask(text, names=protected).has_words:
+            return TranslationResult(text, source, target, machine=False, path=(source,))
+        route = self.engine.route(source, target)
+        if route is None:
+            raise EngineError(f"no model for {source}>{target}")
         if key in self._inflight:
             self.stats.joined += 1
             return await asyncio.shield(self._inflight[key])
