@@ -29,9 +29,17 @@ from sqlmodel import func, select  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.db import create_all, create_engine  # noqa: E402
-from bot.models import (  # noqa: E402
-    Announcement, AnnouncementStatus, ClassMembership, Delivery, DeliveryStatus, Member, Role, School, SchoolClass,
-)  # fmt: skip
+from bot.models import (  # noqa: E402  # noqa: E402
+    Announcement,
+    AnnouncementStatus,
+    ClassMembership,
+    Delivery,
+    DeliveryStatus,
+    Member,
+    Role,
+    School,
+    SchoolClass,
+)
 from bot.runtime import running  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 

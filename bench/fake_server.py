@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.simulator import FakeTelegram  # noqa: E402
+from bot.simulator import FakeTelegram
 
 
 async def main() -> None:
