@@ -139,7 +139,7 @@ async def broadcast(parents: int, *, limited: bool) -> dict[str, float]:
             await seed(url, parents)
             settings = load_settings(
                 env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, DATABASE_URL=url,
-                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=29.0 if limited else 100_000.0,
+                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=25.0 if limited else 100_000.0,
             )  # fmt: skip
             started = time.perf_counter()
             async with running(build_application(settings), poll_timeout=1) as app:

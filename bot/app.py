@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import LinkPreviewOptions
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors, middleware
 from bot.clock import Clock, SystemClock
@@ -16,6 +16,7 @@ from bot.delivery import Pacer, Sender
 from bot.features import announcements, classes, fallback, onboarding, privacy, staff
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
+from bot.ratelimit import PacedRateLimiter
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
@@ -40,10 +41,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         .defaults(
             Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(
-            # Telegram allows about 30 messages/s; a self-hosted Bot API server may allow more.
-            AIORateLimiter(max_retries=3, overall_max_rate=30 if settings.send_rate <= 30 else 0)
-        )
+        # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
+        .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -93,7 +92,7 @@ async def _post_init(app: BotApp) -> None:
     await data.translator.start()
     pairs = sorted(f"{a}>{b}" for a, b in data.translator.available_pairs())
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
-    data.sender = Sender(app.bot, data, Pacer(per_second=settings.send_rate))
+    data.sender = Sender(app.bot, data)
     await data.sender.start()
 
 

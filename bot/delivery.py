@@ -14,13 +14,13 @@ import logging
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.models import (
     Announcement,
@@ -49,7 +49,7 @@ class Pacer:
     nobody sends until `retry_after` has passed.
     """
 
-    def __init__(self, per_second: float = 29.0, per_chat_interval: float = 1.0) -> None:
+    def __init__(self, per_second: float = 25.0, per_chat_interval: float = 1.0) -> None:
         self.limit = max(1, int(per_second))
         self.window = 1.0 if per_second >= 1 else 1.0 / per_second
         self.per_chat = per_chat_interval
@@ -58,19 +58,21 @@ class Pacer:
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
-    async def slot(self, chat_id: int) -> None:
+    async def slot(self, chat_id: int | None) -> None:
         """Wait until this chat and the bot may send again, and take the slot."""
         while True:
             async with self._lock:
                 now = time.monotonic()
                 while self._recent and now - self._recent[0] >= self.window:
                     self._recent.popleft()
-                wait = max(self._chat_next.get(chat_id, 0.0), self._paused_until) - now
+                chat_ready = self._chat_next.get(chat_id, 0.0) if chat_id is not None else 0.0
+                wait = max(chat_ready, self._paused_until) - now
                 if len(self._recent) >= self.limit:
                     wait = max(wait, self._recent[0] + self.window - now)
                 if wait <= 0:
                     self._recent.append(now)
-                    self._chat_next[chat_id] = now + self.per_chat
+                    if chat_id is not None:
+                        self._chat_next[chat_id] = now + self.per_chat
                     return
             await asyncio.sleep(wait)
 
@@ -96,10 +98,9 @@ class Sender:
     round, not one per copy.
     """
 
-    def __init__(self, bot: Bot, services: BotData, pacer: Pacer | None = None) -> None:
-        self.bot = bot
+    def __init__(self, bot: ExtBot[Any], services: BotData) -> None:
+        self.bot = bot  # its rate limiter (bot/ratelimit.py) paces every request
         self.services = services
-        self.pacer = pacer or Pacer()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._report_sent: dict[int, float] = {}
@@ -255,7 +256,6 @@ class Sender:
             del err
         error = "too many failures"
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            await self.pacer.slot(delivery.chat_id)
             try:
                 message_id = await self._send(announcement, delivery, copy.text, copy.markup)
             except Forbidden:
@@ -267,9 +267,8 @@ class Sender:
                     copy=copy,
                     attempts=attempt,
                 )
-            except RetryAfter as err:
-                self.pacer.pause(_seconds(err.retry_after))
-                error = "429"
+            except RetryAfter:
+                error = "429"  # the rate limiter paused everybody; just try again
                 continue
             except BadRequest as err:
                 return self._outcome(
@@ -308,11 +307,16 @@ class Sender:
         markup: InlineKeyboardMarkup,
     ) -> int:
         """The media first (if any), then the text with the buttons; returns the text's id."""
+        paced = 0  # no retries inside the rate limiter: this loop retries, paced like the rest
         if announcement.kind == "photo" and announcement.file_id:
-            await self.bot.send_photo(delivery.chat_id, announcement.file_id)
+            await self.bot.send_photo(delivery.chat_id, announcement.file_id, rate_limit_args=paced)
         elif announcement.kind == "document" and announcement.file_id:
-            await self.bot.send_document(delivery.chat_id, announcement.file_id)
-        sent = await self.bot.send_message(delivery.chat_id, text, reply_markup=markup)
+            await self.bot.send_document(
+                delivery.chat_id, announcement.file_id, rate_limit_args=paced
+            )
+        sent = await self.bot.send_message(
+            delivery.chat_id, text, reply_markup=markup, rate_limit_args=paced
+        )
         return sent.message_id
 
     async def _record(self, jobs: list[Job]) -> None:
@@ -375,7 +379,3 @@ async def refresh_report_message(
             log.warning("could not update the report of announcement %s: %s", announcement.id, err)
     except TelegramError as err:
         log.warning("could not update the report of announcement %s: %s", announcement.id, err)
-
-
-def _seconds(value: int | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

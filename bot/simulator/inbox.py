@@ -24,8 +24,8 @@ class Inbox:
 
     @property
     def display_name(self) -> str:
-        """How this person appears in messages and the transcript."""
-        raise NotImplementedError
+        """How this person appears in messages and the transcript (SimUser gives the name)."""
+        return type(self).__name__
 
     def receive(self, msg: BotMessage, keyboard: list[list[str]] | None = None) -> None:
         """Called by the server for a new bot message."""
