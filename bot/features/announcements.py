@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
+from bot.features.common import GROUP_FEATURES, keyboard, numeric_press, reply
 from bot.features.onboarding import stale
 from bot.models import Announcement, Delivery, Member
 from bot.services import announcements as svc
@@ -59,22 +59,15 @@ async def draft_from_message(update: Update, context: BotContext) -> None:
 
 async def author_button(update: Update, context: BotContext) -> None:
     """Send now / Cancel under a preview (only for its author, only once)."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, "ann", 2)
-    if (
-        query is None
-        or fields is None
-        or not fields[1].isdigit()
-        or member is None
-        or member.id is None
-    ):
+    query, press = update.callback_query, numeric_press(update, context, "ann")
+    if query is None or press is None:
         await stale(update, context)
         return
-    action, announcement_id = fields[0], int(fields[1])
+    action, announcement_id, author_id = press.action, press.number, press.member_id
     services = context.services
     async with services.sessions() as session:
         if action == "cancel":
-            done = await svc.cancel(session, announcement_id=announcement_id, author_id=member.id)
+            done = await svc.cancel(session, announcement_id=announcement_id, author_id=author_id)
             if not done:
                 await stale(update, context)
                 return
@@ -82,7 +75,7 @@ async def author_button(update: Update, context: BotContext) -> None:
             await query.edit_message_text(context.t("announce.cancelled"))
             return
         confirmed = await svc.confirm(
-            session, announcement_id=announcement_id, author_id=member.id, now=services.clock.now()
+            session, announcement_id=announcement_id, author_id=author_id, now=services.clock.now()
         )
         if confirmed is None:
             await stale(update, context)
@@ -103,18 +96,11 @@ async def author_button(update: Update, context: BotContext) -> None:
 
 async def parent_button(update: Update, context: BotContext) -> None:
     """Seen, Original and Translation under a parent's copy."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, "ann", 2)
-    if (
-        query is None
-        or fields is None
-        or not fields[1].isdigit()
-        or member is None
-        or member.id is None
-    ):
+    query, press = update.callback_query, numeric_press(update, context, "ann")
+    if query is None or press is None:
         await stale(update, context)
         return
-    action, delivery_id = fields[0], int(fields[1])
+    action, delivery_id, member = press.action, press.number, press.member
     services = context.services
     async with services.sessions() as session:
         delivery = await session.get(Delivery, delivery_id)

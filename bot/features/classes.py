@@ -21,7 +21,7 @@ from bot.features.common import (
     done_with_buttons,
     in_columns,
     keyboard,
-    parse_callback,
+    numeric_press,
     reply,
 )
 from bot.features.onboarding import stale
@@ -91,13 +91,11 @@ async def newclass(update: Update, context: BotContext) -> None:
 
 async def class_button(update: Update, context: BotContext) -> None:
     """Buttons under a class: show, link, rename, archive, archive_yes."""
-    query = update.callback_query
-    fields = parse_callback(query.data if query else None, "cls", 2)
-    member = context.member
-    if fields is None or not fields[1].isdigit() or member is None:
+    press = numeric_press(update, context, "cls")
+    if press is None:
         await stale(update, context)
         return
-    action, class_id = fields[0], int(fields[1])
+    action, class_id, member = press.action, press.number, press.member
     may_link = action == "link" and member.role in (Role.TEACHER, Role.COORDINATOR)
     if member.role != Role.COORDINATOR and not may_link:
         await stale(update, context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -63,3 +64,22 @@ def require_member(context: BotContext) -> Member:
     if member is None:
         raise LookupError("no member for this update")
     return member
+
+
+@dataclass(frozen=True)
+class Press:
+    """A well-formed `verb:action:<number>` button press by a known member."""
+
+    action: str
+    number: int
+    member: Member
+    member_id: int
+
+
+def numeric_press(update: Update, context: BotContext, verb: str) -> Press | None:
+    """Parse a `verb:action:<number>` press; None (to be answered as stale) if malformed."""
+    query, member = update.callback_query, context.member
+    fields = parse_callback(query.data if query else None, verb, 2)
+    if fields is None or not fields[1].isdigit() or member is None or member.id is None:
+        return None
+    return Press(action=fields[0], number=int(fields[1]), member=member, member_id=member.id)
