@@ -276,3 +276,33 @@ async def test_forget_after_a_broadcast_leaves_nothing_personal(
         await user.press(school.t(lang, "forget.yes"))
         await user.expect_text(school.t(lang, "forget.done"))
         assert await _rows_mentioning(school, member.id, user.id) == []
+
+
+async def test_a_coordinator_chooses_the_classes(school: School) -> None:
+    """A coordinator writes to the whole school, then taps 2B away: only 1A's parents get it."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    await school.new_class(sofie, "2B")
+    ioana = await school.parent("Ioana", "ro", "1A")
+    piotr = await school.parent("Piotr", "pl", "2B")
+    await sofie.send("Morgen is de school gesloten.")
+    preview = await sofie.expect_text(
+        school.t(
+            "nl", "announce.preview", classes="1A, 2B", count=2, languages="Română 1, Polski 1"
+        )
+    )
+    await sofie.press("✅ 2B", message=preview)
+    await sofie.wait_for(lambda u: "◻️ 2B" in str(preview.buttons))
+    assert (
+        school.t("nl", "announce.preview", classes="1A", count=1, languages="Română 1")
+        == preview.text
+    )
+    cb = await sofie.press("✅ 1A", message=preview)  # the last class cannot be removed
+    await sofie.wait_callback_answer(cb)
+    assert "✅ 1A" in str(preview.buttons)
+    await sofie.press(school.t("nl", "announce.send_now"), message=preview)
+    await ioana.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
+    await piotr.send("/help")
+    await piotr.expect_text(school.t("pl", "help.parent"))
+    assert not [m for m in piotr.messages if "ann:seen:" in str(m.buttons)]
+    assert not [m for m in sofie.messages if school.t("nl", "error.generic") in m.text]

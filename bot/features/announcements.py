@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.features.common import GROUP_FEATURES, keyboard, numeric_press, reply
+from bot.features.common import (
+    GROUP_FEATURES,
+    in_columns,
+    keyboard,
+    numeric_press,
+    parse_callback,
+    reply,
+)
 from bot.features.onboarding import stale
 from bot.models import Announcement, Delivery, Member
 from bot.services import announcements as svc
@@ -37,24 +45,74 @@ async def draft_from_message(update: Update, context: BotContext) -> None:
             await reply(update, context.t("announce.no_class"))
             return
         people = await svc.recipients(session, class_ids=[c.id for c in classes if c.id])
-        names = ", ".join(c.name for c in classes)
         if not people:
+            names = ", ".join(c.name for c in classes)
             await reply(update, context.t("announce.no_parents", classes=names))
             return
         draft = await svc.create_draft(
             session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
             now=services.clock.now(), file_id=file_id, file_name=file_name,
         )  # fmt: skip
+        text, markup = await preview(context, draft, member)
+    await reply(update, text, markup)
+
+
+async def preview(context: BotContext, draft: Announcement, member: Member) -> tuple[str, Any]:
+    """The preview of a draft: audience and languages, class toggles, Send now / Cancel."""
+    services = context.services
+    chosen = set(svc.class_ids_of(draft))
+    async with services.sessions() as session:
+        classes = await svc.audience_classes(session, member=member)
+        people = await svc.recipients(session, class_ids=sorted(chosen))
     counts = Counter(p.language or "nl" for p in people).most_common()
     languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
+    names = ", ".join(c.name for c in classes if c.id in chosen)
     text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
-    rows = [
+    rows: list[list[tuple[str, str]]] = []
+    if len(classes) > 1:  # choose the audience: tap a class to add or remove it
+        toggles = [
+            (("✅ " if c.id in chosen else "◻️ ") + c.name, f"annc:{draft.id}:{c.id}")
+            for c in classes
+        ]
+        rows += in_columns(toggles, 3)
+    rows.append(
         [
             (context.t("announce.send_now"), f"ann:send:{draft.id}"),
             (context.t("announce.cancel"), f"ann:cancel:{draft.id}"),
         ]
-    ]
-    await reply(update, text, keyboard(rows))
+    )
+    return text, keyboard(rows)
+
+
+async def toggle_class(update: Update, context: BotContext) -> None:
+    """Add or remove a class from a draft's audience (at least one class stays)."""
+    query, member = update.callback_query, context.member
+    fields = parse_callback(query.data if query else None, "annc", 2)
+    if query is None or member is None or fields is None or not all(f.isdigit() for f in fields):
+        await stale(update, context)
+        return
+    draft_id, class_id = int(fields[0]), int(fields[1])
+    async with context.services.sessions() as session:
+        draft = await session.get(Announcement, draft_id)
+        allowed = {c.id for c in await svc.audience_classes(session, member=member)}
+        if (
+            draft is None
+            or draft.author_id != member.id
+            or draft.status != "draft"
+            or class_id not in allowed
+        ):
+            await stale(update, context)
+            return
+        chosen = set(svc.class_ids_of(draft)) ^ {class_id}
+        if not chosen:  # the last class stays: nothing changes
+            await query.answer()
+            return
+        draft.class_ids = ",".join(str(c) for c in sorted(chosen))
+        session.add(draft)
+        await session.commit()
+    await query.answer()
+    text, markup = await preview(context, draft, member)
+    await query.edit_message_text(text, reply_markup=markup)
 
 
 async def author_button(update: Update, context: BotContext) -> None:
@@ -151,6 +209,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(
         CallbackQueryHandler(author_button, pattern=r"^ann:(send|cancel):"), group=GROUP_FEATURES
     )
+    app.add_handler(CallbackQueryHandler(toggle_class, pattern=r"^annc:"), group=GROUP_FEATURES)
     app.add_handler(
         CallbackQueryHandler(parent_button, pattern=r"^ann:(seen|orig|tr):"), group=GROUP_FEATURES
     )
