@@ -31,7 +31,7 @@ from bot.models import (
     MemberStatus,
 )
 from bot.services.announcements import report
-from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_text
+from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_markup, report_text
 
 if TYPE_CHECKING:
     from bot.context import BotData
@@ -370,9 +370,18 @@ async def refresh_report_message(
         return
     async with services.sessions() as session:
         text = await report_text(session, services, announcement, figures)  # type: ignore[arg-type]
+        author = (
+            await session.get(Member, announcement.author_id) if announcement.author_id else None
+        )
+    markup = report_markup(
+        services, services.catalogs.pick(author.language if author else None), announcement.id or 0
+    )
     try:
         await bot.edit_message_text(
-            text, chat_id=announcement.author_chat_id, message_id=announcement.report_message_id
+            text,
+            chat_id=announcement.author_chat_id,
+            message_id=announcement.report_message_id,
+            reply_markup=markup,
         )
     except BadRequest as err:
         if "not modified" not in str(err):

@@ -119,6 +119,9 @@ async def test_show_original_seen_and_the_report(
         ),
         timeout=10,
     )
+    await lies.press(school.t("nl", "announce.button_unseen"))
+    expected = school.t("nl", "announce.unseen", count=4, names="Hodan, Mehmet, Tom, Zahra")
+    await lies.expect_text(expected)
 
 
 async def test_a_parent_who_blocked_the_bot_and_telegram_trouble(

@@ -20,7 +20,7 @@ from bot.features.common import (
 from bot.features.onboarding import stale
 from bot.models import Announcement, Delivery, Member
 from bot.services import announcements as svc
-from bot.services.compose import buttons, original_view, parent_copy
+from bot.services.compose import buttons, original_view, parent_copy, report_markup, report_text
 
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
@@ -116,13 +116,16 @@ async def toggle_class(update: Update, context: BotContext) -> None:
 
 
 async def author_button(update: Update, context: BotContext) -> None:
-    """Send now / Cancel under a preview (only for its author, only once)."""
+    """Send now / Cancel under a preview (author only, once); "who has not seen it" under a report."""
     query, press = update.callback_query, numeric_press(update, context, "ann")
     if query is None or press is None:
         await stale(update, context)
         return
     action, announcement_id, author_id = press.action, press.number, press.member_id
     services = context.services
+    if action == "unseen":
+        await show_not_seen(update, context, announcement_id, author_id)
+        return
     async with services.sessions() as session:
         if action == "cancel":
             done = await svc.cancel(session, announcement_id=announcement_id, author_id=author_id)
@@ -140,11 +143,11 @@ async def author_button(update: Update, context: BotContext) -> None:
             return
         announcement, _count = confirmed
         figures = await svc.report(session, announcement_id=announcement_id)
-        from bot.services.compose import report_text
-
         text = await report_text(session, services, announcement, figures)
         await query.answer()
-        edited = await query.edit_message_text(text)
+        edited = await query.edit_message_text(
+            text, reply_markup=report_markup(services, context.lang, announcement_id)
+        )
         announcement.report_message_id = edited.message_id if not isinstance(edited, bool) else None
         session.add(announcement)
         await session.commit()
@@ -207,9 +210,29 @@ async def show_version(
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Announcement buttons (team messages become drafts through the fallback module)."""
     app.add_handler(
-        CallbackQueryHandler(author_button, pattern=r"^ann:(send|cancel):"), group=GROUP_FEATURES
+        CallbackQueryHandler(author_button, pattern=r"^ann:(send|cancel|unseen):"),
+        group=GROUP_FEATURES,
     )
     app.add_handler(CallbackQueryHandler(toggle_class, pattern=r"^annc:"), group=GROUP_FEATURES)
     app.add_handler(
         CallbackQueryHandler(parent_button, pattern=r"^ann:(seen|orig|tr):"), group=GROUP_FEATURES
     )
+
+
+async def show_not_seen(
+    update: Update, context: BotContext, announcement_id: int, author_id: int
+) -> None:
+    """The author asks who has not seen it yet (to call them, as the school would)."""
+    query = update.callback_query
+    async with context.services.sessions() as session:
+        announcement = await session.get(Announcement, announcement_id)
+        if query is None or announcement is None or announcement.author_id != author_id:
+            await stale(update, context)
+            return
+        names = await svc.not_seen(session, announcement_id=announcement_id)
+    await query.answer()
+    if not names:
+        await reply(update, context.t("announce.all_seen"))
+        return
+    text = context.t("announce.unseen", count=len(names), names=", ".join(names))
+    await reply(update, text[:4096])

@@ -204,3 +204,14 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
         via_second=second,
         via_original=original,
     )
+
+
+async def not_seen(session: AsyncSession, *, announcement_id: int) -> list[str]:
+    """First names of parents who have not tapped Seen yet (⚠️ when the copy did not arrive)."""
+    rows = await session.exec(
+        select(Member.first_name, Delivery.status)
+        .join(Member, col(Member.id) == col(Delivery.member_id))
+        .where(Delivery.announcement_id == announcement_id, col(Delivery.seen_at).is_(None))
+        .order_by(col(Member.first_name))
+    )
+    return [f"⚠️ {name}" if status == DeliveryStatus.FAILED else name for name, status in rows]

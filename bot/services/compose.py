@@ -162,3 +162,11 @@ async def report_text(
         second=figures.via_second,
         original=figures.via_original,
     )
+
+
+def report_markup(services: BotData, lang: str, announcement_id: int) -> InlineKeyboardMarkup:
+    """The button under the author's report: who has not seen it yet."""
+    label = services.catalogs.t(lang, "announce.button_unseen")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"ann:unseen:{announcement_id}")]]
+    )
