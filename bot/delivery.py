@@ -14,10 +14,11 @@ import logging
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -163,7 +164,7 @@ class Sender:
                     continue
                 running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
             if not running:
-                await self._wake.wait()
+                await self._sleep_until_due()
                 continue
             waker = asyncio.ensure_future(self._wake.wait())
             await asyncio.wait({*running, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -182,7 +183,10 @@ class Sender:
             query = (
                 select(Delivery, Member)
                 .join(Member, col(Member.id) == col(Delivery.member_id))
-                .where(Delivery.status == DeliveryStatus.PENDING)
+                .where(
+                    Delivery.status == DeliveryStatus.PENDING,
+                    col(Delivery.next_attempt_at) <= self.services.clock.now(),
+                )
                 .order_by(col(Delivery.id))
                 .limit(limit * 4)
             )
@@ -206,6 +210,26 @@ class Sender:
                 )
                 await session.commit()
             return chosen
+
+    async def _sleep_until_due(self) -> None:
+        """Nothing to send now: wait for new work, or for held copies (quiet hours) to fall due."""
+        async with self.services.sessions() as session:
+            due = (
+                await session.exec(
+                    select(func.min(Delivery.next_attempt_at)).where(
+                        Delivery.status == DeliveryStatus.PENDING
+                    )
+                )
+            ).one()
+        timeout = None
+        if due is not None:
+            if due.tzinfo is None:
+                due = due.replace(tzinfo=UTC)
+            timeout = min(60.0, max(0.5, (due - self.services.clock.now()).total_seconds()))
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
 
     async def _finished(self, announcement_id: int) -> bool:
         """Whether no copy of the announcement is waiting any more (a cheap query)."""

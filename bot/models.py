@@ -201,6 +201,7 @@ class Announcement(SQLModel, table=True):
     file_id: str | None = Field(default=None, max_length=255)
     file_name: str | None = Field(default=None, max_length=255)
     status: str = Field(default=AnnouncementStatus.DRAFT, max_length=16)
+    urgent: bool = Field(default=False)  # coordinators may send during quiet hours
     report_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     created_at: datetime = utc_column()
     sent_at: datetime | None = utc_column(nullable=True)

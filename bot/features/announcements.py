@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -18,9 +19,10 @@ from bot.features.common import (
     reply,
 )
 from bot.features.onboarding import stale
-from bot.models import Announcement, Delivery, Member
+from bot.models import Announcement, Delivery, Member, Role, School
 from bot.services import announcements as svc
 from bot.services.compose import buttons, original_view, parent_copy, report_markup, report_text
+from bot.services.quiet import quiet_until
 
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
@@ -68,7 +70,17 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
     names = ", ".join(c.name for c in classes if c.id in chosen)
     text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
+    held = None if draft.urgent else await held_until(context)
+    if held is not None:
+        school = await school_of(context)
+        at = held.astimezone(services.settings.tz).strftime("%H:%M")
+        text += "\n\n" + context.t(
+            "announce.quiet_note", start=school.quiet_start, end=school.quiet_end, time=at
+        )
     rows: list[list[tuple[str, str]]] = []
+    if member.role == Role.COORDINATOR:  # only coordinators may break the quiet hours
+        mark = "✅ " if draft.urgent else "◻️ "
+        rows.append([(mark + context.t("announce.urgent_button"), f"annu:{draft.id}")])
     if len(classes) > 1:  # choose the audience: tap a class to add or remove it
         toggles = [
             (("✅ " if c.id in chosen else "◻️ ") + c.name, f"annc:{draft.id}:{c.id}")
@@ -135,8 +147,14 @@ async def author_button(update: Update, context: BotContext) -> None:
             await query.answer()
             await query.edit_message_text(context.t("announce.cancelled"))
             return
+        draft = await session.get(Announcement, announcement_id)
+        held = None if draft is None or draft.urgent else await held_until(context)
         confirmed = await svc.confirm(
-            session, announcement_id=announcement_id, author_id=author_id, now=services.clock.now()
+            session,
+            announcement_id=announcement_id,
+            author_id=author_id,
+            now=services.clock.now(),
+            not_before=held,
         )
         if confirmed is None:
             await stale(update, context)
@@ -214,6 +232,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=GROUP_FEATURES,
     )
     app.add_handler(CallbackQueryHandler(toggle_class, pattern=r"^annc:"), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(toggle_urgent, pattern=r"^annu:"), group=GROUP_FEATURES)
     app.add_handler(
         CallbackQueryHandler(parent_button, pattern=r"^ann:(seen|orig|tr):"), group=GROUP_FEATURES
     )
@@ -236,3 +255,45 @@ async def show_not_seen(
         return
     text = context.t("announce.unseen", count=len(names), names=", ".join(names))
     await reply(update, text[:4096])
+
+
+async def school_of(context: BotContext) -> School:
+    """The school's row (quiet hours live there)."""
+    async with context.services.sessions() as session:
+        school = await session.get(School, context.services.school_id)
+    assert school is not None
+    return school
+
+
+async def held_until(context: BotContext) -> datetime | None:
+    """When the quiet hours end, if they are on now."""
+    school = await school_of(context)
+    settings = context.services.settings
+    return quiet_until(
+        context.services.clock.now(), settings.tz, school.quiet_start, school.quiet_end
+    )
+
+
+async def toggle_urgent(update: Update, context: BotContext) -> None:
+    """A coordinator marks a draft urgent: it goes out now, even in quiet hours."""
+    query, member = update.callback_query, context.member
+    fields = parse_callback(query.data if query else None, "annu", 1)
+    if query is None or member is None or fields is None or not fields[0].isdigit():
+        await stale(update, context)
+        return
+    async with context.services.sessions() as session:
+        draft = await session.get(Announcement, int(fields[0]))
+        if (
+            draft is None
+            or draft.author_id != member.id
+            or draft.status != "draft"
+            or member.role != Role.COORDINATOR
+        ):
+            await stale(update, context)
+            return
+        draft.urgent = not draft.urgent
+        session.add(draft)
+        await session.commit()
+    await query.answer()
+    text, markup = await preview(context, draft, member)
+    await query.edit_message_text(text, reply_markup=markup)

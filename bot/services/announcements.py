@@ -86,7 +86,12 @@ def class_ids_of(announcement: Announcement) -> list[int]:
 
 
 async def confirm(
-    session: AsyncSession, *, announcement_id: int, author_id: int, now: datetime
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    author_id: int,
+    now: datetime,
+    not_before: datetime | None = None,
 ) -> tuple[Announcement, int] | None:
     """Draft -> sending, with one outbox row per parent; None if not a draft of this author."""
     claimed = await session.exec(
@@ -112,7 +117,7 @@ async def confirm(
                 member_id=person.id,
                 chat_id=person.chat_id,
                 language=person.language or "nl",
-                next_attempt_at=now,
+                next_attempt_at=not_before or now,
             )
         )
     await session.commit()

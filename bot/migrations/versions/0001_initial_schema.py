@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:56:03.314796
+Create Date: 2026-11-22 17:48:26.238992
 """
 
 from collections.abc import Sequence
@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('file_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('report_message_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
