@@ -9,14 +9,23 @@ from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors, middleware
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
 from bot.delivery import Pacer, Sender
-from bot.features import announcements, classes, fallback, onboarding, privacy, staff
+from bot.features import (
+    announcements,
+    classes,
+    fallback,
+    onboarding,
+    privacy,
+    scheduling,
+    staff,
+)
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
+from bot.scheduler import Scheduler
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
@@ -59,6 +68,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     announcements.register(app)  # preview, send, seen, original/translation buttons
+    scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
@@ -94,10 +104,23 @@ async def _post_init(app: BotApp) -> None:
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
     data.sender = Sender(app.bot, data)
     await data.sender.start()
+    assert app.job_queue is not None
+    data.scheduler = Scheduler(app.job_queue, data.clock)
+    if isinstance(data.clock, ManualClock):  # tests and the demo move time by hand
+        data.clock.subscribe(data.scheduler.poke)
+        data.clock.subscribe(data.sender.wake)
+    waiting = await scheduling.restore(data, app.bot)
+    log.info("scheduled announcements waiting: %s", waiting)
 
 
 async def _post_shutdown(app: BotApp) -> None:
     """Close what post_init opened."""
+    data = app.bot_data
+    if isinstance(data.clock, ManualClock):
+        if data.scheduler is not None:
+            data.clock.unsubscribe(data.scheduler.poke)
+        if data.sender is not None:
+            data.clock.unsubscribe(data.sender.wake)
     if app.bot_data.sender is not None:
         await app.bot_data.sender.stop()
     if app.bot_data.translator is not None:

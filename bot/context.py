@@ -14,6 +14,8 @@ from bot.models import Member
 if TYPE_CHECKING:
     from bot.db import SessionFactory
     from bot.delivery import Sender
+    from bot.features.pending import Route
+    from bot.scheduler import Scheduler
     from bot.settings import Settings
     from bot.translation import Translator
 
@@ -27,9 +29,13 @@ class BotData:
     clock: Clock = SystemClock()
     translator: Translator | None = None
     sender: Sender | None = None
+    scheduler: Scheduler | None = None
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None
+
+    def __init__(self) -> None:
+        self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)
 
 
 @dataclass

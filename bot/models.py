@@ -166,6 +166,10 @@ class InboxMessage(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     text_nl: str | None = Field(default=None)  # machine translation for the team
     file_id: str | None = Field(default=None, max_length=255)
+    announcement_id: int | None = Field(  # a question about this announcement
+        default=None,
+        sa_column=Column(Integer, ForeignKey("announcement.id", ondelete="SET NULL"), index=True),
+    )
     created_at: datetime = utc_column(index=True)
 
 
@@ -173,9 +177,11 @@ class AnnouncementStatus(StrEnum):
     """Where an announcement is in its life."""
 
     DRAFT = "draft"  # previewed, not confirmed
+    SCHEDULED = "scheduled"  # confirmed for a later time
     SENDING = "sending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"  # the author took it back after sending
 
 
 class DeliveryStatus(StrEnum):
@@ -185,6 +191,15 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"  # claimed by the sender; back to pending after a crash
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # never sent, or deleted from the parent's chat
+
+
+class DeliveryAction(StrEnum):
+    """What the sender has to do with a copy."""
+
+    SEND = "send"
+    EDIT = "edit"  # the author changed the text: edit the copy in place
+    DELETE = "delete"  # the author withdrew the announcement: delete the copy
 
 
 class Announcement(SQLModel, table=True):
@@ -195,16 +210,20 @@ class Announcement(SQLModel, table=True):
     author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
     author_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     class_ids: str = Field(default="", max_length=1000)  # comma-separated
-    kind: str = Field(default="text", max_length=16)  # text | photo | document
+    kind: str = Field(default="text", max_length=16)  # text | photo | document | voice | album
     text: str = Field(default="")  # Dutch original (text or caption)
     language: str = Field(default="nl", max_length=8)
     file_id: str | None = Field(default=None, max_length=255)
     file_name: str | None = Field(default=None, max_length=255)
+    album: str = Field(default="")  # an album's photo file ids, one per line
+    media_group: str | None = Field(default=None, max_length=64)  # Telegram's album id
     status: str = Field(default=AnnouncementStatus.DRAFT, max_length=16)
     urgent: bool = Field(default=False)  # coordinators may send during quiet hours
     report_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     created_at: datetime = utc_column()
+    scheduled_for: datetime | None = utc_column(nullable=True)
     sent_at: datetime | None = utc_column(nullable=True)
+    edited_at: datetime | None = utc_column(nullable=True)
 
 
 class Delivery(SQLModel, table=True):
@@ -223,9 +242,11 @@ class Delivery(SQLModel, table=True):
     language: str = Field(max_length=8)  # the language delivered in
     via: str = Field(default="own", max_length=16)  # own | second | original
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16, index=True)
+    action: str = Field(default=DeliveryAction.SEND, max_length=8)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = utc_column(index=True)
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    media_message_ids: str = Field(default="", max_length=200)  # photo/album/file, comma-separated
     last_error: str | None = Field(default=None, max_length=300)
     sent_at: datetime | None = utc_column(nullable=True)
     seen_at: datetime | None = utc_column(nullable=True)

@@ -90,9 +90,10 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     rows.append(
         [
             (context.t("announce.send_now"), f"ann:send:{draft.id}"),
-            (context.t("announce.cancel"), f"ann:cancel:{draft.id}"),
+            (context.t("announce.schedule_button"), f"ann:sched:{draft.id}"),
         ]
     )
+    rows.append([(context.t("announce.cancel"), f"ann:cancel:{draft.id}")])
     return text, keyboard(rows)
 
 
@@ -144,6 +145,8 @@ async def author_button(update: Update, context: BotContext) -> None:
             if not done:
                 await stale(update, context)
                 return
+            if services.scheduler is not None:
+                services.scheduler.cancel(f"announcement:{announcement_id}")
             await query.answer()
             await query.edit_message_text(context.t("announce.cancelled"))
             return

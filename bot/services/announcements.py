@@ -19,6 +19,7 @@ from bot.models import (
     Member,
     MemberStatus,
     Role,
+    School,
     SchoolClass,
 )
 
@@ -94,13 +95,51 @@ async def confirm(
     not_before: datetime | None = None,
 ) -> tuple[Announcement, int] | None:
     """Draft -> sending, with one outbox row per parent; None if not a draft of this author."""
+    return await _open_outbox(
+        session,
+        announcement_id=announcement_id,
+        author_id=author_id,
+        was=AnnouncementStatus.DRAFT,
+        now=now,
+        not_before=not_before,
+    )
+
+
+async def release(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    now: datetime,
+    not_before: datetime | None = None,
+    author_id: int | None = None,
+) -> tuple[Announcement, int] | None:
+    """A scheduled announcement falls due (or its author sends it now): open its outbox."""
+    return await _open_outbox(
+        session,
+        announcement_id=announcement_id,
+        author_id=author_id,
+        was=AnnouncementStatus.SCHEDULED,
+        now=now,
+        not_before=not_before,
+    )
+
+
+async def _open_outbox(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    author_id: int | None,
+    was: AnnouncementStatus,
+    now: datetime,
+    not_before: datetime | None,
+) -> tuple[Announcement, int] | None:
+    """Move `was` -> sending exactly once and add one outbox row per parent of the audience."""
+    conditions = [col(Announcement.id) == announcement_id, col(Announcement.status) == was]
+    if author_id is not None:
+        conditions.append(col(Announcement.author_id) == author_id)
     claimed = await session.exec(
         update(Announcement)
-        .where(
-            col(Announcement.id) == announcement_id,
-            col(Announcement.author_id) == author_id,
-            col(Announcement.status) == AnnouncementStatus.DRAFT,
-        )
+        .where(*conditions)
         .values(status=AnnouncementStatus.SENDING, sent_at=now)
     )
     if claimed.rowcount != 1:
@@ -108,6 +147,7 @@ async def confirm(
         return None
     announcement = await session.get(Announcement, announcement_id)
     assert announcement is not None
+    await session.refresh(announcement)
     people = await recipients(session, class_ids=class_ids_of(announcement))
     for person in people:
         assert person.id is not None
@@ -124,14 +164,44 @@ async def confirm(
     return announcement, len(people)
 
 
-async def cancel(session: AsyncSession, *, announcement_id: int, author_id: int) -> bool:
-    """Cancel a draft; False if it was already sent or is not this author's."""
+async def schedule(
+    session: AsyncSession, *, announcement_id: int, author_id: int, when: datetime
+) -> Announcement | None:
+    """Draft -> scheduled for `when`; None if it is not a draft of this author."""
     result = await session.exec(
         update(Announcement)
         .where(
             col(Announcement.id) == announcement_id,
             col(Announcement.author_id) == author_id,
             col(Announcement.status) == AnnouncementStatus.DRAFT,
+        )
+        .values(status=AnnouncementStatus.SCHEDULED, scheduled_for=when)
+    )
+    await session.commit()
+    if result.rowcount != 1:
+        return None
+    announcement = await session.get(Announcement, announcement_id)
+    if announcement is not None:
+        await session.refresh(announcement)
+    return announcement
+
+
+async def scheduled(session: AsyncSession) -> list[Announcement]:
+    """Announcements waiting for their time (registered again with the scheduler at start-up)."""
+    rows = await session.exec(
+        select(Announcement).where(Announcement.status == AnnouncementStatus.SCHEDULED)
+    )
+    return list(rows)
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int, author_id: int) -> bool:
+    """Cancel a draft or a scheduled announcement; False if already sent or not this author's."""
+    result = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status).in_([AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED]),
         )
         .values(status=AnnouncementStatus.CANCELLED)
     )
@@ -220,3 +290,19 @@ async def not_seen(session: AsyncSession, *, announcement_id: int) -> list[str]:
         .order_by(col(Member.first_name))
     )
     return [f"⚠️ {name}" if status == DeliveryStatus.FAILED else name for name, status in rows]
+
+
+async def class_names(session: AsyncSession, *, announcement: Announcement) -> list[str]:
+    """The names of the classes an announcement goes to, sorted."""
+    rows = await session.exec(
+        select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
+    )
+    return sorted(rows)
+
+
+async def school_of(session: AsyncSession, *, school_id: int) -> School:
+    """The school row (quiet hours and thresholds live there)."""
+    school = await session.get(School, school_id)
+    if school is None:
+        raise LookupError(f"no school {school_id}")
+    return school

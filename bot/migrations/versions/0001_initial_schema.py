@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:48:26.238992
+Create Date: 2026-11-22 20:48:31.820849
 """
 
 from collections.abc import Sequence
@@ -85,11 +85,15 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('file_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('album', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('media_group', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('report_message_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('scheduled_for', bot.models.UTCDateTime(), nullable=True),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('edited_at', bot.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['member.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -112,25 +116,6 @@ def upgrade() -> None:
     with op.batch_alter_table('class_membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_class_membership_class_id'), ['class_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_class_membership_member_id'), ['member_id'], unique=False)
-
-    op.create_table('inbox_message',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('school_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_inbox_message_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
 
     op.create_table('invite',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -163,9 +148,11 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('via', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('message_id', sa.BigInteger(), nullable=True),
+    sa.Column('media_message_ids', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('seen_at', bot.models.UTCDateTime(), nullable=True),
@@ -180,11 +167,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_delivery_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_status'), ['status'], unique=False)
 
+    op.create_table('inbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('announcement_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcement.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbox_message_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_created_at'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_announcement_id'))
+
+    op.drop_table('inbox_message')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_status'))
         batch_op.drop_index(batch_op.f('ix_delivery_next_attempt_at'))
@@ -198,12 +214,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invite_created_by'))
 
     op.drop_table('invite')
-    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
-        batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
-        batch_op.drop_index(batch_op.f('ix_inbox_message_created_at'))
-
-    op.drop_table('inbox_message')
     with op.batch_alter_table('class_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_class_membership_member_id'))
         batch_op.drop_index(batch_op.f('ix_class_membership_class_id'))

@@ -1,0 +1,82 @@
+"""Work at a later time: scheduled announcements, reminders, closing dates.
+
+The database is the source of truth for what is due; this module only fires it. Each owner
+registers its due times with `at(key, when, action)` (again at every start-up, from the
+database), and APScheduler, through python-telegram-bot's JobQueue, calls the action when the
+injected clock says the time has come. With a manual clock (tests, demo) `poke()` fires
+whatever became due after the clock was moved, through the same APScheduler jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+Action = Callable[[], Awaitable[object]]
+RECHECK = 3600.0  # a far-away job is re-armed at least hourly, so clock changes are noticed
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a job does, and when (by the injected clock)."""
+
+    when: datetime
+    action: Action
+
+
+class Scheduler:
+    """Runs `action` at `when`, once per key; re-registering a key replaces it."""
+
+    def __init__(self, job_queue: JobQueue[Any], clock: Clock) -> None:
+        self.job_queue = job_queue
+        self.clock = clock
+
+    def at(self, key: str, when: datetime, action: Action) -> None:
+        """Run `action` when the clock reaches `when` (at once if that has passed)."""
+        self.cancel(key)
+        self._arm(key, Due(when, action))
+
+    def cancel(self, key: str) -> None:
+        """Forget a registered job (nothing happens if there is none)."""
+        for job in self.job_queue.get_jobs_by_name(key):
+            job.schedule_removal()
+
+    def pending(self) -> dict[str, datetime]:
+        """Registered keys and their due times."""
+        return {
+            job.name: job.data.when
+            for job in self.job_queue.jobs()
+            if job.name and isinstance(job.data, Due) and not job.removed
+        }
+
+    def poke(self) -> None:
+        """The clock moved: let APScheduler run every job that is now due."""
+        now = self.clock.now()
+        for job in self.job_queue.jobs():
+            if isinstance(job.data, Due) and job.data.when <= now and not job.removed:
+                job.job.modify(next_run_time=datetime.now(job.job.next_run_time.tzinfo))
+
+    def _arm(self, key: str, due: Due) -> None:
+        delay = (due.when - self.clock.now()).total_seconds()
+        self.job_queue.run_once(
+            self._fire, when=timedelta(seconds=min(max(delay, 0.0), RECHECK)), data=due, name=key
+        )
+
+    async def _fire(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        job = context.job
+        assert job is not None and isinstance(job.data, Due) and job.name is not None
+        if job.data.when > self.clock.now():  # woke early (long wait, or a clock set back)
+            self._arm(job.name, job.data)
+            return
+        try:
+            await job.data.action()
+        except Exception:
+            log.exception("scheduled job %s failed", job.name)
