@@ -19,6 +19,7 @@ from bot.features import (
     fallback,
     onboarding,
     privacy,
+    questions,
     scheduling,
     staff,
 )
@@ -68,6 +69,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     announcements.register(app)  # preview, send, seen, original/translation buttons
+    questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -8,12 +8,15 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
 from bot.app import build_application
+from bot.clock import ManualClock
 from bot.db import SessionFactory
 from bot.demo.school import School
 from bot.migrate import upgrade_async
@@ -50,6 +53,12 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+def demo_clock(tz: ZoneInfo) -> ManualClock:
+    """The demo plays on a school morning (09:30), whatever the hour it is run at."""
+    today = datetime.now(tz).date()
+    return ManualClock(datetime.combine(today, time(9, 30), tzinfo=tz))
+
+
 async def run_demo(
     *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
 ) -> int:
@@ -72,7 +81,9 @@ async def run_demo(
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
             )
             await upgrade_async(settings.db_url)
-            async with running(build_application(settings), poll_timeout=5) as app:
+            async with running(
+                build_application(settings, clock=demo_clock(settings.tz)), poll_timeout=5
+            ) as app:
                 school = School(tg=tg, app=app)
                 await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)

@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.features import announcements
 from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
-from bot.models import InboxMessage, Member, MemberStatus, Role
+from bot.models import Announcement, InboxMessage, Member, MemberStatus, Role
 from bot.services import members
 from bot.services.team import team_for_parent
 
@@ -37,10 +37,18 @@ async def free_message(update: Update, context: BotContext) -> None:
     if member.role != Role.PARENT:
         await announcements.draft_from_message(update, context)
         return
+    await keep_for_team(update, context, member)
+
+
+async def keep_for_team(
+    update: Update, context: BotContext, member: Member, *, about: Announcement | None = None
+) -> bool:
+    """Store a parent's message (about an announcement, or not), translate it, tell the team."""
+    msg = update.effective_message
     kind, file_id = _kind_and_file(update)
-    if kind is None:
+    if kind is None or msg is None:
         await reply(update, context.t("error.unsupported"))
-        return
+        return False
     assert member.id is not None
     stored = InboxMessage(
         school_id=member.school_id,
@@ -49,14 +57,21 @@ async def free_message(update: Update, context: BotContext) -> None:
         text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
         language=member.language,
         file_id=file_id,
+        announcement_id=about.id if about else None,
         created_at=context.services.clock.now(),
     )
     async with context.services.sessions() as session:
         session.add(stored)
         await session.commit()
-    await reply(update, context.t("parent.message_received"))
+        author = await session.get(Member, about.author_id) if about and about.author_id else None
+    await reply(
+        update, context.t("parent.question_received" if about else "parent.message_received")
+    )
     await translate_for_team(context, stored)
-    await notify_team(context, member, stored, msg.message_id)
+    reachable = author is not None and author.status == MemberStatus.ACTIVE
+    team = [author] if reachable and author is not None else None
+    await notify_team(context, member, stored, msg.message_id, team=team, about=about)
+    return True
 
 
 async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
@@ -102,13 +117,19 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def notify_team(
-    context: BotContext, parent: Member, stored: InboxMessage, message_id: int
+    context: BotContext,
+    parent: Member,
+    stored: InboxMessage,
+    message_id: int,
+    *,
+    team: list[Member] | None = None,
+    about: Announcement | None = None,
 ) -> None:
-    """Tell the parent's teachers (or the coordinators): the original, the Dutch beside it, the file."""
+    """Tell the parent's teachers (or the coordinators, or `team`): original, Dutch, the file."""
     services = context.services
     catalogs = services.catalogs
     async with services.sessions() as session:
-        team = await team_for_parent(session, parent=parent)
+        team = team or await team_for_parent(session, parent=parent)
         classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
     for person in team:
         lang = catalogs.pick(person.language)
@@ -122,6 +143,9 @@ async def notify_team(
         )
         if stored.text_nl:
             text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
+        if about is not None:
+            excerpt = about.text if len(about.text) <= 80 else about.text[:79] + "…"
+            text = catalogs.t(lang, "team.question_about", text=excerpt or "📎") + "\n" + text
         try:
             if stored.kind != "text":
                 await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)

@@ -16,6 +16,7 @@ from bot.models import (
     ClassMembership,
     Delivery,
     DeliveryStatus,
+    InboxMessage,
     Member,
     MemberStatus,
     Role,
@@ -235,6 +236,7 @@ class Report:
     by_language: dict[str, int]
     via_second: int
     via_original: int
+    questions: int = 0
 
     @property
     def done(self) -> bool:
@@ -269,7 +271,13 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             failed += count
         else:
             pending += count
+    questions = (
+        await session.exec(
+            select(func.count()).where(col(InboxMessage.announcement_id) == announcement_id)
+        )
+    ).one()
     return Report(
+        questions=questions,
         total=total,
         sent=sent,
         failed=failed,

@@ -68,12 +68,17 @@ def buttons(
     showing_original: bool,
     translated: bool = True,
 ) -> InlineKeyboardMarkup:
-    """Seen, and (for a translated copy) the switch between the translation and the original."""
+    """Seen and Question, and (for a translated copy) the switch between translation and original."""
     t = services.catalogs.t
-    row = [
-        InlineKeyboardButton(
-            t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
-        )
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+            ),
+            InlineKeyboardButton(
+                t(lang, "announce.button_question"), callback_data=f"ann:ask:{delivery_id}"
+            ),
+        ]
     ]
     if translated:
         key, verb = (
@@ -81,8 +86,8 @@ def buttons(
             if showing_original
             else ("announce.button_original", "orig")
         )
-        row.append(InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}"))
-    return InlineKeyboardMarkup([row])
+        rows.append([InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}")])
+    return InlineKeyboardMarkup(rows)
 
 
 def fit(head: str, body: str, foot: str) -> str:
@@ -150,7 +155,7 @@ async def report_text(
     classes = await session.exec(
         select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
     )
-    return services.catalogs.t(
+    text = services.catalogs.t(
         lang,
         "announce.report",
         classes=", ".join(sorted(classes)),
@@ -162,6 +167,11 @@ async def report_text(
         second=figures.via_second,
         original=figures.via_original,
     )
+    if figures.questions:
+        text += "\n" + services.catalogs.t(
+            lang, "announce.report_questions", count=figures.questions
+        )
+    return text
 
 
 def report_markup(services: BotData, lang: str, announcement_id: int) -> InlineKeyboardMarkup:
