@@ -20,6 +20,7 @@ from bot.features import (
     onboarding,
     privacy,
     questions,
+    revisions,
     scheduling,
     staff,
 )
@@ -70,6 +71,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     announcements.register(app)  # preview, send, seen, original/translation buttons
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
+    revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

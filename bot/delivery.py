@@ -14,12 +14,12 @@ import logging
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import col, func, select
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -27,11 +27,12 @@ from bot.models import (
     Announcement,
     AnnouncementStatus,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
     Member,
     MemberStatus,
 )
-from bot.services.announcements import report
+from bot.services.announcements import catch_up, report
 from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_markup, report_text
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WINDOW = 60  # copies in flight at once
 MAX_ATTEMPTS = 5
+SINGLE_MEDIA = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
 
 class Pacer:
@@ -89,6 +91,7 @@ class Job:
     delivery: Delivery
     member: Member
     outcome: dict[str, object] | None = None
+    composed_at: datetime | None = None  # the announcement's edited_at the copy was made from
 
 
 class Sender:
@@ -257,18 +260,31 @@ class Sender:
             )
         return self._announcements[announcement_id]
 
+    def forget(self, announcement_id: int) -> None:
+        """The announcement changed (edited, withdrawn): look it up again before the next copy."""
+        self._announcements.pop(announcement_id, None)
+
     async def _deliver(self, job: Job) -> Job:
-        """Send one copy, retrying what can be retried; the outcome is recorded by the caller."""
+        """Send, edit or delete one copy, retrying what can be retried; the caller records it."""
         delivery, member = job.delivery, job.member
+        if delivery.action != DeliveryAction.SEND:
+            self.forget(delivery.announcement_id)  # edits are rare: always the newest text
         context = await self._context(delivery.announcement_id)
-        if context is None or member.status != MemberStatus.ACTIVE:
-            return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
+        if context is None:
+            return self._outcome(job, DeliveryStatus.FAILED, error="announcement deleted")
         announcement, byline = context
+        job.composed_at = announcement.edited_at
+        if delivery.action == DeliveryAction.SEND and announcement.status == "withdrawn":
+            return self._outcome(job, DeliveryStatus.WITHDRAWN)
+        if delivery.action == DeliveryAction.DELETE:
+            return await self._take_back(job, announcement)
+        if member.status != MemberStatus.ACTIVE:
+            return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
         try:
             copy = await parent_copy(
                 self.services, announcement, member, delivery_id=delivery.id, sender=byline
             )
-        except Exception as err:  # translation trouble must not lose the copy: send the original
+        except Exception:  # translation trouble must not lose the copy: send the original
             log.exception("could not prepare a copy; sending the original")
             copy = await parent_copy(
                 self.services,
@@ -277,11 +293,14 @@ class Sender:
                 delivery_id=delivery.id,
                 sender=byline,
             )
-            del err
+        editing = delivery.action == DeliveryAction.EDIT
         error = "too many failures"
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                message_id = await self._send(announcement, delivery, copy.text, copy.markup)
+                if editing:
+                    await self._edit(delivery, copy)
+                    return self._outcome(job, DeliveryStatus.SENT, copy=copy, attempts=attempt)
+                message_id, media = await self._send(announcement, delivery, copy.text, copy.markup)
             except Forbidden:
                 return self._outcome(
                     job,
@@ -295,30 +314,94 @@ class Sender:
                 error = "429"  # the rate limiter paused everybody; just try again
                 continue
             except BadRequest as err:
-                return self._outcome(
-                    job, DeliveryStatus.FAILED, error=str(err)[:300], copy=copy, attempts=attempt
-                )
+                status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
+                return self._outcome(job, status, error=str(err)[:300], copy=copy, attempts=attempt)
             except (NetworkError, TelegramError) as err:
                 error = str(err)[:300]
                 await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
                 continue
             return self._outcome(
-                job, DeliveryStatus.SENT, copy=copy, attempts=attempt, message_id=message_id
+                job,
+                DeliveryStatus.SENT,
+                copy=copy,
+                attempts=attempt,
+                message_id=message_id,
+                media=media,
             )
-        return self._outcome(
-            job, DeliveryStatus.FAILED, error=error, copy=copy, attempts=MAX_ATTEMPTS
-        )
+        status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
+        return self._outcome(job, status, error=error, copy=copy, attempts=MAX_ATTEMPTS)
 
-    def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, blocked: bool = False) -> Job:  # fmt: skip
+    async def _edit(self, delivery: Delivery, copy: Copy) -> None:
+        """Put the new text in a delivered copy (an unchanged or vanished copy is fine)."""
+        try:
+            await self.bot.edit_message_text(
+                copy.text,
+                chat_id=delivery.chat_id,
+                message_id=delivery.message_id,
+                reply_markup=copy.markup,
+                rate_limit_args=0,
+            )
+        except BadRequest as err:
+            if "not modified" not in str(err) and "not found" not in str(err):
+                raise
+
+    async def _take_back(self, job: Job, announcement: Announcement) -> Job:
+        """Delete a withdrawn copy; a copy too old to delete is replaced by a short notice."""
+        delivery, member = job.delivery, job.member
+        ids = [int(x) for x in delivery.media_message_ids.split(",") if x]
+        ids += [delivery.message_id] if delivery.message_id else []
+        lang = self.services.catalogs.pick(member.language)
+        notice = self.services.catalogs.t(lang, "announce.withdrawn_copy")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                for message_id in ids:
+                    await self._delete_or_blank(delivery.chat_id, message_id, notice)
+            except Forbidden:  # they blocked the bot: the copy is out of reach, and so are we
+                break
+            except RetryAfter:
+                continue
+            except (NetworkError, TelegramError) as err:
+                if attempt == MAX_ATTEMPTS:
+                    return self._outcome(job, DeliveryStatus.WITHDRAWN, error=str(err)[:300])
+                await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
+                continue
+            break
+        return self._outcome(job, DeliveryStatus.WITHDRAWN, attempts=1)
+
+    async def _delete_or_blank(self, chat_id: int, message_id: int, notice: str) -> None:
+        try:
+            await self.bot.delete_message(chat_id, message_id, rate_limit_args=0)
+        except BadRequest as err:
+            if "not found" in str(err):
+                return  # the parent deleted it already
+            try:  # Telegram lets bots delete only messages younger than 48 hours
+                await self.bot.edit_message_text(
+                    notice, chat_id=chat_id, message_id=message_id, rate_limit_args=0
+                )
+            except BadRequest:
+                await self.bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=0
+                )
+
+    def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, media: list[int] | None = None, blocked: bool = False) -> Job:  # fmt: skip
+        delivery = job.delivery
         job.outcome = {
-            "id": job.delivery.id,
+            "id": delivery.id,
             "status": status,
+            "action": DeliveryAction.SEND
+            if status != DeliveryStatus.WITHDRAWN
+            else DeliveryAction.DELETE,
             "last_error": error,
             "attempts": attempts,
-            "message_id": message_id,
-            "sent_at": self.services.clock.now() if status == DeliveryStatus.SENT else None,
-            "language": copy.language if copy else job.delivery.language,
-            "via": copy.via if copy else job.delivery.via,
+            "message_id": message_id or delivery.message_id,
+            "media_message_ids": ",".join(map(str, media))
+            if media is not None
+            else delivery.media_message_ids,
+            "sent_at": (self.services.clock.now() if delivery.sent_at is None else delivery.sent_at)
+            if status == DeliveryStatus.SENT
+            else delivery.sent_at,
+            "language": copy.language if copy else delivery.language,
+            "via": copy.via if copy else delivery.via,
             "blocked": blocked,
         }
         return job
@@ -329,19 +412,19 @@ class Sender:
         delivery: Delivery,
         text: str,
         markup: InlineKeyboardMarkup,
-    ) -> int:
-        """The media first (if any), then the text with the buttons; returns the text's id."""
-        paced = 0  # no retries inside the rate limiter: this loop retries, paced like the rest
-        if announcement.kind == "photo" and announcement.file_id:
-            await self.bot.send_photo(delivery.chat_id, announcement.file_id, rate_limit_args=paced)
-        elif announcement.kind == "document" and announcement.file_id:
-            await self.bot.send_document(
-                delivery.chat_id, announcement.file_id, rate_limit_args=paced
-            )
-        sent = await self.bot.send_message(
-            delivery.chat_id, text, reply_markup=markup, rate_limit_args=paced
-        )
-        return sent.message_id
+    ) -> tuple[int, list[int]]:
+        """The media first (if any), then the text with the buttons; the messages' ids."""
+        paced, chat, file_id = 0, delivery.chat_id, announcement.file_id or ""
+        media: list[int] = []  # no retries inside the rate limiter: the caller retries, paced
+        if announcement.kind == "album" and announcement.album:
+            album = [InputMediaPhoto(f) for f in announcement.album.split()]
+            sent_album = await self.bot.send_media_group(chat, album, rate_limit_args=paced)
+            media = [m.message_id for m in sent_album]
+        elif announcement.kind in SINGLE_MEDIA and file_id:
+            method = getattr(self.bot, SINGLE_MEDIA[announcement.kind])
+            media = [(await method(chat, file_id, rate_limit_args=paced)).message_id]
+        sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
+        return sent.message_id, media
 
     async def _record(self, jobs: list[Job]) -> None:
         """Write the outcomes of finished copies in one transaction."""
@@ -367,6 +450,12 @@ class Sender:
                     .values(status=MemberStatus.BLOCKED)
                 )
             await session.commit()
+            sent = [j for j in jobs if j.outcome and j.outcome["status"] == DeliveryStatus.SENT]
+            await catch_up(
+                session,
+                sent_ids=[j.delivery.id for j in sent if j.delivery.id],
+                composed_at={j.delivery.id or 0: j.composed_at for j in sent},
+            )
 
     async def _refresh_report(self, announcement_id: int) -> None:
         """Update the author's report in place (at most every 2 s, and once at the end)."""
@@ -378,7 +467,7 @@ class Sender:
             if announcement is None:
                 return
             figures = await report(session, announcement_id=announcement_id)
-            if figures.done and announcement.status == AnnouncementStatus.SENDING:
+            if figures.settled and announcement.status == AnnouncementStatus.SENDING:
                 announcement.status = AnnouncementStatus.SENT
                 session.add(announcement)
                 await session.commit()
@@ -398,7 +487,7 @@ async def refresh_report_message(
             await session.get(Member, announcement.author_id) if announcement.author_id else None
         )
     markup = report_markup(
-        services, services.catalogs.pick(author.language if author else None), announcement.id or 0
+        services, services.catalogs.pick(author.language if author else None), announcement
     )
     try:
         await bot.edit_message_text(

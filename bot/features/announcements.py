@@ -167,7 +167,7 @@ async def author_button(update: Update, context: BotContext) -> None:
         text = await report_text(session, services, announcement, figures)
         await query.answer()
         edited = await query.edit_message_text(
-            text, reply_markup=report_markup(services, context.lang, announcement_id)
+            text, reply_markup=report_markup(services, context.lang, announcement)
         )
         announcement.report_message_id = edited.message_id if not isinstance(edited, bool) else None
         session.add(announcement)

@@ -15,6 +15,7 @@ from bot.models import (
     AnnouncementStatus,
     ClassMembership,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
     InboxMessage,
     Member,
@@ -237,6 +238,13 @@ class Report:
     via_second: int
     via_original: int
     questions: int = 0
+    withdrawn: int = 0  # copies deleted or never sent because the author withdrew it
+    changing: int = 0  # copies waiting to be edited or deleted
+
+    @property
+    def settled(self) -> bool:
+        """No copy is waiting to be sent, edited or deleted."""
+        return self.pending == 0 and self.changing == 0
 
     @property
     def done(self) -> bool:
@@ -251,18 +259,25 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             col(Delivery.status),
             col(Delivery.language),
             col(Delivery.via),
+            col(Delivery.action),
             func.count(),
             func.count(col(Delivery.seen_at)),
         )
         .where(Delivery.announcement_id == announcement_id)
-        .group_by(col(Delivery.status), col(Delivery.language), col(Delivery.via))
+        .group_by(
+            col(Delivery.status), col(Delivery.language), col(Delivery.via), col(Delivery.action)
+        )
     )
-    total = sent = failed = pending = seen = second = original = 0
+    total = sent = failed = pending = seen = second = original = withdrawn = changing = 0
     by_language: Counter[str] = Counter()
-    for status, language, via, count, seen_count in rows:
+    for status, language, via, action, count, seen_count in rows:
         total += count
         seen += seen_count
-        if status == DeliveryStatus.SENT:
+        delivered_before = action != DeliveryAction.SEND  # an edit or deletion is under way
+        changing += count if delivered_before and status != DeliveryStatus.WITHDRAWN else 0
+        if status == DeliveryStatus.WITHDRAWN:
+            withdrawn += count
+        elif status == DeliveryStatus.SENT or delivered_before:
             sent += count
             by_language[language] += count
             second += count if via == "second" else 0
@@ -278,6 +293,8 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
     ).one()
     return Report(
         questions=questions,
+        withdrawn=withdrawn,
+        changing=changing,
         total=total,
         sent=sent,
         failed=failed,
@@ -314,3 +331,106 @@ async def school_of(session: AsyncSession, *, school_id: int) -> School:
     if school is None:
         raise LookupError(f"no school {school_id}")
     return school
+
+
+async def revise(
+    session: AsyncSession, *, announcement_id: int, author_id: int, text: str, now: datetime
+) -> int | None:
+    """The author changed the text: delivered copies are queued for editing; their number, or None."""
+    announcement = await session.get(Announcement, announcement_id)
+    live = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT, AnnouncementStatus.SCHEDULED)
+    if (
+        announcement is None
+        or announcement.author_id != author_id
+        or announcement.status not in live
+    ):
+        return None
+    announcement.text, announcement.edited_at = text, now
+    session.add(announcement)
+    result = await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.status) == DeliveryStatus.SENT,
+            col(Delivery.message_id).is_not(None),
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            action=DeliveryAction.EDIT,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    await session.commit()
+    return result.rowcount
+
+
+async def withdraw(
+    session: AsyncSession, *, announcement_id: int, author_id: int, now: datetime
+) -> int | None:
+    """Take an announcement back: unsent copies never go, delivered ones are queued for deletion."""
+    claimed = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status).in_([AnnouncementStatus.SENDING, AnnouncementStatus.SENT]),
+        )
+        .values(status=AnnouncementStatus.WITHDRAWN, edited_at=now)
+    )
+    if claimed.rowcount != 1:
+        await session.rollback()
+        return None
+    await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+            col(Delivery.action) == DeliveryAction.SEND,
+        )
+        .values(status=DeliveryStatus.WITHDRAWN)
+    )
+    result = await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.message_id).is_not(None),
+            col(Delivery.status).in_([DeliveryStatus.SENT, DeliveryStatus.PENDING]),
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            action=DeliveryAction.DELETE,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    await session.commit()
+    return result.rowcount
+
+
+async def catch_up(
+    session: AsyncSession, *, sent_ids: list[int], composed_at: dict[int, datetime | None]
+) -> int:
+    """Copies sent while their announcement was edited or withdrawn get the change too."""
+    if not sent_ids:
+        return 0
+    rows = await session.exec(
+        select(Delivery.id, Announcement.status, Announcement.edited_at)
+        .join(Announcement, col(Announcement.id) == col(Delivery.announcement_id))
+        .where(col(Delivery.id).in_(sent_ids), col(Announcement.edited_at).is_not(None))
+    )
+    changed = 0
+    for delivery_id, status, edited_at in rows:
+        if edited_at == composed_at.get(delivery_id or 0):
+            continue
+        action = (
+            DeliveryAction.DELETE if status == AnnouncementStatus.WITHDRAWN else DeliveryAction.EDIT
+        )
+        await session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id)
+            .values(status=DeliveryStatus.PENDING, action=action, attempts=0)
+        )
+        changed += 1
+    await session.commit()
+    return changed

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.models import Announcement, Member, SchoolClass
+from bot.models import Announcement, AnnouncementStatus, Member, SchoolClass
 from bot.services.announcements import Report, class_ids_of
 
 if TYPE_CHECKING:
@@ -133,6 +133,8 @@ async def parent_copy(
         )
     via = "own" if not fallback else ("second" if target != announcement.language else "original")
     foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
+    if announcement.edited_at is not None:
+        foot = "\n".join(x for x in (services.catalogs.t(lang, "announce.edited_mark"), foot) if x)
     markup = buttons(services, lang, delivery_id or 0, showing_original=False, translated=machine)
     return Copy(text=fit(head, body, foot), markup=markup, language=target, via=via)
 
@@ -155,6 +157,14 @@ async def report_text(
     classes = await session.exec(
         select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
     )
+    if announcement.status == AnnouncementStatus.WITHDRAWN:
+        return services.catalogs.t(
+            lang,
+            "announce.withdrawn_report",
+            classes=", ".join(sorted(classes)),
+            removed=figures.withdrawn,
+            waiting=figures.changing,
+        )
     text = services.catalogs.t(
         lang,
         "announce.report",
@@ -167,6 +177,8 @@ async def report_text(
         second=figures.via_second,
         original=figures.via_original,
     )
+    if announcement.edited_at is not None and figures.changing:
+        text += "\n" + services.catalogs.t(lang, "announce.report_editing", count=figures.changing)
     if figures.questions:
         text += "\n" + services.catalogs.t(
             lang, "announce.report_questions", count=figures.questions
@@ -174,9 +186,27 @@ async def report_text(
     return text
 
 
-def report_markup(services: BotData, lang: str, announcement_id: int) -> InlineKeyboardMarkup:
-    """The button under the author's report: who has not seen it yet."""
-    label = services.catalogs.t(lang, "announce.button_unseen")
+def report_markup(
+    services: BotData, lang: str, announcement: Announcement
+) -> InlineKeyboardMarkup | None:
+    """Under the author's report: who has not seen it yet, Edit, Withdraw (nothing once withdrawn)."""
+    if announcement.status == AnnouncementStatus.WITHDRAWN:
+        return None
+    t, number = services.catalogs.t, announcement.id
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=f"ann:unseen:{announcement_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_unseen"), callback_data=f"ann:unseen:{number}"
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_edit"), callback_data=f"ann:edit:{number}"
+                ),
+                InlineKeyboardButton(
+                    t(lang, "announce.button_withdraw"), callback_data=f"ann:wd:{number}"
+                ),
+            ],
+        ]
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:48:31.820849
+Create Date: 2026-11-22 20:56:13.081083
 """
 
 from collections.abc import Sequence
