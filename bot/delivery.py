@@ -416,8 +416,11 @@ class Sender:
         """The media first (if any), then the text with the buttons; the messages' ids."""
         paced, chat, file_id = 0, delivery.chat_id, announcement.file_id or ""
         media: list[int] = []  # no retries inside the rate limiter: the caller retries, paced
-        if announcement.kind == "album" and announcement.album:
-            album = [InputMediaPhoto(f) for f in announcement.album.split()]
+        photos = announcement.album.split()
+        if announcement.kind == "album" and len(photos) == 1:
+            media = [(await self.bot.send_photo(chat, photos[0], rate_limit_args=paced)).message_id]
+        elif announcement.kind == "album" and photos:
+            album = [InputMediaPhoto(f) for f in photos]
             sent_album = await self.bot.send_media_group(chat, album, rate_limit_args=paced)
             media = [m.message_id for m in sent_album]
         elif announcement.kind in SINGLE_MEDIA and file_id:

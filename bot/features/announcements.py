@@ -24,40 +24,6 @@ from bot.services import announcements as svc
 from bot.services.compose import buttons, original_view, parent_copy, report_markup, report_text
 from bot.services.quiet import quiet_until
 
-DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
-
-async def draft_from_message(update: Update, context: BotContext) -> None:
-    """A team member's own message becomes a draft announcement with a preview."""
-    member, msg = context.member, update.effective_message
-    if member is None or msg is None:
-        return
-    kind, file_id, file_name = "text", None, None
-    if msg.photo:
-        kind, file_id = "photo", msg.photo[-1].file_id
-    elif msg.document and (msg.document.mime_type or "") in DOCUMENT_TYPES:
-        kind, file_id, file_name = "document", msg.document.file_id, msg.document.file_name
-    elif not msg.text:
-        await reply(update, context.t("announce.unsupported_file"))
-        return
-    services = context.services
-    async with services.sessions() as session:
-        classes = await svc.audience_classes(session, member=member)
-        if not classes:
-            await reply(update, context.t("announce.no_class"))
-            return
-        people = await svc.recipients(session, class_ids=[c.id for c in classes if c.id])
-        if not people:
-            names = ", ".join(c.name for c in classes)
-            await reply(update, context.t("announce.no_parents", classes=names))
-            return
-        draft = await svc.create_draft(
-            session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
-            now=services.clock.now(), file_id=file_id, file_name=file_name,
-        )  # fmt: skip
-        text, markup = await preview(context, draft, member)
-    await reply(update, text, markup)
-
 
 async def preview(context: BotContext, draft: Announcement, member: Member) -> tuple[str, Any]:
     """The preview of a draft: audience and languages, class toggles, Send now / Cancel."""
@@ -70,6 +36,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
     names = ", ".join(c.name for c in classes if c.id in chosen)
     text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
+    if draft.kind == "album":
+        text = context.t("announce.preview_album", count=len(draft.album.split())) + "\n" + text
     held = None if draft.urgent else await held_until(context)
     if held is not None:
         school = await school_of(context)

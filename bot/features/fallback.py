@@ -9,7 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.features import announcements
+from bot.features import drafts
 from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
 from bot.models import Announcement, InboxMessage, Member, MemberStatus, Role
@@ -35,7 +35,7 @@ async def free_message(update: Update, context: BotContext) -> None:
         await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
         return
     if member.role != Role.PARENT:
-        await announcements.draft_from_message(update, context)
+        await drafts.draft_from_message(update, context)
         return
     await keep_for_team(update, context, member)
 

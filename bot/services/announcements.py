@@ -65,6 +65,8 @@ async def create_draft(
     now: datetime,
     file_id: str | None = None,
     file_name: str | None = None,
+    album: list[str] | None = None,
+    media_group: str | None = None,
 ) -> Announcement:
     """An announcement waiting for the author's confirmation."""
     draft = Announcement(
@@ -76,6 +78,8 @@ async def create_draft(
         text=text,
         file_id=file_id,
         file_name=file_name,
+        album="\n".join(album or []),
+        media_group=media_group,
         created_at=now,
     )
     session.add(draft)
@@ -434,3 +438,45 @@ async def catch_up(
         changed += 1
     await session.commit()
     return changed
+
+
+ALBUM_LIMIT = 10  # Telegram's maximum per album
+
+
+async def album_draft(
+    session: AsyncSession, *, author_id: int, media_group: str
+) -> Announcement | None:
+    """The draft an album's first photo started, if any."""
+    rows = await session.exec(
+        select(Announcement).where(
+            Announcement.author_id == author_id,
+            Announcement.media_group == media_group,
+            Announcement.status == AnnouncementStatus.DRAFT,
+        )
+    )
+    return rows.first()
+
+
+async def add_to_album(
+    session: AsyncSession, *, draft: Announcement, file_id: str, caption: str | None
+) -> bool:
+    """Add a photo to an album draft (False when it is full); a caption becomes the text."""
+    photos = draft.album.split()
+    if len(photos) >= ALBUM_LIMIT:
+        return False
+    draft.album = "\n".join([*photos, file_id])
+    if caption and not draft.text:
+        draft.text = caption
+    session.add(draft)
+    await session.commit()
+    return True
+
+
+async def remember_report(session: AsyncSession, *, announcement_id: int, message_id: int) -> None:
+    """The author's message that shows the preview, and later the delivery report."""
+    await session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == announcement_id)
+        .values(report_message_id=message_id)
+    )
+    await session.commit()

@@ -111,7 +111,7 @@ async def parent_copy(
     sender = sender or await byline_of(services, announcement)
     head, protected = heading(services, sender, lang), sender.protected
     languages = [x for x in (member.language, member.second_language, announcement.language) if x]
-    if services.translator is not None:
+    if services.translator is not None and announcement.text.strip():
         result = await services.translator.translate_for(
             announcement.text,
             source=announcement.language,
@@ -129,7 +129,7 @@ async def parent_copy(
             announcement.text,
             announcement.language,
             False,
-            member.language != announcement.language,
+            bool(announcement.text.strip()) and member.language != announcement.language,
         )
     via = "own" if not fallback else ("second" if target != announcement.language else "original")
     foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
