@@ -22,6 +22,7 @@ from bot.features import (
     questions,
     revisions,
     scheduling,
+    school_settings,
     staff,
 )
 from bot.i18n import Catalogs
@@ -73,6 +74,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
+    school_settings.register(app)  # /quiethours
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app

@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("classes", COORDINATORS),
     Command("newclass", COORDINATORS),
     Command("invite", COORDINATORS),
+    Command("quiethours", COORDINATORS),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),
     Command("forget", EVERYONE),
