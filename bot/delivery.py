@@ -14,7 +14,7 @@ import logging
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WINDOW = 60  # copies in flight at once
 MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=5)  # a claimed copy not finished by then is taken over by any sender
 SINGLE_MEDIA = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
 
@@ -102,24 +103,31 @@ class Sender:
     round, not one per copy.
     """
 
-    def __init__(self, bot: ExtBot[Any], services: BotData) -> None:
+    def __init__(self, bot: ExtBot[Any], services: BotData, *, window: int = WINDOW) -> None:
+        self.window = window
         self.bot = bot  # its rate limiter (bot/ratelimit.py) paces every request
         self.services = services
         self._wake = asyncio.Event()
+        self.idle = asyncio.Event()  # set while nothing is due (tests and benchmarks wait on it)
         self._task: asyncio.Task[None] | None = None
         self._report_sent: dict[int, float] = {}
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
 
     async def start(self) -> None:
-        """Requeue copies interrupted by a stop, then start draining."""
-        async with self.services.sessions() as session:
-            await session.exec(
-                update(Delivery)
-                .where(col(Delivery.status) == DeliveryStatus.SENDING)
-                .values(status=DeliveryStatus.PENDING)
-            )
-            await session.commit()
+        """Requeue copies interrupted by a stop (SQLite: the only sender), then start draining.
+
+        On PostgreSQL other senders may be working right now, so their claims are left alone:
+        a claim is a lease (LEASE) that any sender takes over once it has run out.
+        """
+        if not self._shared_outbox():
+            async with self.services.sessions() as session:
+                await session.exec(
+                    update(Delivery)
+                    .where(col(Delivery.status) == DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.PENDING)
+                )
+                await session.commit()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
 
@@ -158,16 +166,18 @@ class Sender:
         running: set[asyncio.Task[Job]] = set()
         while True:
             self._wake.clear()
-            if len(running) < WINDOW // 2:
+            if len(running) <= self.window // 2:
                 try:
-                    jobs = await self._claim(WINDOW - len(running))
+                    jobs = await self._claim(self.window - len(running))
                 except Exception:
                     log.exception("the outbox cannot be read; retrying in 5 s")
                     await asyncio.sleep(5)
                     continue
                 running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
             if not running:
+                self.idle.set()  # nothing due: every outcome so far is recorded
                 await self._sleep_until_due()
+                self.idle.clear()
                 continue
             waker = asyncio.ensure_future(self._wake.wait())
             await asyncio.wait({*running, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -182,19 +192,19 @@ class Sender:
 
     async def _claim(self, limit: int) -> list[Job]:
         """Take pending copies, alternating between announcements so none waits behind another."""
+        now = self.services.clock.now()
         async with self.services.sessions() as session:
             query = (
                 select(Delivery, Member)
                 .join(Member, col(Member.id) == col(Delivery.member_id))
                 .where(
-                    Delivery.status == DeliveryStatus.PENDING,
-                    col(Delivery.next_attempt_at) <= self.services.clock.now(),
+                    col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+                    col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
                 )
                 .order_by(col(Delivery.id))
                 .limit(limit * 4)
             )
-            engine = self.services.engine
-            if engine is not None and engine.dialect.name == "postgresql":
+            if self._shared_outbox():
                 query = query.with_for_update(skip_locked=True, of=Delivery)
             rows = list(await session.exec(query))
             by_announcement: dict[int, list[Job]] = defaultdict(list)
@@ -209,10 +219,15 @@ class Sender:
                 await session.exec(
                     update(Delivery)
                     .where(col(Delivery.id).in_([job.delivery.id for job in chosen]))
-                    .values(status=DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.SENDING, next_attempt_at=now + LEASE)
                 )
                 await session.commit()
             return chosen
+
+    def _shared_outbox(self) -> bool:
+        """PostgreSQL: several senders may drain the outbox at once."""
+        engine = self.services.engine
+        return engine is not None and engine.dialect.name == "postgresql"
 
     async def _sleep_until_due(self) -> None:
         """Nothing to send now: wait for new work, or for held copies (quiet hours) to fall due."""
@@ -220,7 +235,7 @@ class Sender:
             due = (
                 await session.exec(
                     select(func.min(Delivery.next_attempt_at)).where(
-                        Delivery.status == DeliveryStatus.PENDING
+                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
                     )
                 )
             ).one()
@@ -458,6 +473,7 @@ class Sender:
                 session,
                 sent_ids=[j.delivery.id for j in sent if j.delivery.id],
                 composed_at={j.delivery.id or 0: j.composed_at for j in sent},
+                now=self.services.clock.now(),
             )
 
     async def _refresh_report(self, announcement_id: int) -> None:

@@ -107,3 +107,20 @@ async def test_only_the_author_can_withdraw_and_only_once(
     await lies.expect_text(school.t("nl", "announce.withdrawing", count=5))
     again = await lies.wait_callback_answer(await lies.press_data(yes))
     assert again.text == school.t("nl", "error.stale_button")
+
+
+async def test_withdrawing_copies_a_parent_already_deleted(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Tom deleted his copy himself; withdrawing still completes for everyone, without errors."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    await send_announcement(school, lies)
+    report = await report_of(school, lies)
+    copy = await tom.wait_for_message(is_copy, timeout=10)
+    copy.deleted = True  # Tom removed it from his chat
+    await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
+    await lies.press(school.t("nl", "announce.withdraw_yes"))
+    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=5, waiting=0)
+    await lies.wait_for(lambda u: report.text == done, timeout=10)
+    amina_copy = next(m for m in class_1a["Amina"].messages if is_copy(m))
+    await class_1a["Amina"].wait_for(lambda u: amina_copy.deleted)

@@ -18,12 +18,13 @@ from sqlmodel import col, select
 from bot.app import build_application
 from bot.clock import ManualClock
 from bot.db import SessionFactory
+from bot.demo import scenes
 from bot.demo.school import School
 from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
-from bot.simulator import FakeTelegram, SimUser, render_transcript
+from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
@@ -120,14 +121,22 @@ async def play(school: School, *, parents: int) -> None:
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "3B")
     lies = await school.teacher(sofie, "Juf Lies", "1A")
-    await school.teacher(sofie, "Meester Karim", "3B")
-    joined, in_1a = [], []
+    karim = await school.teacher(sofie, "Meester Karim", "3B")
+    joined, in_1a, in_3b = [], [], []
     for name, lang, class_name, second in (FAMILIES * (parents // len(FAMILIES) + 1))[:parents]:
         user = await school.parent(name, lang, class_name, second=second)
         joined.append(user)
         if class_name == "1A":
             in_1a.append((user, lang))
-    await announce(school, lies, in_1a)
+        else:
+            in_3b.append(user)
+    copies = await announce(school, lies, in_1a)
+    await scenes.question_and_edit(school, lies, copies)
+    clock = school.app.bot_data.clock
+    assert isinstance(clock, ManualClock)
+    await scenes.album_tomorrow_morning(school, lies, [u for u, _ in in_1a], clock)
+    if in_3b:
+        await scenes.withdrawn_by_mistake(school, karim, in_3b[0])
     if len(joined) >= 3:
         await joined[2].send("/mydata")
         await joined[2].next_message()
@@ -141,7 +150,9 @@ async def play(school: School, *, parents: int) -> None:
     await sofie.next_message()
 
 
-async def announce(school: School, teacher: SimUser, families: list[tuple[SimUser, str]]) -> None:
+async def announce(
+    school: School, teacher: SimUser, families: list[tuple[SimUser, str]]
+) -> list[tuple[SimUser, str, BotMessage]]:
     """The teacher of 1A invites to a coffee morning; parents read it in their language."""
     await teacher.send(
         "Beste ouders, vrijdag 12/12 om 8u30 is er koffie in de refter. "
@@ -180,3 +191,4 @@ async def announce(school: School, teacher: SimUser, families: list[tuple[SimUse
         )
         seen_line = next(line for line in seen.splitlines() if ": 3" in line)
         await teacher.wait_for(lambda u: any(seen_line in m.text for m in u.messages), timeout=10)
+    return copies

@@ -413,7 +413,11 @@ async def withdraw(
 
 
 async def catch_up(
-    session: AsyncSession, *, sent_ids: list[int], composed_at: dict[int, datetime | None]
+    session: AsyncSession,
+    *,
+    sent_ids: list[int],
+    composed_at: dict[int, datetime | None],
+    now: datetime,
 ) -> int:
     """Copies sent while their announcement was edited or withdrawn get the change too."""
     if not sent_ids:
@@ -433,7 +437,7 @@ async def catch_up(
         await session.exec(
             update(Delivery)
             .where(col(Delivery.id) == delivery_id)
-            .values(status=DeliveryStatus.PENDING, action=action, attempts=0)
+            .values(status=DeliveryStatus.PENDING, action=action, attempts=0, next_attempt_at=now)
         )
         changed += 1
     await session.commit()
