@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -191,26 +191,37 @@ class Sender:
                     await self._refresh_report(announcement_id)
 
     async def _claim(self, limit: int) -> list[Job]:
-        """Take pending copies, alternating between announcements so none waits behind another."""
+        """Take due copies, an equal share from each announcement, so none waits behind another."""
         now = self.services.clock.now()
+        due = (
+            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+            col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
+        )
         async with self.services.sessions() as session:
-            query = (
-                select(Delivery, Member)
-                .join(Member, col(Member.id) == col(Delivery.member_id))
-                .where(
-                    col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
-                    col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
+            waiting = list(
+                await session.exec(
+                    select(Delivery.announcement_id)
+                    .where(*due)
+                    .group_by(col(Delivery.announcement_id))
+                    .order_by(col(Delivery.announcement_id))
+                    .limit(limit)
                 )
-                .order_by(col(Delivery.id))
-                .limit(limit * 4)
             )
-            if self._shared_outbox():
-                query = query.with_for_update(skip_locked=True, of=Delivery)
-            rows = list(await session.exec(query))
-            by_announcement: dict[int, list[Job]] = defaultdict(list)
-            for delivery, member in rows:
-                by_announcement[delivery.announcement_id].append(Job(delivery, member))
-            chosen: list[Job] = []
+            share = max(1, limit // max(1, len(waiting)))
+            by_announcement: dict[int, list[Job]] = {}
+            for announcement_id in waiting:
+                query = (
+                    select(Delivery, Member)
+                    .join(Member, col(Member.id) == col(Delivery.member_id))
+                    .where(*due, col(Delivery.announcement_id) == announcement_id)
+                    .order_by(col(Delivery.id))
+                    .limit(share)
+                )
+                if self._shared_outbox():
+                    query = query.with_for_update(skip_locked=True, of=Delivery)
+                rows = await session.exec(query)
+                by_announcement[announcement_id] = [Job(d, m) for d, m in rows]
+            chosen: list[Job] = []  # interleaved: the first copy of each announcement goes first
             while len(chosen) < limit and any(by_announcement.values()):
                 for queue in by_announcement.values():
                     if queue and len(chosen) < limit:
@@ -221,7 +232,7 @@ class Sender:
                     .where(col(Delivery.id).in_([job.delivery.id for job in chosen]))
                     .values(status=DeliveryStatus.SENDING, next_attempt_at=now + LEASE)
                 )
-                await session.commit()
+            await session.commit()
             return chosen
 
     def _shared_outbox(self) -> bool:
