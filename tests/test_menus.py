@@ -24,6 +24,7 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "classes",
         "newclass",
         "invite",
+        "quiethours",
         "language",
         "mydata",
         "forget",
