@@ -124,3 +124,23 @@ async def test_withdrawing_copies_a_parent_already_deleted(
     await lies.wait_for(lambda u: report.text == done, timeout=10)
     amina_copy = next(m for m in class_1a["Amina"].messages if is_copy(m))
     await class_1a["Amina"].wait_for(lambda u: amina_copy.deleted)
+
+
+async def test_copies_too_old_to_delete_say_they_were_withdrawn(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Three days later Telegram no longer lets the bot delete: the copies say it was withdrawn instead."""
+    lies, amina = class_1a["lies"], class_1a["Amina"]
+    await lies.send_photo(b"\x89PNG oud", caption="Oude foto.")
+    await lies.press(school.t("nl", "announce.send_now"))
+    report = await report_of(school, lies)
+    copy = await amina.wait_for_message(is_copy, timeout=10)
+    school.tg.time_shift = 72 * 3600
+    await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
+    await lies.press(school.t("nl", "announce.withdraw_yes"))
+    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=5, waiting=0)
+    await lies.wait_for(lambda u: report.text == done, timeout=10)
+    notice = school.t("ar", "announce.withdrawn_copy")
+    await amina.wait_for(lambda u: copy.text == notice and not copy.buttons)
+    photo = next(m for m in amina.messages if m.kind == "photo")
+    assert not photo.deleted and notice in (photo.text or "")
