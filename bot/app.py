@@ -55,6 +55,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         )
         # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
+        # A request Telegram does not answer in time is retried (it may have arrived: see docs).
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
