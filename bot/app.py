@@ -15,8 +15,12 @@ from bot.db import create_engine, session_factory
 from bot.delivery import Pacer, Sender
 from bot.features import (
     announcements,
+    answers,
     classes,
+    conversations,
     fallback,
+    housekeeping,
+    inbox,
     onboarding,
     privacy,
     questions,
@@ -77,6 +81,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
+    conversations.register(app)  # a parent's "to the school office instead"
+    inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
+    answers.register(app)  # Original/Translation under the team's answers
     school_settings.register(app)  # /quiethours
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
@@ -119,6 +126,7 @@ async def _post_init(app: BotApp) -> None:
         data.clock.subscribe(data.scheduler.poke)
         data.clock.subscribe(data.sender.wake)
     waiting = await scheduling.restore(data, app.bot)
+    housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
     log.info("scheduled announcements waiting: %s", waiting)
 
 

@@ -73,6 +73,7 @@ class School(SQLModel, table=True):
     quiet_end: str = Field(default="07:00", max_length=5)
     min_group: int = Field(default=5, ge=3)
     min_text_group: int = Field(default=10, ge=3)
+    retention_days: int | None = Field(default=None, ge=1)  # None: until the school year ends
     created_at: datetime = utc_column()
 
 
@@ -153,18 +154,46 @@ class TranslationCache(SQLModel, table=True):
     created_at: datetime = utc_column()
 
 
+class ConversationStatus(StrEnum):
+    """Whether a conversation still needs the team."""
+
+    OPEN = "open"
+    HANDLED = "handled"
+
+
+class Conversation(SQLModel, table=True):
+    """A parent's thread with the school team: their messages and the team's answers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")  # the parent
+    to_school: bool = Field(default=False)  # False: the class teacher(s); True: coordinators
+    assigned_to: int | None = member_fk(nullable=True, ondelete="SET NULL")  # passed to
+    status: str = Field(default=ConversationStatus.OPEN, max_length=16, index=True)
+    unread: bool = Field(default=True)  # the parent wrote since the team last answered
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column(index=True)
+
+
 class InboxMessage(SQLModel, table=True):
-    """Something a parent wrote to the school, kept for the team to review."""
+    """A message in a conversation: from a parent (kept for the team) or the team's answer."""
 
     __tablename__ = "inbox_message"
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
-    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
-    kind: str = Field(default="text", max_length=16)  # text | photo | voice | document
-    text: str = Field(default="")
-    language: str | None = Field(default=None, max_length=8)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")  # the parent
+    conversation_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), index=True),
+    )
+    direction: str = Field(default="in", max_length=4)  # in: from the parent | out: an answer
+    author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")  # who answered
+    kind: str = Field(default="text", max_length=16)  # text | photo | voice | document | help
+    text: str = Field(default="")  # as written (an answer: the Dutch original)
+    language: str | None = Field(default=None, max_length=8)  # the parent's language
     text_nl: str | None = Field(default=None)  # machine translation for the team
+    text_parent: str | None = Field(default=None)  # an answer as the parent received it
     file_id: str | None = Field(default=None, max_length=255)
     announcement_id: int | None = Field(  # a question about this announcement
         default=None,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext, JobQueue
 
@@ -43,6 +44,21 @@ class Scheduler:
         """Run `action` when the clock reaches `when` (at once if that has passed)."""
         self.cancel(key)
         self._arm(key, Due(when, action))
+
+    def daily(self, key: str, at: time, tz: ZoneInfo, action: Action) -> None:
+        """Run `action` every day at `at` (school time), starting with the next occurrence."""
+        local = self.clock.now().astimezone(tz)
+        when = datetime.combine(local.date(), at, tzinfo=tz)
+        if when <= local:
+            when = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=tz)
+
+        async def run_and_rearm() -> None:
+            try:
+                await action()
+            finally:
+                self.daily(key, at, tz, action)
+
+        self.at(key, when.astimezone(UTC), run_and_rearm)
 
     def cancel(self, key: str) -> None:
         """Forget a registered job (nothing happens if there is none)."""

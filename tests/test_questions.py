@@ -41,7 +41,7 @@ async def test_an_arabic_question_reaches_the_teacher_in_dutch(
         row = (await session.exec(select(InboxMessage))).one()
     assert row.announcement_id is not None and row.language == "ar"
     await amina.send("شكرا")  # the next message is an ordinary one again
-    await amina.expect_text(school.t("ar", "parent.message_received"))
+    await amina.expect_text(school.t("ar", "conversation.received", who="Juf Lies"))
 
 
 async def test_a_voice_question_and_a_changed_mind(
@@ -63,7 +63,7 @@ async def test_a_voice_question_and_a_changed_mind(
     await tom.send("/cancel")
     await tom.expect_text(school.t("nl", "common.cancelled"))
     await tom.send("Tot morgen!")
-    await tom.expect_text(school.t("nl", "parent.message_received"))
+    await tom.expect_text(school.t("nl", "conversation.received", who="Juf Lies"))
 
 
 async def test_a_forged_question_button_is_refused(

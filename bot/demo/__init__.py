@@ -141,7 +141,7 @@ async def play(school: School, *, parents: int) -> None:
         await joined[2].send("/mydata")
         await joined[2].next_message()
         await joined[1].send("السلام عليكم، ابني مريض غداً ولن يأتي إلى المدرسة.")
-        await joined[1].expect_text(school.t("ar", "parent.message_received"))
+        await joined[1].expect_text(school.t("ar", "conversation.received", who="Juf Lies"))
         await lies.wait_for_message(lambda m: "Youssef" in m.text)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")

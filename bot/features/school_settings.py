@@ -47,6 +47,27 @@ async def quiet_hours(update: Update, context: BotContext) -> None:
     await reply(update, context.t(key, start=start, end=end))
 
 
+async def retention(update: Update, context: BotContext) -> None:
+    """/retention [days | schoolyear]: how long parents' conversations are kept."""
+    args, services = context.args or [], context.services
+    async with services.sessions() as session:
+        school = await school_of(session, school_id=services.school_id)
+        if args and args[0].lower() in ("schoolyear", "schooljaar"):
+            school.retention_days = None
+        elif args and args[0].isdigit() and 1 <= int(args[0]) <= 3650:
+            school.retention_days = int(args[0])
+        elif args:
+            await reply(update, context.t("retention.usage"))
+            return
+        session.add(school)
+        await session.commit()
+    if school.retention_days is None:
+        await reply(update, context.t("retention.schoolyear"))
+    else:
+        await reply(update, context.t("retention.days", days=school.retention_days))
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """School settings commands."""
     app.add_handler(CommandHandler("quiethours", quiet_hours), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("retention", retention), group=GROUP_FEATURES)

@@ -80,13 +80,21 @@ def buttons(
             ),
         ]
     ]
+    second = [
+        InlineKeyboardButton(
+            t(lang, "announce.button_help"), callback_data=f"ann:help:{delivery_id}"
+        )
+    ]
     if translated:
         key, verb = (
             ("announce.button_translation", "tr")
             if showing_original
             else ("announce.button_original", "orig")
         )
-        rows.append([InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}")])
+        second.insert(
+            0, InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}")
+        )
+    rows.append(second)
     return InlineKeyboardMarkup(rows)
 
 

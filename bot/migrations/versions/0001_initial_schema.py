@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:56:13.081083
+Create Date: 2026-11-22 21:14:42.642089
 """
 
 from collections.abc import Sequence
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('quiet_end', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('min_group', sa.Integer(), nullable=False),
     sa.Column('min_text_group', sa.Integer(), nullable=False),
+    sa.Column('retention_days', sa.Integer(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -117,6 +118,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_class_membership_class_id'), ['class_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_class_membership_member_id'), ['member_id'], unique=False)
 
+    op.create_table('conversation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('to_school', sa.Boolean(), nullable=False),
+    sa.Column('assigned_to', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('unread', sa.Boolean(), nullable=False),
+    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_to'], ['member.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversation_assigned_to'), ['assigned_to'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('invite',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -171,20 +194,28 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=True),
+    sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
     sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('text_parent', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('announcement_id', sa.Integer(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['announcement_id'], ['announcement.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['author_id'], ['member.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('inbox_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbox_message_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_message_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
@@ -198,6 +229,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_message_created_at'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_conversation_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_author_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_message_announcement_id'))
 
     op.drop_table('inbox_message')
@@ -214,6 +247,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invite_created_by'))
 
     op.drop_table('invite')
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversation_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_conversation_status'))
+        batch_op.drop_index(batch_op.f('ix_conversation_school_id'))
+        batch_op.drop_index(batch_op.f('ix_conversation_member_id'))
+        batch_op.drop_index(batch_op.f('ix_conversation_assigned_to'))
+
+    op.drop_table('conversation')
     with op.batch_alter_table('class_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_class_membership_member_id'))
         batch_op.drop_index(batch_op.f('ix_class_membership_class_id'))
