@@ -98,3 +98,17 @@ async def test_moments_that_cannot_be_used(school: School) -> None:
     await lies.expect_text(school.t("nl", "announce.schedule_out_of_range", days=90))
     await lies.press(school.t("nl", "announce.back"), message=preview)
     await lies.wait_for(lambda u: "ann:send:" in str(preview.buttons))
+
+
+async def test_after_picking_a_moment_the_next_text_is_a_new_message(school: School) -> None:
+    """Once a moment is tapped, what Juf Lies types next is a new announcement, not a time."""
+    lies, _, preview = await draft(school, "Maandag zwemmen.")
+    await lies.press("di 24 nov 07:30", message=preview)
+    await lies.wait_for(lambda u: "ann:now:" in str(preview.buttons))
+    await lies.send("Dinsdag turnen.")
+    await lies.wait_for(
+        lambda u: (
+            len([m for m in u.messages if "ann:sched:" in str(m.buttons)]) == 1
+            and "ann:sched:" not in str(preview.buttons)
+        )
+    )

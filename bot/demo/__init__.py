@@ -142,7 +142,10 @@ async def play(school: School, *, parents: int) -> None:
         await joined[2].next_message()
         await joined[1].send("السلام عليكم، ابني مريض غداً ولن يأتي إلى المدرسة.")
         await joined[1].expect_text(school.t("ar", "conversation.received", who="Juf Lies"))
-        await lies.wait_for_message(lambda m: "Youssef" in m.text)
+        note = await lies.wait_for_message(
+            lambda m: "Youssef" in m.text and "conv:ans:" in str(m.buttons)
+        )
+        await scenes.answer_in_dutch(school, lies, joined[1], note)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()

@@ -77,3 +77,16 @@ async def withdrawn_by_mistake(school: School, teacher: SimUser, parent: SimUser
     await teacher.press(school.t("nl", "announce.button_withdraw"), message=report)
     await teacher.press(school.t("nl", "announce.withdraw_yes"))
     await parent.wait_for(lambda u: copy.deleted, timeout=15)
+
+
+async def answer_in_dutch(
+    school: School, teacher: SimUser, parent: SimUser, note: BotMessage
+) -> None:
+    """The teacher answers a parent's message in Dutch; the parent reads it in their language."""
+    await teacher.press(school.t("nl", "inbox.answer_button"), message=note)
+    await teacher.next_message()
+    await teacher.send("Beterschap voor Adam! Dank je om het te laten weten.")
+    await parent.wait_for_message(lambda m: "cans:" in str(m.buttons) or "Beterschap" in m.text)
+    await teacher.press(school.t("nl", "inbox.handled_button"), message=note)
+    await teacher.send("/inbox")
+    await teacher.next_message()

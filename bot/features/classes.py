@@ -137,7 +137,7 @@ async def _rename(update: Update, context: BotContext, class_id: int) -> None:
     async with services.sessions() as session:
         school_class = await svc.get_class(session, school_id=services.school_id, class_id=class_id)
     if context.user_data is not None:
-        context.user_data[AWAITING] = class_id
+        pending.ask(context, AWAITING, class_id)
     await done_with_buttons(update, context)
     await reply(update, context.t("classes.rename_prompt", name=school_class.name))
 

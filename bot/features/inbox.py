@@ -92,7 +92,7 @@ async def team_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if press.action == "ans":
         if context.user_data is not None:
-            context.user_data[ANSWERING] = conversation.id
+            pending.ask(context, ANSWERING, conversation.id)
         language = context.services.catalogs.native_name(parent.language or "nl")
         await reply(
             update, context.t("inbox.answer_prompt", name=parent.first_name, language=language)

@@ -58,3 +58,10 @@ def drop_all(context: BotContext) -> None:
     if context.user_data is not None:
         for route in context.services.input_routes:
             context.user_data.pop(route.key, None)
+
+
+def ask(context: BotContext, key: str, value: object) -> None:
+    """The bot asks a question: the next message answers it (and no earlier question)."""
+    drop_all(context)
+    if context.user_data is not None:
+        context.user_data[key] = value

@@ -36,7 +36,7 @@ async def ask(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     if context.user_data is not None:
-        context.user_data[AWAITING] = announcement.id
+        pending.ask(context, AWAITING, announcement.id)
     await query.answer()
     await reply(update, context.t("announce.question_prompt"))
 

@@ -39,7 +39,7 @@ async def edit_button(update: Update, context: BotContext) -> None:
     if announcement is None or update.callback_query is None:
         return
     if context.user_data is not None:
-        context.user_data[EDITING] = announcement.id
+        pending.ask(context, EDITING, announcement.id)
     await update.callback_query.answer()
     await reply(update, context.t("announce.edit_prompt"))
 

@@ -65,7 +65,7 @@ async def schedule_menu(update: Update, context: BotContext) -> None:
     ]
     rows = [*in_columns(choices, 2), [(context.t("announce.back"), f"ann:back:{press.number}")]]
     if context.user_data is not None:
-        context.user_data[AWAITING] = press.number
+        pending.ask(context, AWAITING, press.number)
     await query.answer()
     await query.edit_message_text(
         context.t("announce.schedule_ask", example=EXAMPLE), reply_markup=keyboard(rows)
@@ -102,6 +102,8 @@ async def pick(update: Update, context: BotContext) -> None:
     answer = await schedule(context, member, int(fields[0]), when)
     if answer is None:
         return await stale(update, context)
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)  # a moment was picked: no typed one expected
     await query.answer()
     edited = await query.edit_message_text(answer[0], reply_markup=answer[1])
     await remember_report_message(context, int(fields[0]), edited)
