@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", COORDINATORS),
     Command("quiethours", COORDINATORS),
     Command("retention", COORDINATORS),
+    Command("buddy", frozenset({PARENT})),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),
     Command("forget", EVERYONE),
