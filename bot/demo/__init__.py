@@ -150,8 +150,9 @@ async def play(school: School, *, parents: int) -> None:
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()
-    await sofie.send("/classes")
-    await sofie.next_message()
+    for command in ("/quiethours", "/retention", "/classes"):  # the school's settings
+        await sofie.send(command)
+        await sofie.next_message()
 
 
 async def announce(
