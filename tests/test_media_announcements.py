@@ -62,3 +62,16 @@ async def test_what_cannot_be_passed_on_gets_a_clear_answer(
     await lies.send_document(b"PK\x03\x04", "cijfers.xlsx", "application/vnd.ms-excel")
     await lies.expect_text(school.t("nl", "announce.unsupported_file"))
     assert not [m for m in lies.messages if "ann:send:" in str(m.buttons)]
+
+
+async def test_a_caption_at_telegrams_limit_arrives_whole(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """A 1,024-character caption (Telegram's maximum) reaches Tom whole, as text under the photo."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    caption = ("Beste ouders, hier is alles over de uitstap van vrijdag. " * 20)[:1024]
+    await lies.send_photo(b"\x89PNG lang", caption=caption)
+    await lies.press(school.t("nl", "announce.send_now"))
+    copy = await tom.wait_for_message(is_copy, timeout=10)
+    assert caption.strip() in copy.text
+    assert [m.kind for m in tom.messages][-2:] == ["photo", "text"]
