@@ -292,7 +292,9 @@ class Sender:
                 if editing:
                     await edit_copy(self.bot, delivery, copy)
                     return self._outcome(job, DeliveryStatus.SENT, copy=copy, attempts=attempt)
-                message_id, media = await self._send(announcement, delivery, copy.text, copy.markup)
+                message_id, media = await self._send(
+                    announcement, delivery, copy.text, copy.markup, copy.before
+                )
             except Forbidden:
                 return self._outcome(
                     job,
@@ -357,6 +359,7 @@ class Sender:
         delivery: Delivery,
         text: str,
         markup: InlineKeyboardMarkup,
+        before: tuple[str, ...] = (),
     ) -> tuple[int, list[int]]:
         """The media first (if any), then the text with the buttons; the messages' ids."""
         paced, chat, file_id = 0, delivery.chat_id, announcement.file_id or ""
@@ -371,6 +374,10 @@ class Sender:
         elif announcement.kind in SINGLE_MEDIA and file_id:
             method = getattr(self.bot, SINGLE_MEDIA[announcement.kind])
             media = [(await method(chat, file_id, rate_limit_args=paced)).message_id]
+        for part in before:  # a long text's first parts; withdrawing deletes them with the media
+            media.append(
+                (await self.bot.send_message(chat, part, rate_limit_args=paced)).message_id
+            )
         sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
         return sent.message_id, media
 

@@ -309,3 +309,23 @@ async def test_a_coordinator_chooses_the_classes(school: School) -> None:
     await piotr.expect_text(school.t("pl", "help.parent"))
     assert not [m for m in piotr.messages if "ann:seen:" in str(m.buttons)]
     assert not [m for m in sofie.messages if school.t("nl", "error.generic") in m.text]
+
+
+async def test_a_message_longer_than_one_telegram_message_arrives_whole(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """4,096 characters plus the heading do not fit one message: Tom gets two parts, nothing cut."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    words = [f"woord{i}" for i in range(700)]
+    text = " ".join(words)[:4096]
+    await lies.send(text)
+    await lies.press(school.t("nl", "announce.send_now"))
+    await tom.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
+    parts = [m for m in tom.messages if "woord" in m.text]
+    assert len(parts) == 2 and all(len(m.text) <= 4096 for m in parts)
+    received = " ".join(m.text for m in parts)
+    tokens = received.split()
+    assert (
+        tokens[tokens.index(words[0]) :][: len(text.split())] == text.split()
+    )  # every word, in order
+    assert school.t("nl", "announce.from", sender="Juf Lies", classes="1A") in parts[0].text

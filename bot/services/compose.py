@@ -26,6 +26,7 @@ class Copy:
     markup: InlineKeyboardMarkup
     language: str  # the language the text is in
     via: str  # own | second | original
+    before: tuple[str, ...] = ()  # a long text's first parts, sent before `text` (no buttons)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,29 @@ def fit(head: str, body: str, foot: str) -> str:
     return "\n\n".join(part for part in (head, body, foot) if part)
 
 
+def split(head: str, body: str, foot: str) -> list[str]:
+    """Heading, body and footer in as many Telegram messages as needed (nothing is cut).
+
+    The body is cut at paragraph, line or word boundaries; the heading opens the first part and
+    the footer closes the last one, which carries the buttons.
+    """
+    whole = "\n\n".join(part for part in (head, body, foot) if part)
+    if len(whole) <= TEXT_LIMIT:
+        return [whole]
+    room = TEXT_LIMIT - max(len(head), len(foot)) - 4
+    chunks: list[str] = []
+    rest = body
+    while len(rest) > room:
+        cut = max(rest.rfind("\n\n", 0, room), rest.rfind("\n", 0, room), rest.rfind(" ", 0, room))
+        cut = cut if cut > room // 2 else room
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    chunks.append(rest)
+    chunks[0] = "\n\n".join(part for part in (head, chunks[0]) if part)
+    chunks[-1] = "\n\n".join(part for part in (chunks[-1], foot) if part)
+    return chunks
+
+
 async def parent_copy(
     services: BotData,
     announcement: Announcement,
@@ -144,7 +168,8 @@ async def parent_copy(
     if announcement.edited_at is not None:
         foot = "\n".join(x for x in (services.catalogs.t(lang, "announce.edited_mark"), foot) if x)
     markup = buttons(services, lang, delivery_id or 0, showing_original=False, translated=machine)
-    return Copy(text=fit(head, body, foot), markup=markup, language=target, via=via)
+    *before, last = split(head, body, foot)
+    return Copy(text=last, markup=markup, language=target, via=via, before=tuple(before))
 
 
 async def original_view(services: BotData, announcement: Announcement, member: Member) -> str:
