@@ -22,6 +22,8 @@ from bot.features import (
     fallback,
     housekeeping,
     inbox,
+    invitation_jobs,
+    invitations,
     onboarding,
     privacy,
     questions,
@@ -82,6 +84,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     announcements.register(app)  # preview, send, seen, original/translation buttons
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
+    invitations.register(app)  # /meeting from a template, RSVP buttons
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     conversations.register(app)  # a parent's "to the school office instead"
     inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
@@ -130,6 +133,7 @@ async def _post_init(app: BotApp) -> None:
         data.clock.subscribe(data.sender.wake)
     waiting = await scheduling.restore(data, app.bot)
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
+    await invitation_jobs.restore(data, app.bot)  # reminders of events still to come
     log.info("scheduled announcements waiting: %s", waiting)
 
 

@@ -30,6 +30,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", EVERYONE, menu=False),
     Command("help", EVERYONE),
     Command("inbox", STAFF),
+    Command("meeting", STAFF),
     Command("myclasses", STAFF),
     Command("classes", COORDINATORS),
     Command("newclass", COORDINATORS),

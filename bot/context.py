@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.delivery import Sender
     from bot.features.pending import Route
     from bot.scheduler import Scheduler
+    from bot.services.invitations import Template
     from bot.settings import Settings
     from bot.translation import Translator
 
@@ -30,6 +31,7 @@ class BotData:
     translator: Translator | None = None
     sender: Sender | None = None
     scheduler: Scheduler | None = None
+    templates: dict[str, Template] | None = None  # invitation templates, read on first use
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import col, func, select
-from telegram import InlineKeyboardMarkup, InputMediaPhoto
+from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -35,6 +35,7 @@ from bot.models import (
 from bot.reports import refresh_report_message
 from bot.services.announcements import report
 from bot.services.compose import Byline, Copy, byline_of, parent_copy
+from bot.services.invitations import calendar_file, event_of
 from bot.services.outbox import catch_up
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Sender:
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
         self._lookups: dict[int, asyncio.Lock] = {}
+        self._calendars: dict[int, bytes] = {}
 
     async def start(self) -> None:
         """Requeue copies interrupted by a stop (SQLite: the only sender), then start draining.
@@ -379,7 +381,27 @@ class Sender:
                 (await self.bot.send_message(chat, part, rate_limit_args=paced)).message_id
             )
         sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
+        if announcement.kind == "invitation":  # the date straight into the phone's calendar
+            media.append(await self._send_calendar(announcement, chat))
         return sent.message_id, media
+
+    async def _send_calendar(self, announcement: Announcement, chat: int) -> int:
+        """The invitation's .ics file (made once per announcement)."""
+        if announcement.id not in self._calendars:
+            async with self.services.sessions() as session:
+                event = await event_of(session, announcement_id=announcement.id or 0)
+            if event is None:
+                raise BadRequest("invitation without its event")
+            self._calendars[announcement.id or 0] = calendar_file(
+                event, description=announcement.text, tz=self.services.settings.tz,
+                domain=self.bot.username or "ouderbrug",
+            )  # fmt: skip
+        data = self._calendars[announcement.id or 0]
+        name = "uitnodiging.ics"
+        document = await self.bot.send_document(
+            chat, InputFile(data, filename=name), rate_limit_args=0
+        )
+        return document.message_id
 
     async def _record(self, jobs: list[Job]) -> None:
         """Write the outcomes of finished copies in one transaction."""

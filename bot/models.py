@@ -299,3 +299,41 @@ class Delivery(SQLModel, table=True):
 def now_utc() -> datetime:
     """Current UTC time (use the injected clock in services; this is for defaults)."""
     return datetime.now(UTC)
+
+
+class Event(SQLModel, table=True):
+    """An informal meeting parents are invited to; its invitation travels as an announcement."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    announcement_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("announcement.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    template: str = Field(max_length=32)
+    title: str = Field(max_length=200)  # Dutch, as in the template
+    starts_at: datetime = utc_column(index=True)
+    ends_at: datetime = utc_column()
+    place: str = Field(default="", max_length=200)
+    children_welcome: bool = Field(default=True)
+    status: str = Field(default="open", max_length=16)  # open | cancelled
+    created_at: datetime = utc_column()
+
+
+class Rsvp(SQLModel, table=True):
+    """A guardian's answer to an invitation (not anonymous: parents are told so)."""
+
+    __table_args__ = (UniqueConstraint("event_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    answer: str = Field(max_length=8)  # yes | maybe | no
+    people: int = Field(default=1, ge=1, le=10)
+    interpreter: bool = Field(default=False)  # would like someone who speaks their language
+    updated_at: datetime = utc_column()

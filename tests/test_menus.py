@@ -28,6 +28,7 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
     assert menu == [
         "help",
         "inbox",
+        "meeting",
         "myclasses",
         "classes",
         "newclass",

@@ -193,7 +193,14 @@ async def show_version(
     else:
         text = (await parent_copy(services, announcement, member, delivery_id=delivery_id)).text
     await query.edit_message_text(
-        text, reply_markup=buttons(services, lang, delivery_id, showing_original=original)
+        text,
+        reply_markup=buttons(
+            services,
+            lang,
+            delivery_id,
+            showing_original=original,
+            invitation=announcement.kind == "invitation",
+        ),
     )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+if TYPE_CHECKING:
+    from bot.services.invitations import Counts
 
 from bot.models import (
     Announcement,
@@ -134,6 +138,7 @@ class Report:
     via_second: int
     via_original: int
     questions: int = 0
+    rsvp: Counts | None = None  # an invitation's answers
     withdrawn: int = 0  # copies deleted or never sent because the author withdrew it
     changing: int = 0  # copies waiting to be edited or deleted
 
@@ -187,7 +192,15 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             select(func.count()).where(col(InboxMessage.announcement_id) == announcement_id)
         )
     ).one()
+    announcement = await session.get(Announcement, announcement_id)
+    rsvp = None
+    if announcement is not None and announcement.kind == "invitation":
+        from bot.services.invitations import counts, event_of
+
+        event = await event_of(session, announcement_id=announcement_id)
+        rsvp = await counts(session, event_id=event.id or 0) if event else None
     return Report(
+        rsvp=rsvp,
         questions=questions,
         withdrawn=withdrawn,
         changing=changing,

@@ -68,19 +68,34 @@ def buttons(
     *,
     showing_original: bool,
     translated: bool = True,
+    invitation: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Seen and Question, and (for a translated copy) the switch between translation and original."""
+    """Seen and Question (an invitation: I'll come, Maybe, I can't), Original, I don't understand."""
     t = services.catalogs.t
-    rows = [
-        [
-            InlineKeyboardButton(
-                t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
-            ),
-            InlineKeyboardButton(
-                t(lang, "announce.button_question"), callback_data=f"ann:ask:{delivery_id}"
-            ),
+    if invitation:
+        rsvp = [
+            ("event.button_yes", "yes"),
+            ("event.button_maybe", "maybe"),
+            ("event.button_no", "no"),
         ]
-    ]
+        first = [
+            InlineKeyboardButton(t(lang, k), callback_data=f"rsvp:{a}:{delivery_id}")
+            for k, a in rsvp
+        ]
+    rows = (
+        [first]
+        if invitation
+        else [
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+                ),
+                InlineKeyboardButton(
+                    t(lang, "announce.button_question"), callback_data=f"ann:ask:{delivery_id}"
+                ),
+            ]
+        ]
+    )
     second = [
         InlineKeyboardButton(
             t(lang, "announce.button_help"), callback_data=f"ann:help:{delivery_id}"
@@ -167,7 +182,10 @@ async def parent_copy(
     foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
     if announcement.edited_at is not None:
         foot = "\n".join(x for x in (services.catalogs.t(lang, "announce.edited_mark"), foot) if x)
-    markup = buttons(services, lang, delivery_id or 0, showing_original=False, translated=machine)
+    markup = buttons(
+        services, lang, delivery_id or 0, showing_original=False, translated=machine,
+        invitation=announcement.kind == "invitation",
+    )  # fmt: skip
     *before, last = split(head, body, foot)
     return Copy(text=last, markup=markup, language=target, via=via, before=tuple(before))
 
@@ -212,6 +230,15 @@ async def report_text(
     )
     if announcement.edited_at is not None and figures.changing:
         text += "\n" + services.catalogs.t(lang, "announce.report_editing", count=figures.changing)
+    if announcement.kind == "invitation" and figures.rsvp is not None:
+        c = figures.rsvp
+        languages = (
+            ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in c.interpreters)
+            or "–"
+        )
+        text += "\n" + services.catalogs.t(
+            lang, "event.report", yes=c.yes, people=c.people, maybe=c.maybe, no=c.no, interpreters=languages
+        )  # fmt: skip
     if figures.questions:
         text += "\n" + services.catalogs.t(
             lang, "announce.report_questions", count=figures.questions

@@ -1,0 +1,78 @@
+"""Invitation reminders: the day before and two hours before, to those who said yes or maybe."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+
+from bot.context import BotData
+from bot.models import Announcement, AnnouncementStatus, Event, MemberStatus
+from bot.services import invitations as inv
+from bot.services import members
+from bot.services import when as moments
+from bot.services.announcements import school_of
+
+log = logging.getLogger(__name__)
+REMINDERS = {"day": timedelta(days=1), "soon": timedelta(hours=2)}
+
+
+def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str, str] = ("21:00", "07:00")) -> None:  # fmt: skip
+    """Register an event's reminders with the scheduler (again at every start-up)."""
+    if services.scheduler is None or event.id is None:
+        return
+    tz = services.settings.tz
+    for name, before in REMINDERS.items():
+        moment = inv.reminder_moment(
+            event.starts_at, before, tz=tz, quiet_start=quiet[0], quiet_end=quiet[1]
+        )
+        if moment > services.clock.now():
+            key = f"event:{event.id}:{name}"
+            services.scheduler.at(key, moment, partial(send_reminders, services, bot, event.id))
+
+
+async def restore(services: BotData, bot: Bot) -> int:
+    """At start-up: the reminders of every event still to come."""
+    async with services.sessions() as session:
+        events = await inv.upcoming(session, now=services.clock.now())
+        school = await school_of(session, school_id=services.school_id)
+    for event in events:
+        arm_reminders(services, bot, event, quiet=(school.quiet_start, school.quiet_end))
+    return len(events)
+
+
+async def send_reminders(services: BotData, bot: Bot, event_id: int) -> int:
+    """Remind those who said yes or maybe, in their language (if the invitation went out)."""
+    async with services.sessions() as session:
+        event = await session.get(Event, event_id)
+        announcement = await session.get(Announcement, event.announcement_id) if event else None
+        live = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT)
+        if event is None or announcement is None or announcement.status not in live:
+            return 0
+        if event.status != "open" or event.starts_at <= services.clock.now():
+            return 0
+        people = await inv.coming(session, event_id=event_id)
+    sent = 0
+    for person in people:
+        lang = services.catalogs.pick(person.language)
+        title = event.title
+        if services.translator is not None and lang != announcement.language:
+            result = await services.translator.translate_for(
+                title, source=announcement.language,
+                languages=[x for x in (person.language, person.second_language) if x],
+            )  # fmt: skip
+            title = result.text
+        day = moments.show(event.starts_at, tz=services.settings.tz, lang=lang)
+        text = services.catalogs.t(lang, "event.reminder", title=title, day=day, place=event.place)
+        try:
+            await bot.send_message(person.chat_id, text)
+            sent += 1
+        except Forbidden:
+            async with services.sessions() as session:
+                await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
+        except TelegramError:
+            log.warning("could not remind %s of event %s", person.id, event_id, exc_info=True)
+    return sent

@@ -1,0 +1,155 @@
+"""Invitations: /meeting from a template (when, where), previewed and sent like an announcement; RSVP."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext
+from bot.features import pending
+from bot.features.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, reply
+from bot.features.drafts import has_audience, show_preview
+from bot.features.invitation_jobs import arm_reminders
+from bot.features.onboarding import stale
+from bot.models import Announcement, Delivery, Event
+from bot.services import announcements as svc
+from bot.services import invitations as inv
+from bot.services import when as moments
+
+AWAITING = "awaiting_event"
+EXAMPLE = "12/12 08:30-10:00"
+
+
+def templates(context: BotContext) -> dict[str, inv.Template]:
+    """The invitation templates (flows/invitations.yaml), read once."""
+    services = context.services
+    if services.templates is None:
+        services.templates = inv.load_templates(services.settings.flows_path / "invitations.yaml")
+    return services.templates
+
+
+async def meeting(update: Update, context: BotContext) -> None:
+    """/meeting: pick a template."""
+    buttons = [(f"{t.emoji} {t.title}", f"evt:{t.id}") for t in templates(context).values()]
+    await reply(update, context.t("event.pick_template"), keyboard(in_columns(buttons, 1)))
+
+
+async def pick_template(update: Update, context: BotContext) -> None:
+    """A template was chosen: ask when."""
+    query = update.callback_query
+    template_id = (query.data or "").removeprefix("evt:") if query else ""
+    if query is None or template_id not in templates(context):
+        await stale(update, context)
+        return
+    pending.ask(context, AWAITING, {"template": template_id})
+    await query.answer()
+    await reply(update, context.t("event.ask_when", example=EXAMPLE))
+
+
+async def details(update: Update, context: BotContext) -> None:
+    """The organiser's answers: first when, then where; then the preview."""
+    user_data, msg, member = context.user_data, update.effective_message, context.member
+    if user_data is None or msg is None or member is None or AWAITING not in user_data:
+        return
+    state, services = user_data[AWAITING], context.services
+    template = templates(context)[state["template"]]
+    if "starts" not in state:
+        now, tz = services.clock.now(), services.settings.tz
+        span = inv.parse_span(msg.text or "", now=now, tz=tz, minutes=template.minutes)
+        if span is None or not moments.acceptable(span[0], now=now) or span[1] <= span[0]:
+            await reply(update, context.t("event.bad_when", example=EXAMPLE))
+            raise ApplicationHandlerStop
+        state["starts"], state["ends"] = span
+        await reply(update, context.t("event.ask_place"))
+        raise ApplicationHandlerStop
+    user_data.pop(AWAITING)
+    await create(update, context, template, state, (msg.text or "").strip()[:200])
+    raise ApplicationHandlerStop
+
+
+async def create(update: Update, context: BotContext, template: inv.Template, state: dict, place: str) -> None:  # type: ignore[type-arg]  # fmt: skip
+    """The invitation becomes a draft announcement (in Dutch) with its event; then the preview."""
+    services, member = context.services, context.member
+    assert member is not None
+    tz, nl = services.settings.tz, services.settings.default_language
+    t = services.catalogs.t
+    starts, ends = state["starts"], state["ends"]
+    lines = [f"{template.emoji} {template.title}", "", template.text, ""]
+    lines.append(t(nl, "event.when_line", day=moments.show(starts, tz=tz, lang=nl), end=ends.astimezone(tz).strftime("%H:%M")))  # fmt: skip
+    lines.append(t(nl, "event.place_line", place=place))
+    lines.append(t(nl, "event.children_yes" if template.children else "event.children_no"))
+    lines.append(t(nl, "event.not_anonymous"))
+    async with services.sessions() as session:
+        classes = await svc.audience_classes(session, member=member)
+        if not await has_audience(update, context, session, classes):
+            return
+        draft = await svc.create_draft(
+            session, author=member, classes=classes, kind="invitation", text="\n".join(lines),
+            now=services.clock.now(),
+        )  # fmt: skip
+        event = Event(
+            school_id=member.school_id, announcement_id=draft.id or 0, template=template.id,
+            title=template.title, starts_at=starts, ends_at=ends, place=place,
+            children_welcome=template.children, created_at=services.clock.now(),
+        )  # fmt: skip
+        session.add(event)
+        await session.commit()
+        school = await svc.school_of(session, school_id=member.school_id)
+    arm_reminders(services, context.bot, event, quiet=(school.quiet_start, school.quiet_end))
+    await show_preview(update, context, draft, member)
+
+
+async def rsvp(update: Update, context: BotContext) -> None:
+    """I'll come / Maybe / I can't; after "I'll come": how many, and a wish for an interpreter."""
+    query, press = update.callback_query, numeric_press(update, context, "rsvp")
+    services = context.services
+    async with services.sessions() as session:
+        delivery = await session.get(Delivery, press.number) if press else None
+        event = (
+            await inv.event_of(session, announcement_id=delivery.announcement_id)
+            if delivery
+            else None
+        )
+        announcement = (
+            await session.get(Announcement, delivery.announcement_id) if delivery else None
+        )
+        mine = press is not None and delivery is not None and delivery.member_id == press.member_id
+        if query is None or press is None or event is None or not mine or announcement is None:
+            await stale(update, context)
+            return
+        if event.status != "open" or event.starts_at <= services.clock.now():
+            await query.answer(context.t("event.closed"), show_alert=True)
+            return
+        action = press.action
+        answer = action if action in inv.ANSWERS else None
+        people = int(action[1:]) if action.startswith("n") and action[1:].isdigit() else None
+        interpreter = True if action == "lang" else None
+        if (people is not None and not 1 <= people <= 10) or (answer, people, interpreter) == (
+            None,
+            None,
+            None,
+        ):
+            await stale(update, context)
+            return
+        await inv.record_answer(
+            session, event=event, member=press.member, now=services.clock.now(),
+            answer=answer, people=people, interpreter=interpreter,
+        )  # fmt: skip
+        await svc.mark_seen(
+            session, delivery_id=press.number, member_id=press.member_id, now=services.clock.now()
+        )
+    await query.answer(context.t("event.thanks_" + (answer or "detail")))
+    if answer == "yes":
+        d = press.number
+        rows = [[(str(n), f"rsvp:n{n}:{d}") for n in range(1, 6)], [(context.t("event.interpreter_button"), f"rsvp:lang:{d}")]]  # fmt: skip
+        await reply(update, context.t("event.how_many"), keyboard(rows))
+    if services.sender is not None:
+        services.sender.report_soon(announcement.id or 0)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """/meeting, the template buttons, the organiser's answers, and the parents' RSVP buttons."""
+    app.add_handler(CommandHandler("meeting", meeting), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(pick_template, pattern=r"^evt:"), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(rsvp, pattern=r"^rsvp:"), group=GROUP_FEATURES)
+    pending.expect(app, AWAITING, details)

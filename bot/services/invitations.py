@@ -1,0 +1,205 @@
+"""Invitations to informal meetings: templates, the event, RSVPs, the calendar file, reminders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import Event, Member, MemberStatus, Rsvp
+from bot.services.when import parse_when
+
+ANSWERS = ("yes", "maybe", "no")
+_END = re.compile(r"^(?P<start>.+?)\s*[-–]\s*(?P<hour>\d{1,2})[:.hu](?P<minute>\d{2})?\s*$")
+
+
+class TemplateError(ValueError):
+    """A template file with a mistake (the message names it)."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """An invitation template from flows/invitations.yaml."""
+
+    id: str
+    emoji: str
+    title: str
+    text: str
+    minutes: int
+    children: bool
+
+
+def load_templates(path: Path) -> dict[str, Template]:
+    """Read and check the templates; a mistake raises TemplateError with one clear sentence."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise TemplateError(f"{path}: cannot be read ({err})") from err
+    templates: dict[str, Template] = {}
+    for number, raw in enumerate(data.get("templates") or [], start=1):
+        try:
+            template = Template(
+                id=str(raw["id"]), emoji=str(raw["emoji"]), title=str(raw["title"]),
+                text=str(raw["text"]), minutes=int(raw["minutes"]), children=bool(raw["children"]),
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError) as err:
+            raise TemplateError(f"{path}: template {number} misses or has a wrong {err}") from err
+        if template.id in templates or len(template.id) > 20:
+            raise TemplateError(f"{path}: template id {template.id!r} is repeated or too long")
+        templates[template.id] = template
+    if not templates:
+        raise TemplateError(f"{path}: no templates")
+    return templates
+
+
+def parse_span(
+    text: str, *, now: datetime, tz: ZoneInfo, minutes: int
+) -> tuple[datetime, datetime] | None:
+    """'12/12 08:30-10:00' or '12/12 08:30' (then `minutes` long) -> (start, end) in UTC."""
+    match = _END.match(text)
+    start = parse_when(match["start"] if match else text, now=now, tz=tz)
+    if start is None:
+        return None
+    if match is None:
+        return start, start + timedelta(minutes=minutes)
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if hour > 23 or minute > 59:
+        return None
+    local = start.astimezone(tz)
+    end = local.replace(hour=hour, minute=minute).astimezone(start.tzinfo)
+    return start, end
+
+
+async def record_answer(
+    session: AsyncSession,
+    *,
+    event: Event,
+    member: Member,
+    now: datetime,
+    answer: str | None = None,
+    people: int | None = None,
+    interpreter: bool | None = None,
+) -> Rsvp:
+    """Create or change a guardian's answer (until the event starts)."""
+    found = await session.exec(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.member_id == member.id)
+    )
+    rsvp = found.first() or Rsvp(
+        event_id=event.id or 0, member_id=member.id or 0, answer="yes", updated_at=now
+    )
+    if answer is not None:
+        rsvp.answer = answer
+    if people is not None:
+        rsvp.people = max(1, min(10, people))
+    if interpreter is not None:
+        rsvp.interpreter = interpreter
+    rsvp.updated_at = now
+    session.add(rsvp)
+    await session.commit()
+    return rsvp
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The organiser's figures."""
+
+    yes: int = 0
+    maybe: int = 0
+    no: int = 0
+    people: int = 0
+    interpreters: tuple[tuple[str, int], ...] = ()  # (language, requests)
+
+
+async def counts(session: AsyncSession, *, event_id: int) -> Counts:
+    """Yes, maybe, no, expected people and interpreter requests by language."""
+    rows = await session.exec(
+        select(Rsvp.answer, func.count(), func.sum(Rsvp.people))  # type: ignore[call-overload]
+        .where(Rsvp.event_id == event_id)
+        .group_by(col(Rsvp.answer))
+    )
+    by_answer = {answer: (int(n), int(people or 0)) for answer, n, people in rows}
+    languages = await session.exec(
+        select(Member.language, func.count())  # type: ignore[call-overload]
+        .join(Rsvp, col(Rsvp.member_id) == col(Member.id))
+        .where(Rsvp.event_id == event_id, col(Rsvp.interpreter).is_(True), Rsvp.answer != "no")
+        .group_by(col(Member.language))
+    )
+    return Counts(
+        yes=by_answer.get("yes", (0, 0))[0],
+        maybe=by_answer.get("maybe", (0, 0))[0],
+        no=by_answer.get("no", (0, 0))[0],
+        people=by_answer.get("yes", (0, 0))[1],
+        interpreters=tuple(sorted((lang or "nl", int(n)) for lang, n in languages)),
+    )
+
+
+async def coming(session: AsyncSession, *, event_id: int) -> list[Member]:
+    """Guardians who said yes or maybe and can still be reached (for reminders)."""
+    rows = await session.exec(
+        select(Member)
+        .join(Rsvp, col(Rsvp.member_id) == col(Member.id))
+        .where(
+            Rsvp.event_id == event_id,
+            col(Rsvp.answer).in_(["yes", "maybe"]),
+            Member.status == MemberStatus.ACTIVE,
+        )
+    )
+    return list(rows)
+
+
+def calendar_file(event: Event, *, description: str, tz: ZoneInfo, domain: str) -> bytes:
+    """The event as an .ics file (Europe/Brussels times), so it lands in the phone's calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Ouderbrug//invitation//NL")
+    calendar.add("version", "2.0")
+    entry = CalendarEvent()
+    entry.add("uid", f"event-{event.id}@{domain}")
+    entry.add("dtstamp", event.created_at)
+    entry.add("dtstart", event.starts_at.astimezone(tz))
+    entry.add("dtend", event.ends_at.astimezone(tz))
+    entry.add("summary", event.title)
+    entry.add("description", description)
+    if event.place:
+        entry.add("location", event.place)
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+async def event_of(session: AsyncSession, *, announcement_id: int) -> Event | None:
+    """The event an invitation announcement carries."""
+    found = await session.exec(select(Event).where(Event.announcement_id == announcement_id))
+    return found.first()
+
+
+async def upcoming(session: AsyncSession, *, now: datetime) -> list[Event]:
+    """Open events still to come (their reminders are registered again at start-up)."""
+    rows = await session.exec(
+        select(Event).where(Event.status == "open", col(Event.starts_at) > now)
+    )
+    return list(rows)
+
+
+def reminder_moment(
+    starts: datetime, before: timedelta, *, tz: ZoneInfo, quiet_start: str, quiet_end: str
+) -> datetime:
+    """`before` the start, moved out of the quiet hours (to just before they begin)."""
+    from bot.services.quiet import quiet_until
+
+    moment = starts - before
+    if quiet_until(moment, tz, quiet_start, quiet_end) is None:
+        return moment
+    hours, minutes = (int(x) for x in quiet_start.split(":"))
+    local = moment.astimezone(tz)
+    begin = local.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    if begin > local:
+        begin -= timedelta(days=1)
+    return (begin - timedelta(minutes=1)).astimezone(starts.tzinfo)

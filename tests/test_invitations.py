@@ -1,0 +1,144 @@
+"""Stories of invitations to informal meetings: RSVP in four languages, calendar files, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from bot.app import BotApp
+from bot.clock import ManualClock
+from bot.demo.school import School
+from bot.settings import Settings
+from bot.simulator import SimUser
+from bot.translation.manage import install_from_dir
+from tests.helpers.restart import restarted
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@pytest.fixture
+async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
+    """Class 1A: Juf Lies and parents in Dutch, Arabic, Turkish and Polish."""
+    services = school.app.bot_data
+    install_from_dir(services.settings.models_data_dir, model_files)
+    assert services.translator is not None
+    services.translator.reload_models()
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    people = {"lies": await school.teacher(sofie, "Juf Lies", "1A")}
+    for name, lang in (("Tom", "nl"), ("Amina", "ar"), ("Mehmet", "tr"), ("Kasia", "pl")):
+        people[name] = await school.parent(name, lang, "1A")
+    return people
+
+
+def invitation(user: SimUser) -> object:
+    """The parent's invitation (it has the RSVP buttons)."""
+    found = [m for m in user.messages if "rsvp:yes:" in str(m.buttons)]
+    return found[-1] if found else None
+
+
+async def invite(school: School, lies: SimUser, when: str = "27/11 08:30-10:00") -> object:
+    """Juf Lies invites 1A to a coffee morning in the dining hall."""
+    await lies.send("/meeting")
+    await lies.press("☕ Koffiemoment voor ouders")
+    await lies.expect_text(school.t("nl", "event.ask_when", example="12/12 08:30-10:00"))
+    await lies.send(when)
+    await lies.expect_text(school.t("nl", "event.ask_place"))
+    await lies.send("de refter")
+    preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await lies.press(school.t("nl", "announce.send_now"), message=preview)
+    return preview
+
+
+async def test_an_invitation_in_four_languages_with_rsvp_and_a_calendar_file(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Amina comes with three and asks for an interpreter; Tom says maybe, then no; the report counts."""
+    lies, tom, amina = class_1a["lies"], class_1a["Tom"], class_1a["Amina"]
+    report = await invite(school, lies)
+    for name, marker in (("Amina", "[en>ar]"), ("Mehmet", "[en>tr]"), ("Kasia", "[en>pl]")):
+        copy = await class_1a[name].wait_for_message(
+            lambda m: "rsvp:yes:" in str(m.buttons), timeout=10
+        )
+        assert marker in copy.text, name
+    copy = await tom.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    assert "de refter" in copy.text and "Koffiemoment voor ouders" in copy.text
+    ics = await tom.wait_for_message(lambda m: m.kind == "document", timeout=10)
+    event = Calendar.from_ical(school.tg.file_bytes(ics.file_id)).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2026, 11, 27, 8, 30, tzinfo=BRUSSELS)
+    assert event.decoded("dtend") == datetime(2026, 11, 27, 10, 0, tzinfo=BRUSSELS)
+    assert str(event.get("location")) == "de refter"
+    amina_copy = invitation(amina)
+    await amina.press(school.t("ar", "event.button_yes"), message=amina_copy)
+    await amina.expect_text(school.t("ar", "event.how_many"))
+    await amina.press("3")
+    await amina.press(school.t("ar", "event.interpreter_button"))
+    await tom.press(school.t("nl", "event.button_maybe"), message=copy)
+    await tom.press(school.t("nl", "event.button_no"), message=copy)
+    expected = school.t(
+        "nl", "event.report", yes=1, people=3, maybe=0, no=1, interpreters="العربية 1"
+    )
+    await lies.wait_for(lambda u: expected in report.text, timeout=10)
+
+
+async def test_reminders_after_a_restart_and_never_in_quiet_hours(
+    school: School,
+    class_1a: dict[str, SimUser],
+    app: BotApp,
+    settings: Settings,
+    clock: ManualClock,
+) -> None:
+    """Tom says yes, Mehmet no; the bot restarts; Tom is reminded the day before and the evening before 08:30."""
+    lies, tom, mehmet = class_1a["lies"], class_1a["Tom"], class_1a["Mehmet"]
+    await invite(school, lies)
+    for parent, lang, key in ((tom, "nl", "event.button_yes"), (mehmet, "tr", "event.button_no")):
+        copy = await parent.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+        await parent.press(school.t(lang, key), message=copy)
+    await tom.expect_text(school.t("nl", "event.how_many"))
+    reminder = school.t(
+        "nl",
+        "event.reminder",
+        title="Koffiemoment voor ouders",
+        day="vr 27 nov 08:30",
+        place="de refter",
+    )
+    async with restarted(app, settings, clock) as fresh:
+        scheduler = fresh.bot_data.scheduler
+        assert scheduler is not None
+        clock.set(datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # Thursday 08:30: one day before
+        await tom.expect_text(reminder)
+        await scheduler.ran("event:1:day", 1)
+        # Two hours before would be 06:30, in the quiet hours: it comes at 20:59 the evening before.
+        clock.set(datetime(2026, 11, 26, 19, 59, tzinfo=UTC))
+        await scheduler.ran("event:1:soon", 1)
+    assert len([m for m in tom.messages if m.text == reminder]) == 2
+    assert not [m for m in mehmet.messages if "⏰" in m.text]
+
+
+async def test_bad_moments_late_presses_and_forged_counts(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """A date in the past is refused; a forged count of 99 and a press after the start are refused."""
+    lies, tom, kasia = class_1a["lies"], class_1a["Tom"], class_1a["Kasia"]
+    await lies.send("/meeting")
+    await lies.press("🏫 Kom kijken in de klas")
+    await lies.send("20/11 09:00")
+    await lies.expect_text(school.t("nl", "event.bad_when", example="12/12 08:30-10:00"))
+    await lies.send("/cancel")
+    await lies.expect_text(school.t("nl", "common.cancelled"))
+    await invite(school, lies)
+    copy = await tom.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    delivery = next(d for row in copy.buttons for _, d in row if d.startswith("rsvp:yes:")).split(
+        ":"
+    )[2]
+    forged = await tom.wait_callback_answer(await tom.press_data(f"rsvp:n99:{delivery}"))
+    assert forged.text == school.t("nl", "error.stale_button")
+    stranger = await kasia.wait_callback_answer(await kasia.press_data(f"rsvp:yes:{delivery}"))
+    assert stranger.text == school.t("pl", "error.stale_button")
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # 09:00, after the start
+    late = await tom.wait_callback_answer(await tom.press_data(f"rsvp:yes:{delivery}"))
+    assert late.text == school.t("nl", "event.closed")
