@@ -122,3 +122,24 @@ async def help_and_buddy(
         message=await parent.wait_for_message(lambda m: "bud:pyes:" in str(m.buttons)),
     )
     await sofie.expect_text(school.t("nl", "buddy.team_agreed", buddy="Bilal", parent="Youssef"))
+
+
+async def coffee_morning(school: School, teacher: SimUser, families: list[SimUser]) -> None:
+    """The teacher invites the class to a coffee morning next week; a parent comes with two."""
+    if not families:
+        return
+    services = school.app.bot_data
+    day = (services.clock.now() + timedelta(days=7)).astimezone(services.settings.tz)
+    await teacher.send("/meeting")
+    await teacher.press("☕ Koffiemoment voor ouders")
+    await teacher.expect_text(school.t("nl", "event.ask_when", example="12/12 08:30-10:00"))
+    await teacher.send(f"{day:%d/%m} 08:30-10:00")
+    await teacher.expect_text(school.t("nl", "event.ask_place"))
+    await teacher.send("de refter")
+    preview = await teacher.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await teacher.press(school.t("nl", "announce.send_now"), message=preview)
+    parent = families[0]
+    copy = await parent.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=15)
+    lang = services.catalogs.pick(parent.language_code)
+    await parent.press(school.t(lang, "event.button_yes"), message=copy)
+    await parent.press("2")
