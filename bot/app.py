@@ -13,10 +13,23 @@ from bot.clock import Clock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
 from bot.delivery import Pacer, Sender
-from bot.features import announcements, classes, fallback, onboarding, privacy, staff
+from bot.features import (
+    announcements,
+    classes,
+    fallback,
+    onboarding,
+    poll_answers,
+    poll_jobs,
+    poll_reports,
+    polls,
+    privacy,
+    staff,
+)
+from bot.flows import load_flows
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
+from bot.services.anonymity import load_secret
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
@@ -57,8 +70,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     onboarding.register(app)  # /start, language picker, /language, /help
     privacy.register(app)  # /mydata, /forget, /stop
     staff.register(app)  # /invite for teachers and coordinators
+    poll_answers.register(app)  # parents answer polls; their "something else" text (pending)
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     announcements.register(app)  # preview, send, seen, original/translation buttons
+    polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
+    poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
+    poll_jobs.register(app)  # every minute: invitations after quiet hours, reminders, closing
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
@@ -68,6 +85,8 @@ async def _post_init(app: BotApp) -> None:
     """Open the database, load catalogs, make sure the school exists, publish the menus."""
     data, settings = app.bot_data, app.bot_data.settings
     data.catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    data.flows = load_flows(settings.flows_path, languages=data.catalogs.languages)
+    data.poll_secret = load_secret(settings)
     data.engine = create_engine(settings.db_url)
     data.sessions = session_factory(data.engine)
     async with data.sessions() as session:

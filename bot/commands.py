@@ -33,6 +33,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("classes", COORDINATORS),
     Command("newclass", COORDINATORS),
     Command("invite", COORDINATORS),
+    Command("polls", COORDINATORS),
+    Command("export", COORDINATORS),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),
     Command("forget", EVERYONE),

@@ -14,6 +14,7 @@ from bot.models import Member
 if TYPE_CHECKING:
     from bot.db import SessionFactory
     from bot.delivery import Sender
+    from bot.flows import Flow
     from bot.settings import Settings
     from bot.translation import Translator
 
@@ -30,6 +31,9 @@ class BotData:
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None
+    flows: dict[str, Flow]  # poll flows from flows/, by id
+    poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
+    poll_waiting: set[int]  # Telegram ids of parents writing a "something else" answer
 
 
 @dataclass

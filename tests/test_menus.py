@@ -24,6 +24,8 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "classes",
         "newclass",
         "invite",
+        "polls",
+        "export",
         "language",
         "mydata",
         "forget",
