@@ -7,7 +7,10 @@ progress (user_data), so a parent's answers count as one respondent; it is dropp
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -19,8 +22,8 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, GROUP_PENDING, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
-from bot.features.poll_views import CHECK, question_view, thanks
-from bot.flows import Flow
+from bot.features.poll_views import CHECK, option_label, question_view, thanks
+from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
 from bot.services import polls as svc
 from bot.services.anonymity import participation_key
@@ -40,19 +43,16 @@ class _Writing(filters.MessageFilter):
         return message.from_user is not None and message.from_user.id in self.users
 
 
-def ticked(message: Message | None, question_id: str) -> tuple[str, ...]:
+def ticked(message: Message | None, question: Question, lang: str) -> tuple[str, ...]:
     """The options ticked on a multiple-choice question (the keyboard holds them, not the DB)."""
     markup = message.reply_markup if message is not None else None
     found = []
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            data = str(button.callback_data or "")
-            if (
-                button.text.startswith(CHECK)
-                and data.startswith("pq:")
-                and data.split(":")[2] == question_id
-            ):
-                found.append(data.split(":")[3])
+            fields = str(button.callback_data or "").split(":")
+            if len(fields) == 4 and fields[0] == "pq" and fields[2] == question.id:
+                if button.text == CHECK + option_label(question, fields[3], lang):
+                    found.append(fields[3])
     return tuple(found)
 
 
@@ -177,7 +177,7 @@ async def option(update: Update, context: BotContext) -> None:
     found = await _current(update, context, "pq", 3)
     if found is None:
         return
-    poll, flow, index, (question_id, option_id), _member = found
+    poll, flow, index, (_question_id, option_id), _member = found
     query, question = update.callback_query, flow.questions[index]
     assert query is not None
     if question.option(option_id) is None:
@@ -186,7 +186,7 @@ async def option(update: Update, context: BotContext) -> None:
     if question.kind == "single":
         await record(update, context, poll, flow, index, svc.Given(options=(option_id,)))
         return
-    chosen = set(ticked(query.message, question_id)) ^ {option_id}  # type: ignore[arg-type]
+    chosen = set(ticked(query.message, question, context.lang)) ^ {option_id}  # type: ignore[arg-type]
     _, markup = question_view(
         context.services.catalogs,
         flow,
@@ -204,8 +204,9 @@ async def done(update: Update, context: BotContext) -> None:
     found = await _current(update, context, "pd", 2)
     if found is None:
         return
-    poll, flow, index, (question_id,), _member = found
-    chosen = ticked(update.callback_query.message, question_id) if update.callback_query else ()  # type: ignore[arg-type]
+    poll, flow, index, _fields, _member = found
+    q = flow.questions[index]
+    chosen = ticked(update.callback_query.message, q, context.lang) if update.callback_query else ()  # type: ignore[arg-type]
     await record(update, context, poll, flow, index, svc.Given(options=chosen) if chosen else None)
 
 
@@ -231,7 +232,7 @@ async def stop(update: Update, context: BotContext) -> None:
         return
     _stop_writing(context, member)
     q = flow.questions[part.progress]
-    chosen = ticked(update.callback_query.message, q.id) if update.callback_query else ()  # type: ignore[arg-type]
+    chosen = ticked(update.callback_query.message, q, context.lang) if update.callback_query else ()  # type: ignore[arg-type]
     await record(
         update,
         context,
@@ -248,10 +249,12 @@ async def other(update: Update, context: BotContext) -> None:
     found = await _current(update, context, "po", 2)
     if found is None:
         return
-    poll, _flow, index, (question_id,), member = found
+    poll, flow, index, (question_id,), member = found
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    context.user_data[WAITING] = (poll.id, index, ticked(query.message, question_id))  # type: ignore[arg-type]
+    q = flow.questions[index]
+    prompt = query.message.message_id if query.message else None
+    context.user_data[WAITING] = (poll.id, index, ticked(query.message, q, context.lang), prompt)  # type: ignore[arg-type]
     context.services.poll_waiting.add(member.telegram_id)
     rows = [
         [
@@ -281,7 +284,10 @@ async def written(update: Update, context: BotContext) -> None:
         await reply(update, context.t("poll.write_other"))
         raise ApplicationHandlerStop
     _stop_writing(context, member)
-    poll_id, index, chosen = waiting
+    poll_id, index, chosen, prompt = waiting
+    if prompt is not None:  # the prompt's Skip/Stop no longer apply
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(member.chat_id, prompt, reply_markup=None)
     async with services.sessions() as session:
         poll = await session.get(Poll, poll_id)
     flow = services.flows.get(poll.flow_id) if poll else None

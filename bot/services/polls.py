@@ -150,6 +150,7 @@ async def advance(
             session.add(
                 PollResponse(id=response_id, poll_id=poll.id or 0, class_id=class_id, day=day)
             )
+            await session.flush()  # the response row before its answers (foreign key)
         rows = [(o, None) for o in given.options] + ([(None, given.text)] if given.text else [])
         for option_id, text in rows:
             session.add(
