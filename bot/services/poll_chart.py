@@ -84,6 +84,7 @@ def render_chart(
     bar_x, bar_w = MARGIN + LABEL_W, WIDTH - 2 * MARGIN - LABEL_W - 110
     for totals, rows in blocks:
         question = plain(totals.question.text.get(lang) or totals.question.text["nl"])
+        question = f"{question} (n={totals.answered})"
         draw.text(
             (MARGIN, y),
             _fit(draw, question, _font(22, True), WIDTH - 2 * MARGIN),
