@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:29:49.335979
+Create Date: 2026-11-22 21:35:12.566737
 """
 
 from collections.abc import Sequence
