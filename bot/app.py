@@ -9,26 +9,35 @@ from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors, middleware
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
 from bot.delivery import Pacer, Sender
 from bot.features import (
     announcements,
+    answers,
     classes,
+    conversations,
     fallback,
+    housekeeping,
+    inbox,
     onboarding,
     poll_answers,
     poll_jobs,
     poll_reports,
     polls,
     privacy,
+    questions,
+    revisions,
+    scheduling,
+    school_settings,
     staff,
 )
 from bot.flows import load_flows
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
+from bot.scheduler import Scheduler
 from bot.services.anonymity import load_secret
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
@@ -56,6 +65,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         )
         # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
+        # A request Telegram does not answer in time is retried (it may have arrived: see docs).
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -70,12 +82,18 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     onboarding.register(app)  # /start, language picker, /language, /help
     privacy.register(app)  # /mydata, /forget, /stop
     staff.register(app)  # /invite for teachers and coordinators
-    poll_answers.register(app)  # parents answer polls; their "something else" text (pending)
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     announcements.register(app)  # preview, send, seen, original/translation buttons
+    questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
+    revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
+    scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
+    conversations.register(app)  # a parent's "to the school office instead"
+    inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
+    answers.register(app)  # Original/Translation under the team's answers
+    school_settings.register(app)  # /quiethours
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
+    poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
     poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
-    poll_jobs.register(app)  # every minute: invitations after quiet hours, reminders, closing
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
@@ -113,10 +131,25 @@ async def _post_init(app: BotApp) -> None:
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
     data.sender = Sender(app.bot, data)
     await data.sender.start()
+    assert app.job_queue is not None
+    data.scheduler = Scheduler(app.job_queue, data.clock)
+    if isinstance(data.clock, ManualClock):  # tests and the demo move time by hand
+        data.clock.subscribe(data.scheduler.poke)
+        data.clock.subscribe(data.sender.wake)
+    waiting = await scheduling.restore(data, app.bot)
+    housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
+    await poll_jobs.schedule(data, app.bot)  # invitations, reminders, closing of open polls
+    log.info("scheduled announcements waiting: %s", waiting)
 
 
 async def _post_shutdown(app: BotApp) -> None:
     """Close what post_init opened."""
+    data = app.bot_data
+    if isinstance(data.clock, ManualClock):
+        if data.scheduler is not None:
+            data.clock.unsubscribe(data.scheduler.poke)
+        if data.sender is not None:
+            data.clock.unsubscribe(data.sender.wake)
     if app.bot_data.sender is not None:
         await app.bot_data.sender.stop()
     if app.bot_data.translator is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +28,20 @@ class ManualClock:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
         self._now = start.astimezone(UTC)
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the clock is moved (the scheduler fires what fell due)."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        """Stop calling `listener` (the application that registered it stopped)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _moved(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     def now(self) -> datetime:
         """The time the clock was set to."""
@@ -35,7 +50,9 @@ class ManualClock:
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward."""
         self._now += delta
+        self._moved()
 
     def set(self, when: datetime) -> None:
         """Jump to an aware datetime."""
         self._now = when.astimezone(UTC)
+        self._moved()

@@ -29,10 +29,13 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", EVERYONE, menu=False),
     Command("help", EVERYONE),
+    Command("inbox", STAFF),
     Command("myclasses", STAFF),
     Command("classes", COORDINATORS),
     Command("newclass", COORDINATORS),
     Command("invite", COORDINATORS),
+    Command("quiethours", COORDINATORS),
+    Command("retention", COORDINATORS),
     Command("polls", COORDINATORS),
     Command("export", COORDINATORS),
     Command("language", EVERYONE),

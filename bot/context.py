@@ -14,7 +14,9 @@ from bot.models import Member
 if TYPE_CHECKING:
     from bot.db import SessionFactory
     from bot.delivery import Sender
+    from bot.features.pending import Route
     from bot.flows import Flow
+    from bot.scheduler import Scheduler
     from bot.settings import Settings
     from bot.translation import Translator
 
@@ -28,12 +30,15 @@ class BotData:
     clock: Clock = SystemClock()
     translator: Translator | None = None
     sender: Sender | None = None
+    scheduler: Scheduler | None = None
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None
     flows: dict[str, Flow]  # poll flows from flows/, by id
     poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
-    poll_waiting: set[int]  # Telegram ids of parents writing a "something else" answer
+
+    def __init__(self) -> None:
+        self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)
 
 
 @dataclass

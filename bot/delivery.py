@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import col, func, select
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -27,11 +27,12 @@ from bot.models import (
     Announcement,
     AnnouncementStatus,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
     Member,
     MemberStatus,
 )
-from bot.services.announcements import report
+from bot.services.announcements import catch_up, report
 from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_markup, report_text
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WINDOW = 60  # copies in flight at once
 MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=5)  # a claimed copy not finished by then is taken over by any sender
+SINGLE_MEDIA = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
 
 class Pacer:
@@ -89,6 +92,7 @@ class Job:
     delivery: Delivery
     member: Member
     outcome: dict[str, object] | None = None
+    composed_at: datetime | None = None  # the announcement's edited_at the copy was made from
 
 
 class Sender:
@@ -99,24 +103,31 @@ class Sender:
     round, not one per copy.
     """
 
-    def __init__(self, bot: ExtBot[Any], services: BotData) -> None:
+    def __init__(self, bot: ExtBot[Any], services: BotData, *, window: int = WINDOW) -> None:
+        self.window = window
         self.bot = bot  # its rate limiter (bot/ratelimit.py) paces every request
         self.services = services
         self._wake = asyncio.Event()
+        self.idle = asyncio.Event()  # set while nothing is due (tests and benchmarks wait on it)
         self._task: asyncio.Task[None] | None = None
         self._report_sent: dict[int, float] = {}
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
 
     async def start(self) -> None:
-        """Requeue copies interrupted by a stop, then start draining."""
-        async with self.services.sessions() as session:
-            await session.exec(
-                update(Delivery)
-                .where(col(Delivery.status) == DeliveryStatus.SENDING)
-                .values(status=DeliveryStatus.PENDING)
-            )
-            await session.commit()
+        """Requeue copies interrupted by a stop (SQLite: the only sender), then start draining.
+
+        On PostgreSQL other senders may be working right now, so their claims are left alone:
+        a claim is a lease (LEASE) that any sender takes over once it has run out.
+        """
+        if not self._shared_outbox():
+            async with self.services.sessions() as session:
+                await session.exec(
+                    update(Delivery)
+                    .where(col(Delivery.status) == DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.PENDING)
+                )
+                await session.commit()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
 
@@ -155,16 +166,18 @@ class Sender:
         running: set[asyncio.Task[Job]] = set()
         while True:
             self._wake.clear()
-            if len(running) < WINDOW // 2:
+            if len(running) <= self.window // 2:
                 try:
-                    jobs = await self._claim(WINDOW - len(running))
+                    jobs = await self._claim(self.window - len(running))
                 except Exception:
                     log.exception("the outbox cannot be read; retrying in 5 s")
                     await asyncio.sleep(5)
                     continue
                 running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
             if not running:
+                self.idle.set()  # nothing due: every outcome so far is recorded
                 await self._sleep_until_due()
+                self.idle.clear()
                 continue
             waker = asyncio.ensure_future(self._wake.wait())
             await asyncio.wait({*running, waker}, return_when=asyncio.FIRST_COMPLETED)
@@ -178,26 +191,37 @@ class Sender:
                     await self._refresh_report(announcement_id)
 
     async def _claim(self, limit: int) -> list[Job]:
-        """Take pending copies, alternating between announcements so none waits behind another."""
+        """Take due copies, an equal share from each announcement, so none waits behind another."""
+        now = self.services.clock.now()
+        due = (
+            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+            col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
+        )
         async with self.services.sessions() as session:
-            query = (
-                select(Delivery, Member)
-                .join(Member, col(Member.id) == col(Delivery.member_id))
-                .where(
-                    Delivery.status == DeliveryStatus.PENDING,
-                    col(Delivery.next_attempt_at) <= self.services.clock.now(),
+            waiting = list(
+                await session.exec(
+                    select(Delivery.announcement_id)
+                    .where(*due)
+                    .group_by(col(Delivery.announcement_id))
+                    .order_by(col(Delivery.announcement_id))
+                    .limit(limit)
                 )
-                .order_by(col(Delivery.id))
-                .limit(limit * 4)
             )
-            engine = self.services.engine
-            if engine is not None and engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True, of=Delivery)
-            rows = list(await session.exec(query))
-            by_announcement: dict[int, list[Job]] = defaultdict(list)
-            for delivery, member in rows:
-                by_announcement[delivery.announcement_id].append(Job(delivery, member))
-            chosen: list[Job] = []
+            share = max(1, limit // max(1, len(waiting)))
+            by_announcement: dict[int, list[Job]] = {}
+            for announcement_id in waiting:
+                query = (
+                    select(Delivery, Member)
+                    .join(Member, col(Member.id) == col(Delivery.member_id))
+                    .where(*due, col(Delivery.announcement_id) == announcement_id)
+                    .order_by(col(Delivery.id))
+                    .limit(share)
+                )
+                if self._shared_outbox():
+                    query = query.with_for_update(skip_locked=True, of=Delivery)
+                rows = await session.exec(query)
+                by_announcement[announcement_id] = [Job(d, m) for d, m in rows]
+            chosen: list[Job] = []  # interleaved: the first copy of each announcement goes first
             while len(chosen) < limit and any(by_announcement.values()):
                 for queue in by_announcement.values():
                     if queue and len(chosen) < limit:
@@ -206,10 +230,15 @@ class Sender:
                 await session.exec(
                     update(Delivery)
                     .where(col(Delivery.id).in_([job.delivery.id for job in chosen]))
-                    .values(status=DeliveryStatus.SENDING)
+                    .values(status=DeliveryStatus.SENDING, next_attempt_at=now + LEASE)
                 )
-                await session.commit()
+            await session.commit()
             return chosen
+
+    def _shared_outbox(self) -> bool:
+        """PostgreSQL: several senders may drain the outbox at once."""
+        engine = self.services.engine
+        return engine is not None and engine.dialect.name == "postgresql"
 
     async def _sleep_until_due(self) -> None:
         """Nothing to send now: wait for new work, or for held copies (quiet hours) to fall due."""
@@ -217,7 +246,7 @@ class Sender:
             due = (
                 await session.exec(
                     select(func.min(Delivery.next_attempt_at)).where(
-                        Delivery.status == DeliveryStatus.PENDING
+                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
                     )
                 )
             ).one()
@@ -257,18 +286,31 @@ class Sender:
             )
         return self._announcements[announcement_id]
 
+    def forget(self, announcement_id: int) -> None:
+        """The announcement changed (edited, withdrawn): look it up again before the next copy."""
+        self._announcements.pop(announcement_id, None)
+
     async def _deliver(self, job: Job) -> Job:
-        """Send one copy, retrying what can be retried; the outcome is recorded by the caller."""
+        """Send, edit or delete one copy, retrying what can be retried; the caller records it."""
         delivery, member = job.delivery, job.member
+        if delivery.action != DeliveryAction.SEND:
+            self.forget(delivery.announcement_id)  # edits are rare: always the newest text
         context = await self._context(delivery.announcement_id)
-        if context is None or member.status != MemberStatus.ACTIVE:
-            return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
+        if context is None:
+            return self._outcome(job, DeliveryStatus.FAILED, error="announcement deleted")
         announcement, byline = context
+        job.composed_at = announcement.edited_at
+        if delivery.action == DeliveryAction.SEND and announcement.status == "withdrawn":
+            return self._outcome(job, DeliveryStatus.WITHDRAWN)
+        if delivery.action == DeliveryAction.DELETE:
+            return await self._take_back(job, announcement)
+        if member.status != MemberStatus.ACTIVE:
+            return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
         try:
             copy = await parent_copy(
                 self.services, announcement, member, delivery_id=delivery.id, sender=byline
             )
-        except Exception as err:  # translation trouble must not lose the copy: send the original
+        except Exception:  # translation trouble must not lose the copy: send the original
             log.exception("could not prepare a copy; sending the original")
             copy = await parent_copy(
                 self.services,
@@ -277,11 +319,14 @@ class Sender:
                 delivery_id=delivery.id,
                 sender=byline,
             )
-            del err
+        editing = delivery.action == DeliveryAction.EDIT
         error = "too many failures"
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                message_id = await self._send(announcement, delivery, copy.text, copy.markup)
+                if editing:
+                    await self._edit(delivery, copy)
+                    return self._outcome(job, DeliveryStatus.SENT, copy=copy, attempts=attempt)
+                message_id, media = await self._send(announcement, delivery, copy.text, copy.markup)
             except Forbidden:
                 return self._outcome(
                     job,
@@ -295,30 +340,94 @@ class Sender:
                 error = "429"  # the rate limiter paused everybody; just try again
                 continue
             except BadRequest as err:
-                return self._outcome(
-                    job, DeliveryStatus.FAILED, error=str(err)[:300], copy=copy, attempts=attempt
-                )
+                status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
+                return self._outcome(job, status, error=str(err)[:300], copy=copy, attempts=attempt)
             except (NetworkError, TelegramError) as err:
                 error = str(err)[:300]
                 await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
                 continue
             return self._outcome(
-                job, DeliveryStatus.SENT, copy=copy, attempts=attempt, message_id=message_id
+                job,
+                DeliveryStatus.SENT,
+                copy=copy,
+                attempts=attempt,
+                message_id=message_id,
+                media=media,
             )
-        return self._outcome(
-            job, DeliveryStatus.FAILED, error=error, copy=copy, attempts=MAX_ATTEMPTS
-        )
+        status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
+        return self._outcome(job, status, error=error, copy=copy, attempts=MAX_ATTEMPTS)
 
-    def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, blocked: bool = False) -> Job:  # fmt: skip
+    async def _edit(self, delivery: Delivery, copy: Copy) -> None:
+        """Put the new text in a delivered copy (an unchanged or vanished copy is fine)."""
+        try:
+            await self.bot.edit_message_text(
+                copy.text,
+                chat_id=delivery.chat_id,
+                message_id=delivery.message_id,
+                reply_markup=copy.markup,
+                rate_limit_args=0,
+            )
+        except BadRequest as err:
+            if "not modified" not in str(err) and "not found" not in str(err):
+                raise
+
+    async def _take_back(self, job: Job, announcement: Announcement) -> Job:
+        """Delete a withdrawn copy; a copy too old to delete is replaced by a short notice."""
+        delivery, member = job.delivery, job.member
+        ids = [int(x) for x in delivery.media_message_ids.split(",") if x]
+        ids += [delivery.message_id] if delivery.message_id else []
+        lang = self.services.catalogs.pick(member.language)
+        notice = self.services.catalogs.t(lang, "announce.withdrawn_copy")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                for message_id in ids:
+                    await self._delete_or_blank(delivery.chat_id, message_id, notice)
+            except Forbidden:  # they blocked the bot: the copy is out of reach, and so are we
+                break
+            except RetryAfter:
+                continue
+            except (NetworkError, TelegramError) as err:
+                if attempt == MAX_ATTEMPTS:
+                    return self._outcome(job, DeliveryStatus.WITHDRAWN, error=str(err)[:300])
+                await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
+                continue
+            break
+        return self._outcome(job, DeliveryStatus.WITHDRAWN, attempts=1)
+
+    async def _delete_or_blank(self, chat_id: int, message_id: int, notice: str) -> None:
+        try:
+            await self.bot.delete_message(chat_id, message_id, rate_limit_args=0)
+        except BadRequest as err:
+            if "not found" in str(err):
+                return  # the parent deleted it already
+            try:  # Telegram lets bots delete only messages younger than 48 hours
+                await self.bot.edit_message_text(
+                    notice, chat_id=chat_id, message_id=message_id, rate_limit_args=0
+                )
+            except BadRequest:
+                await self.bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=0
+                )
+
+    def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, media: list[int] | None = None, blocked: bool = False) -> Job:  # fmt: skip
+        delivery = job.delivery
         job.outcome = {
-            "id": job.delivery.id,
+            "id": delivery.id,
             "status": status,
+            "action": DeliveryAction.SEND
+            if status != DeliveryStatus.WITHDRAWN
+            else DeliveryAction.DELETE,
             "last_error": error,
             "attempts": attempts,
-            "message_id": message_id,
-            "sent_at": self.services.clock.now() if status == DeliveryStatus.SENT else None,
-            "language": copy.language if copy else job.delivery.language,
-            "via": copy.via if copy else job.delivery.via,
+            "message_id": message_id or delivery.message_id,
+            "media_message_ids": ",".join(map(str, media))
+            if media is not None
+            else delivery.media_message_ids,
+            "sent_at": (self.services.clock.now() if delivery.sent_at is None else delivery.sent_at)
+            if status == DeliveryStatus.SENT
+            else delivery.sent_at,
+            "language": copy.language if copy else delivery.language,
+            "via": copy.via if copy else delivery.via,
             "blocked": blocked,
         }
         return job
@@ -329,19 +438,22 @@ class Sender:
         delivery: Delivery,
         text: str,
         markup: InlineKeyboardMarkup,
-    ) -> int:
-        """The media first (if any), then the text with the buttons; returns the text's id."""
-        paced = 0  # no retries inside the rate limiter: this loop retries, paced like the rest
-        if announcement.kind == "photo" and announcement.file_id:
-            await self.bot.send_photo(delivery.chat_id, announcement.file_id, rate_limit_args=paced)
-        elif announcement.kind == "document" and announcement.file_id:
-            await self.bot.send_document(
-                delivery.chat_id, announcement.file_id, rate_limit_args=paced
-            )
-        sent = await self.bot.send_message(
-            delivery.chat_id, text, reply_markup=markup, rate_limit_args=paced
-        )
-        return sent.message_id
+    ) -> tuple[int, list[int]]:
+        """The media first (if any), then the text with the buttons; the messages' ids."""
+        paced, chat, file_id = 0, delivery.chat_id, announcement.file_id or ""
+        media: list[int] = []  # no retries inside the rate limiter: the caller retries, paced
+        photos = announcement.album.split()
+        if announcement.kind == "album" and len(photos) == 1:
+            media = [(await self.bot.send_photo(chat, photos[0], rate_limit_args=paced)).message_id]
+        elif announcement.kind == "album" and photos:
+            album = [InputMediaPhoto(f) for f in photos]
+            sent_album = await self.bot.send_media_group(chat, album, rate_limit_args=paced)
+            media = [m.message_id for m in sent_album]
+        elif announcement.kind in SINGLE_MEDIA and file_id:
+            method = getattr(self.bot, SINGLE_MEDIA[announcement.kind])
+            media = [(await method(chat, file_id, rate_limit_args=paced)).message_id]
+        sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
+        return sent.message_id, media
 
     async def _record(self, jobs: list[Job]) -> None:
         """Write the outcomes of finished copies in one transaction."""
@@ -367,6 +479,13 @@ class Sender:
                     .values(status=MemberStatus.BLOCKED)
                 )
             await session.commit()
+            sent = [j for j in jobs if j.outcome and j.outcome["status"] == DeliveryStatus.SENT]
+            await catch_up(
+                session,
+                sent_ids=[j.delivery.id for j in sent if j.delivery.id],
+                composed_at={j.delivery.id or 0: j.composed_at for j in sent},
+                now=self.services.clock.now(),
+            )
 
     async def _refresh_report(self, announcement_id: int) -> None:
         """Update the author's report in place (at most every 2 s, and once at the end)."""
@@ -378,7 +497,7 @@ class Sender:
             if announcement is None:
                 return
             figures = await report(session, announcement_id=announcement_id)
-            if figures.done and announcement.status == AnnouncementStatus.SENDING:
+            if figures.settled and announcement.status == AnnouncementStatus.SENDING:
                 announcement.status = AnnouncementStatus.SENT
                 session.add(announcement)
                 await session.commit()
@@ -398,7 +517,7 @@ async def refresh_report_message(
             await session.get(Member, announcement.author_id) if announcement.author_id else None
         )
     markup = report_markup(
-        services, services.catalogs.pick(author.language if author else None), announcement.id or 0
+        services, services.catalogs.pick(author.language if author else None), announcement
     )
     try:
         await bot.edit_message_text(

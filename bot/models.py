@@ -73,6 +73,7 @@ class School(SQLModel, table=True):
     quiet_end: str = Field(default="07:00", max_length=5)
     min_group: int = Field(default=5, ge=3)
     min_text_group: int = Field(default=10, ge=3)
+    retention_days: int | None = Field(default=None, ge=1)  # None: until the school year ends
     created_at: datetime = utc_column()
 
 
@@ -153,19 +154,51 @@ class TranslationCache(SQLModel, table=True):
     created_at: datetime = utc_column()
 
 
+class ConversationStatus(StrEnum):
+    """Whether a conversation still needs the team."""
+
+    OPEN = "open"
+    HANDLED = "handled"
+
+
+class Conversation(SQLModel, table=True):
+    """A parent's thread with the school team: their messages and the team's answers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")  # the parent
+    to_school: bool = Field(default=False)  # False: the class teacher(s); True: coordinators
+    assigned_to: int | None = member_fk(nullable=True, ondelete="SET NULL")  # passed to
+    status: str = Field(default=ConversationStatus.OPEN, max_length=16, index=True)
+    unread: bool = Field(default=True)  # the parent wrote since the team last answered
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column(index=True)
+
+
 class InboxMessage(SQLModel, table=True):
-    """Something a parent wrote to the school, kept for the team to review."""
+    """A message in a conversation: from a parent (kept for the team) or the team's answer."""
 
     __tablename__ = "inbox_message"
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
-    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
-    kind: str = Field(default="text", max_length=16)  # text | photo | voice | document
-    text: str = Field(default="")
-    language: str | None = Field(default=None, max_length=8)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")  # the parent
+    conversation_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), index=True),
+    )
+    direction: str = Field(default="in", max_length=4)  # in: from the parent | out: an answer
+    author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")  # who answered
+    kind: str = Field(default="text", max_length=16)  # text | photo | voice | document | help
+    text: str = Field(default="")  # as written (an answer: the Dutch original)
+    language: str | None = Field(default=None, max_length=8)  # the parent's language
     text_nl: str | None = Field(default=None)  # machine translation for the team
+    text_parent: str | None = Field(default=None)  # an answer as the parent received it
     file_id: str | None = Field(default=None, max_length=255)
+    announcement_id: int | None = Field(  # a question about this announcement
+        default=None,
+        sa_column=Column(Integer, ForeignKey("announcement.id", ondelete="SET NULL"), index=True),
+    )
     created_at: datetime = utc_column(index=True)
 
 
@@ -173,9 +206,11 @@ class AnnouncementStatus(StrEnum):
     """Where an announcement is in its life."""
 
     DRAFT = "draft"  # previewed, not confirmed
+    SCHEDULED = "scheduled"  # confirmed for a later time
     SENDING = "sending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"  # the author took it back after sending
 
 
 class DeliveryStatus(StrEnum):
@@ -185,6 +220,15 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"  # claimed by the sender; back to pending after a crash
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # never sent, or deleted from the parent's chat
+
+
+class DeliveryAction(StrEnum):
+    """What the sender has to do with a copy."""
+
+    SEND = "send"
+    EDIT = "edit"  # the author changed the text: edit the copy in place
+    DELETE = "delete"  # the author withdrew the announcement: delete the copy
 
 
 class Announcement(SQLModel, table=True):
@@ -195,16 +239,20 @@ class Announcement(SQLModel, table=True):
     author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
     author_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     class_ids: str = Field(default="", max_length=1000)  # comma-separated
-    kind: str = Field(default="text", max_length=16)  # text | photo | document
+    kind: str = Field(default="text", max_length=16)  # text | photo | document | voice | album
     text: str = Field(default="")  # Dutch original (text or caption)
     language: str = Field(default="nl", max_length=8)
     file_id: str | None = Field(default=None, max_length=255)
     file_name: str | None = Field(default=None, max_length=255)
+    album: str = Field(default="")  # an album's photo file ids, one per line
+    media_group: str | None = Field(default=None, max_length=64)  # Telegram's album id
     status: str = Field(default=AnnouncementStatus.DRAFT, max_length=16)
     urgent: bool = Field(default=False)  # coordinators may send during quiet hours
     report_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     created_at: datetime = utc_column()
+    scheduled_for: datetime | None = utc_column(nullable=True)
     sent_at: datetime | None = utc_column(nullable=True)
+    edited_at: datetime | None = utc_column(nullable=True)
 
 
 class Delivery(SQLModel, table=True):
@@ -223,9 +271,11 @@ class Delivery(SQLModel, table=True):
     language: str = Field(max_length=8)  # the language delivered in
     via: str = Field(default="own", max_length=16)  # own | second | original
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16, index=True)
+    action: str = Field(default=DeliveryAction.SEND, max_length=8)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = utc_column(index=True)
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    media_message_ids: str = Field(default="", max_length=200)  # photo/album/file, comma-separated
     last_error: str | None = Field(default=None, max_length=300)
     sent_at: datetime | None = utc_column(nullable=True)
     seen_at: datetime | None = utc_column(nullable=True)

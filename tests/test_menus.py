@@ -20,10 +20,13 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
     menu = [c["command"] for c in school.tg.commands_for_chat(sofie.id)]
     assert menu == [
         "help",
+        "inbox",
         "myclasses",
         "classes",
         "newclass",
         "invite",
+        "quiethours",
+        "retention",
         "polls",
         "export",
         "language",

@@ -25,7 +25,7 @@ async def test_forget_leaves_no_personal_row_behind(school: School) -> None:
     await school.new_class(sofie, "1A")
     amina = await school.parent("Amina", "ar", "1A", second="fr")
     await amina.send("Mijn dochter is ziek vandaag.")
-    await amina.expect_text(school.t("ar", "parent.message_received"))
+    await amina.expect_text(school.t("ar", "conversation.received", who="Sofie"))
     member = await school.member(amina)
     assert member is not None
     await amina.send("/forget")

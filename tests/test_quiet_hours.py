@@ -67,3 +67,32 @@ async def test_a_coordinator_can_send_urgently_at_night(school: School, clock: M
     )
     await sofie.press(school.t("nl", "announce.send_now"), message=preview)
     await tom.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
+
+
+async def test_a_coordinator_sets_the_quiet_hours(school: School, clock: ManualClock) -> None:
+    """Sofie moves the quiet hours to 20:00-08:00: a 07:30 message now waits until 08:00."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    tom = await school.parent("Tom", "nl", "1A")
+    await sofie.send("/quiethours")
+    await sofie.expect_text(school.t("nl", "quiet.current", start="21:00", end="07:00"))
+    await sofie.send("/quiethours 20u00 25:00")
+    await sofie.expect_text(school.t("nl", "quiet.usage"))
+    await sofie.send("/quiethours 20:00 8.00")
+    await sofie.expect_text(school.t("nl", "quiet.changed", start="20:00", end="08:00"))
+    clock.set(datetime(2026, 11, 24, 6, 30, tzinfo=UTC))  # 07:30 in Brussels
+    await sofie.send("Vandaag geen zwemmen.")
+    await sofie.expect_text(
+        school.t("nl", "announce.quiet_note", start="20:00", end="08:00", time="08:00")
+    )
+    await tom.send("/quiethours")  # not for parents
+    await tom.expect_text(school.t("nl", "error.not_allowed"))
+    await sofie.send("/quiethours off")
+    await sofie.expect_text(school.t("nl", "quiet.off", start="00:00", end="00:00"))
+    await sofie.send("Vandaag wel zwemmen.")
+
+    def previews() -> list[str]:
+        return [m.text for m in sofie.messages if "ann:send:" in str(m.buttons)]
+
+    await sofie.wait_for(lambda u: len(previews()) == 2)
+    assert "🌙" in previews()[0] and "🌙" not in previews()[1]

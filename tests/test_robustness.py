@@ -34,7 +34,7 @@ async def test_a_long_message_from_a_parent_is_kept_whole(school: School) -> Non
     ioana = await school.parent("Ioana", "ro", "1A")
     long_text = ("Bună ziua, " * 500)[:4096]
     await ioana.send(long_text)
-    await ioana.expect_text(school.t("ro", "parent.message_received"))
+    await ioana.expect_text(school.t("ro", "conversation.received", who="Sofie"))
     await ioana.send("/mydata")
     msg = await ioana.next_message()
     assert school.t("ro", "mydata.messages", messages=1) in msg.text

@@ -25,7 +25,7 @@ async def test_a_turkish_parent_writes_and_the_teacher_reads_dutch_beside_the_or
     mehmet = await school.parent("Mehmet", "tr", "1A")
     original = "Merhaba, oğlum yarın hasta. Okula gelemiyor."
     await mehmet.send(original)
-    await mehmet.expect_text(school.t("tr", "parent.message_received"))
+    await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
     heading = school.t(
         "nl", "team.parent_message", name="Mehmet", classes="1A", language="Türkçe", text=original
     )
@@ -42,7 +42,7 @@ async def test_a_voice_note_without_a_teacher_reaches_the_coordinator(school: Sc
     await school.new_class(sofie, "2B")
     hodan = await school.parent("Hodan", "so", "2B")
     await hodan.send_voice(b"OggS fake voice", duration=4)
-    await hodan.expect_text(school.t("so", "parent.message_received"))
+    await hodan.expect_text(school.t("so", "conversation.received", who="Sofie"))
     voice = await sofie.wait_for_message(lambda m: m.kind == "voice")
     assert school.tg.file_bytes(voice.file_id) == b"OggS fake voice"
     await sofie.expect_text(

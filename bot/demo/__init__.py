@@ -8,19 +8,23 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
 from bot.app import build_application
+from bot.clock import ManualClock
 from bot.db import SessionFactory
+from bot.demo import scenes
 from bot.demo.school import School
 from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
-from bot.simulator import FakeTelegram, SimUser, render_transcript
+from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
@@ -50,6 +54,12 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+def demo_clock(tz: ZoneInfo) -> ManualClock:
+    """The demo plays on a school morning (09:30), whatever the hour it is run at."""
+    today = datetime.now(tz).date()
+    return ManualClock(datetime.combine(today, time(9, 30), tzinfo=tz))
+
+
 async def run_demo(
     *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
 ) -> int:
@@ -72,7 +82,9 @@ async def run_demo(
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
             )
             await upgrade_async(settings.db_url)
-            async with running(build_application(settings), poll_timeout=5) as app:
+            async with running(
+                build_application(settings, clock=demo_clock(settings.tz)), poll_timeout=5
+            ) as app:
                 school = School(tg=tg, app=app)
                 await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)
@@ -109,20 +121,31 @@ async def play(school: School, *, parents: int) -> None:
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "3B")
     lies = await school.teacher(sofie, "Juf Lies", "1A")
-    await school.teacher(sofie, "Meester Karim", "3B")
-    joined, in_1a = [], []
+    karim = await school.teacher(sofie, "Meester Karim", "3B")
+    joined, in_1a, in_3b = [], [], []
     for name, lang, class_name, second in (FAMILIES * (parents // len(FAMILIES) + 1))[:parents]:
         user = await school.parent(name, lang, class_name, second=second)
         joined.append(user)
         if class_name == "1A":
             in_1a.append((user, lang))
-    await announce(school, lies, in_1a)
+        else:
+            in_3b.append(user)
+    copies = await announce(school, lies, in_1a)
+    await scenes.question_and_edit(school, lies, copies)
+    clock = school.app.bot_data.clock
+    assert isinstance(clock, ManualClock)
+    await scenes.album_tomorrow_morning(school, lies, [u for u, _ in in_1a], clock)
+    if in_3b:
+        await scenes.withdrawn_by_mistake(school, karim, in_3b[0])
     if len(joined) >= 3:
         await joined[2].send("/mydata")
         await joined[2].next_message()
         await joined[1].send("السلام عليكم، ابني مريض غداً ولن يأتي إلى المدرسة.")
-        await joined[1].expect_text(school.t("ar", "parent.message_received"))
-        await lies.wait_for_message(lambda m: "Youssef" in m.text)
+        await joined[1].expect_text(school.t("ar", "conversation.received", who="Juf Lies"))
+        note = await lies.wait_for_message(
+            lambda m: "Youssef" in m.text and "conv:ans:" in str(m.buttons)
+        )
+        await scenes.answer_in_dutch(school, lies, joined[1], note)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()
@@ -130,7 +153,9 @@ async def play(school: School, *, parents: int) -> None:
     await sofie.next_message()
 
 
-async def announce(school: School, teacher: SimUser, families: list[tuple[SimUser, str]]) -> None:
+async def announce(
+    school: School, teacher: SimUser, families: list[tuple[SimUser, str]]
+) -> list[tuple[SimUser, str, BotMessage]]:
     """The teacher of 1A invites to a coffee morning; parents read it in their language."""
     await teacher.send(
         "Beste ouders, vrijdag 12/12 om 8u30 is er koffie in de refter. "
@@ -169,3 +194,4 @@ async def announce(school: School, teacher: SimUser, families: list[tuple[SimUse
         )
         seen_line = next(line for line in seen.splitlines() if ": 3" in line)
         await teacher.wait_for(lambda u: any(seen_line in m.text for m in u.messages), timeout=10)
+    return copies

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from bot.app import BotApp
-from bot.models import Member, SchoolClass
+from bot.models import ClassMembership, Member, SchoolClass
 from bot.simulator import FakeTelegram, SimUser
 
 _ids = itertools.count(1001)
@@ -100,3 +100,32 @@ class School:
             self.t("nl", "invite.used_notice", name=name, role=self.t("nl", "role.teacher"))
         )
         return user
+
+    async def crowd(self, class_name: str, count: int, languages: tuple[str, ...]) -> list[SimUser]:
+        """Parents who joined a class earlier, stored straight in the database (big broadcasts)."""
+        services, school_class = self.app.bot_data, await self.class_row(class_name)
+        users = [self.person(f"Ouder {i + 1}", languages[i % len(languages)]) for i in range(count)]
+        async with services.sessions() as session:
+            members = [
+                Member(
+                    school_id=services.school_id,
+                    telegram_id=user.id,
+                    chat_id=user.id,
+                    first_name=user.first_name,
+                    language=user.language_code,
+                    created_at=services.clock.now(),
+                )
+                for user in users
+            ]
+            session.add_all(members)
+            await session.flush()
+            session.add_all(
+                ClassMembership(
+                    member_id=m.id or 0,
+                    class_id=school_class.id or 0,
+                    created_at=services.clock.now(),
+                )
+                for m in members
+            )
+            await session.commit()
+        return users

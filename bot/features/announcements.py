@@ -24,40 +24,6 @@ from bot.services import announcements as svc
 from bot.services.compose import buttons, original_view, parent_copy, report_markup, report_text
 from bot.services.quiet import quiet_until
 
-DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
-
-async def draft_from_message(update: Update, context: BotContext) -> None:
-    """A team member's own message becomes a draft announcement with a preview."""
-    member, msg = context.member, update.effective_message
-    if member is None or msg is None:
-        return
-    kind, file_id, file_name = "text", None, None
-    if msg.photo:
-        kind, file_id = "photo", msg.photo[-1].file_id
-    elif msg.document and (msg.document.mime_type or "") in DOCUMENT_TYPES:
-        kind, file_id, file_name = "document", msg.document.file_id, msg.document.file_name
-    elif not msg.text:
-        await reply(update, context.t("announce.unsupported_file"))
-        return
-    services = context.services
-    async with services.sessions() as session:
-        classes = await svc.audience_classes(session, member=member)
-        if not classes:
-            await reply(update, context.t("announce.no_class"))
-            return
-        people = await svc.recipients(session, class_ids=[c.id for c in classes if c.id])
-        if not people:
-            names = ", ".join(c.name for c in classes)
-            await reply(update, context.t("announce.no_parents", classes=names))
-            return
-        draft = await svc.create_draft(
-            session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
-            now=services.clock.now(), file_id=file_id, file_name=file_name,
-        )  # fmt: skip
-        text, markup = await preview(context, draft, member)
-    await reply(update, text, markup)
-
 
 async def preview(context: BotContext, draft: Announcement, member: Member) -> tuple[str, Any]:
     """The preview of a draft: audience and languages, class toggles, Send now / Cancel."""
@@ -70,6 +36,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
     names = ", ".join(c.name for c in classes if c.id in chosen)
     text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
+    if draft.kind == "album":
+        text = context.t("announce.preview_album", count=len(draft.album.split())) + "\n" + text
     held = None if draft.urgent else await held_until(context)
     if held is not None:
         school = await school_of(context)
@@ -90,9 +58,10 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     rows.append(
         [
             (context.t("announce.send_now"), f"ann:send:{draft.id}"),
-            (context.t("announce.cancel"), f"ann:cancel:{draft.id}"),
+            (context.t("announce.schedule_button"), f"ann:sched:{draft.id}"),
         ]
     )
+    rows.append([(context.t("announce.cancel"), f"ann:cancel:{draft.id}")])
     return text, keyboard(rows)
 
 
@@ -144,6 +113,8 @@ async def author_button(update: Update, context: BotContext) -> None:
             if not done:
                 await stale(update, context)
                 return
+            if services.scheduler is not None:
+                services.scheduler.cancel(f"announcement:{announcement_id}")
             await query.answer()
             await query.edit_message_text(context.t("announce.cancelled"))
             return
@@ -164,7 +135,7 @@ async def author_button(update: Update, context: BotContext) -> None:
         text = await report_text(session, services, announcement, figures)
         await query.answer()
         edited = await query.edit_message_text(
-            text, reply_markup=report_markup(services, context.lang, announcement_id)
+            text, reply_markup=report_markup(services, context.lang, announcement)
         )
         announcement.report_message_id = edited.message_id if not isinstance(edited, bool) else None
         session.add(announcement)

@@ -10,14 +10,12 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.context import BotContext
+from bot.features import pending
 from bot.features.common import (
     GROUP_FEATURES,
-    GROUP_PENDING,
     done_with_buttons,
     in_columns,
     keyboard,
@@ -139,7 +137,7 @@ async def _rename(update: Update, context: BotContext, class_id: int) -> None:
     async with services.sessions() as session:
         school_class = await svc.get_class(session, school_id=services.school_id, class_id=class_id)
     if context.user_data is not None:
-        context.user_data[AWAITING] = class_id
+        pending.ask(context, AWAITING, class_id)
     await done_with_buttons(update, context)
     await reply(update, context.t("classes.rename_prompt", name=school_class.name))
 
@@ -207,8 +205,7 @@ async def rename_input(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     """/cancel: drop a pending question."""
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
+    pending.drop_all(context)
     await reply(update, context.t("common.cancelled"))
 
 
@@ -244,6 +241,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("newclass", newclass), group=GROUP_FEATURES)
     app.add_handler(CommandHandler("cancel", cancel), group=GROUP_FEATURES)
     app.add_handler(CallbackQueryHandler(class_button, pattern=r"^cls:"), group=GROUP_FEATURES)
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND, rename_input), group=GROUP_PENDING
-    )
+    pending.expect(app, AWAITING, rename_input)

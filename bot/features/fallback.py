@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.features import announcements
+from bot.features import conversations, drafts
 from bot.features.common import GROUP_FEATURES, reply
 from bot.features.onboarding import PICKING_LANGUAGE, stale
-from bot.models import InboxMessage, Member, MemberStatus, Role
-from bot.services import members
-from bot.services.team import team_for_parent
+from bot.models import Role
 
 MAX_STORED_TEXT = 4096
 log = logging.getLogger(__name__)
@@ -35,47 +32,12 @@ async def free_message(update: Update, context: BotContext) -> None:
         await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
         return
     if member.role != Role.PARENT:
-        await announcements.draft_from_message(update, context)
+        await drafts.draft_from_message(update, context)
         return
-    kind, file_id = _kind_and_file(update)
-    if kind is None:
-        await reply(update, context.t("error.unsupported"))
-        return
-    assert member.id is not None
-    stored = InboxMessage(
-        school_id=member.school_id,
-        member_id=member.id,
-        kind=kind,
-        text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
-        language=member.language,
-        file_id=file_id,
-        created_at=context.services.clock.now(),
-    )
-    async with context.services.sessions() as session:
-        session.add(stored)
-        await session.commit()
-    await reply(update, context.t("parent.message_received"))
-    await translate_for_team(context, stored)
-    await notify_team(context, member, stored, msg.message_id)
+    await conversations.keep_for_team(update, context, member)
 
 
-async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
-    """Add the Dutch translation the team reads beside the original (kept if it fails)."""
-    services = context.services
-    school_lang = services.settings.default_language
-    if services.translator is None or not stored.text or stored.language in (None, school_lang):
-        return
-    result = await services.translator.translate_for(
-        stored.text, source=stored.language or school_lang, languages=[school_lang]
-    )
-    if result.machine:
-        async with services.sessions() as session:
-            stored.text_nl = result.text
-            session.add(stored)
-            await session.commit()
-
-
-def _kind_and_file(update: Update) -> tuple[str | None, str | None]:
+def kind_and_file(update: Update) -> tuple[str | None, str | None]:
     """What a parent sent, and the Telegram file id if it has one."""
     msg = update.effective_message
     if msg is None:
@@ -99,37 +61,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=GROUP_FEATURES,
     )
     app.add_handler(CallbackQueryHandler(stale), group=GROUP_FEATURES)
-
-
-async def notify_team(
-    context: BotContext, parent: Member, stored: InboxMessage, message_id: int
-) -> None:
-    """Tell the parent's teachers (or the coordinators): the original, the Dutch beside it, the file."""
-    services = context.services
-    catalogs = services.catalogs
-    async with services.sessions() as session:
-        team = await team_for_parent(session, parent=parent)
-        classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
-    for person in team:
-        lang = catalogs.pick(person.language)
-        text = catalogs.t(
-            lang,
-            "team.parent_message",
-            name=parent.first_name,
-            classes=", ".join(classes),
-            language=catalogs.native_name(stored.language or "nl"),
-            text=stored.text or "—",
-        )
-        if stored.text_nl:
-            text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
-        try:
-            if stored.kind != "text":
-                await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
-            await context.bot.send_message(person.chat_id, text[:4096])
-        except Forbidden:
-            async with services.sessions() as session:
-                await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
-        except TelegramError:
-            log.warning(
-                "could not tell team member %s about a parent's message", person.id, exc_info=True
-            )

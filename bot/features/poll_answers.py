@@ -11,16 +11,11 @@ import contextlib
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.features.common import GROUP_FEATURES, GROUP_PENDING, keyboard, parse_callback, reply
+from bot.features import pending
+from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
 from bot.features.poll_views import CHECK, option_label, question_view, thanks
 from bot.flows import Flow, Question
@@ -30,17 +25,6 @@ from bot.services.anonymity import participation_key
 
 WAITING = "poll_other"  # user_data: (poll id, question index, ticked options) while writing
 RESPONSES = "poll_responses"  # user_data: poll id -> anonymous response id, while answering
-
-
-class _Writing(filters.MessageFilter):
-    """Text from a parent who pressed "Something else" and is writing their answer."""
-
-    def __init__(self, users: set[int]) -> None:
-        super().__init__(name="poll_writing")
-        self.users = users
-
-    def filter(self, message: Message) -> bool:
-        return message.from_user is not None and message.from_user.id in self.users
 
 
 def ticked(message: Message | None, question: Question, lang: str) -> tuple[str, ...]:
@@ -249,13 +233,12 @@ async def other(update: Update, context: BotContext) -> None:
     found = await _current(update, context, "po", 2)
     if found is None:
         return
-    poll, flow, index, (question_id,), member = found
+    poll, flow, index, (question_id,), _member = found
     query = update.callback_query
     assert query is not None and context.user_data is not None
     q = flow.questions[index]
     prompt = query.message.message_id if query.message else None
-    context.user_data[WAITING] = (poll.id, index, ticked(query.message, q, context.lang), prompt)  # type: ignore[arg-type]
-    context.services.poll_waiting.add(member.telegram_id)
+    pending.ask(context, WAITING, (poll.id, index, ticked(query.message, q, context.lang), prompt))  # type: ignore[arg-type]
     rows = [
         [
             (context.t("poll.skip_button"), f"ps:{poll.id}:{question_id}"),
@@ -267,7 +250,6 @@ async def other(update: Update, context: BotContext) -> None:
 
 
 def _stop_writing(context: BotContext, member: Member) -> None:
-    context.services.poll_waiting.discard(member.telegram_id)
     if context.user_data is not None:
         context.user_data.pop(WAITING, None)
 
@@ -277,8 +259,6 @@ async def written(update: Update, context: BotContext) -> None:
     msg, member, services = update.effective_message, context.member, context.services
     waiting = context.user_data.get(WAITING) if context.user_data is not None else None
     if msg is None or member is None or waiting is None:
-        if member is not None:
-            services.poll_waiting.discard(member.telegram_id)
         return
     if not (msg.text or "").strip():
         await reply(update, context.t("poll.write_other"))
@@ -314,18 +294,9 @@ async def dutch(context: BotContext, text: str, language: str) -> str | None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Parents' poll buttons, and the text after "Something else" (before other pending answers)."""
-    app.bot_data.poll_waiting = set()
-    writing = _Writing(app.bot_data.poll_waiting)
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & writing, written), group=GROUP_PENDING
-    )
+    """Parents' poll buttons, and the words they type after "Something else"."""
     for verb, callback in (
-        ("pg", start),
-        ("pq", option),
-        ("pd", done),
-        ("ps", skip),
-        ("px", stop),
-        ("po", other),
-    ):
+        ("pg", start), ("pq", option), ("pd", done), ("ps", skip), ("px", stop), ("po", other),
+    ):  # fmt: skip
         app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{verb}:"), group=GROUP_FEATURES)
+    pending.expect(app, WAITING, written)

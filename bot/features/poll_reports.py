@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, Button, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
-from bot.features.poll_jobs import tell_author_closed
+from bot.features.poll_jobs import tell_author_closed, unschedule
 from bot.features.poll_views import local, when
 from bot.flows import Flow
 from bot.models import Poll, PollStatus, Role
@@ -191,6 +191,7 @@ async def close_now(update: Update, context: BotContext) -> None:
     await update.callback_query.edit_message_reply_markup(
         reply_markup=report_buttons(context, poll)
     )
+    unschedule(context.services, poll.id or 0)
     await tell_author_closed(context.bot, context.services, poll)
 
 

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.features.announcements import held_until
 from bot.features.common import GROUP_FEATURES, Button, in_columns, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
-from bot.features.poll_jobs import send_invitations
+from bot.features.poll_jobs import schedule, send_invitations
 from bot.features.poll_reports import report_buttons, status_line
 from bot.features.poll_views import local, preview, when
 from bot.models import Member, Poll, PollStatus, Role
@@ -209,6 +209,7 @@ async def launch(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     await query.answer()
+    await schedule(services, context.bot)  # reminders and closing (and the morning, if quiet)
     if held is not None:
         at = held.astimezone(services.settings.tz).strftime("%H:%M")
         await query.edit_message_text(

@@ -15,10 +15,13 @@ from bot.models import (
     AnnouncementStatus,
     ClassMembership,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
+    InboxMessage,
     Member,
     MemberStatus,
     Role,
+    School,
     SchoolClass,
 )
 
@@ -62,6 +65,8 @@ async def create_draft(
     now: datetime,
     file_id: str | None = None,
     file_name: str | None = None,
+    album: list[str] | None = None,
+    media_group: str | None = None,
 ) -> Announcement:
     """An announcement waiting for the author's confirmation."""
     draft = Announcement(
@@ -73,6 +78,8 @@ async def create_draft(
         text=text,
         file_id=file_id,
         file_name=file_name,
+        album="\n".join(album or []),
+        media_group=media_group,
         created_at=now,
     )
     session.add(draft)
@@ -94,13 +101,51 @@ async def confirm(
     not_before: datetime | None = None,
 ) -> tuple[Announcement, int] | None:
     """Draft -> sending, with one outbox row per parent; None if not a draft of this author."""
+    return await _open_outbox(
+        session,
+        announcement_id=announcement_id,
+        author_id=author_id,
+        was=AnnouncementStatus.DRAFT,
+        now=now,
+        not_before=not_before,
+    )
+
+
+async def release(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    now: datetime,
+    not_before: datetime | None = None,
+    author_id: int | None = None,
+) -> tuple[Announcement, int] | None:
+    """A scheduled announcement falls due (or its author sends it now): open its outbox."""
+    return await _open_outbox(
+        session,
+        announcement_id=announcement_id,
+        author_id=author_id,
+        was=AnnouncementStatus.SCHEDULED,
+        now=now,
+        not_before=not_before,
+    )
+
+
+async def _open_outbox(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    author_id: int | None,
+    was: AnnouncementStatus,
+    now: datetime,
+    not_before: datetime | None,
+) -> tuple[Announcement, int] | None:
+    """Move `was` -> sending exactly once and add one outbox row per parent of the audience."""
+    conditions = [col(Announcement.id) == announcement_id, col(Announcement.status) == was]
+    if author_id is not None:
+        conditions.append(col(Announcement.author_id) == author_id)
     claimed = await session.exec(
         update(Announcement)
-        .where(
-            col(Announcement.id) == announcement_id,
-            col(Announcement.author_id) == author_id,
-            col(Announcement.status) == AnnouncementStatus.DRAFT,
-        )
+        .where(*conditions)
         .values(status=AnnouncementStatus.SENDING, sent_at=now)
     )
     if claimed.rowcount != 1:
@@ -108,6 +153,7 @@ async def confirm(
         return None
     announcement = await session.get(Announcement, announcement_id)
     assert announcement is not None
+    await session.refresh(announcement)
     people = await recipients(session, class_ids=class_ids_of(announcement))
     for person in people:
         assert person.id is not None
@@ -124,14 +170,44 @@ async def confirm(
     return announcement, len(people)
 
 
-async def cancel(session: AsyncSession, *, announcement_id: int, author_id: int) -> bool:
-    """Cancel a draft; False if it was already sent or is not this author's."""
+async def schedule(
+    session: AsyncSession, *, announcement_id: int, author_id: int, when: datetime
+) -> Announcement | None:
+    """Draft -> scheduled for `when`; None if it is not a draft of this author."""
     result = await session.exec(
         update(Announcement)
         .where(
             col(Announcement.id) == announcement_id,
             col(Announcement.author_id) == author_id,
             col(Announcement.status) == AnnouncementStatus.DRAFT,
+        )
+        .values(status=AnnouncementStatus.SCHEDULED, scheduled_for=when)
+    )
+    await session.commit()
+    if result.rowcount != 1:
+        return None
+    announcement = await session.get(Announcement, announcement_id)
+    if announcement is not None:
+        await session.refresh(announcement)
+    return announcement
+
+
+async def scheduled(session: AsyncSession) -> list[Announcement]:
+    """Announcements waiting for their time (registered again with the scheduler at start-up)."""
+    rows = await session.exec(
+        select(Announcement).where(Announcement.status == AnnouncementStatus.SCHEDULED)
+    )
+    return list(rows)
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int, author_id: int) -> bool:
+    """Cancel a draft or a scheduled announcement; False if already sent or not this author's."""
+    result = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status).in_([AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED]),
         )
         .values(status=AnnouncementStatus.CANCELLED)
     )
@@ -165,6 +241,14 @@ class Report:
     by_language: dict[str, int]
     via_second: int
     via_original: int
+    questions: int = 0
+    withdrawn: int = 0  # copies deleted or never sent because the author withdrew it
+    changing: int = 0  # copies waiting to be edited or deleted
+
+    @property
+    def settled(self) -> bool:
+        """No copy is waiting to be sent, edited or deleted."""
+        return self.pending == 0 and self.changing == 0
 
     @property
     def done(self) -> bool:
@@ -179,18 +263,25 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             col(Delivery.status),
             col(Delivery.language),
             col(Delivery.via),
+            col(Delivery.action),
             func.count(),
             func.count(col(Delivery.seen_at)),
         )
         .where(Delivery.announcement_id == announcement_id)
-        .group_by(col(Delivery.status), col(Delivery.language), col(Delivery.via))
+        .group_by(
+            col(Delivery.status), col(Delivery.language), col(Delivery.via), col(Delivery.action)
+        )
     )
-    total = sent = failed = pending = seen = second = original = 0
+    total = sent = failed = pending = seen = second = original = withdrawn = changing = 0
     by_language: Counter[str] = Counter()
-    for status, language, via, count, seen_count in rows:
+    for status, language, via, action, count, seen_count in rows:
         total += count
         seen += seen_count
-        if status == DeliveryStatus.SENT:
+        delivered_before = action != DeliveryAction.SEND  # an edit or deletion is under way
+        changing += count if delivered_before and status != DeliveryStatus.WITHDRAWN else 0
+        if status == DeliveryStatus.WITHDRAWN:
+            withdrawn += count
+        elif status == DeliveryStatus.SENT or delivered_before:
             sent += count
             by_language[language] += count
             second += count if via == "second" else 0
@@ -199,7 +290,15 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             failed += count
         else:
             pending += count
+    questions = (
+        await session.exec(
+            select(func.count()).where(col(InboxMessage.announcement_id) == announcement_id)
+        )
+    ).one()
     return Report(
+        questions=questions,
+        withdrawn=withdrawn,
+        changing=changing,
         total=total,
         sent=sent,
         failed=failed,
@@ -220,3 +319,168 @@ async def not_seen(session: AsyncSession, *, announcement_id: int) -> list[str]:
         .order_by(col(Member.first_name))
     )
     return [f"⚠️ {name}" if status == DeliveryStatus.FAILED else name for name, status in rows]
+
+
+async def class_names(session: AsyncSession, *, announcement: Announcement) -> list[str]:
+    """The names of the classes an announcement goes to, sorted."""
+    rows = await session.exec(
+        select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
+    )
+    return sorted(rows)
+
+
+async def school_of(session: AsyncSession, *, school_id: int) -> School:
+    """The school row (quiet hours and thresholds live there)."""
+    school = await session.get(School, school_id)
+    if school is None:
+        raise LookupError(f"no school {school_id}")
+    return school
+
+
+async def revise(
+    session: AsyncSession, *, announcement_id: int, author_id: int, text: str, now: datetime
+) -> int | None:
+    """The author changed the text: delivered copies are queued for editing; their number, or None."""
+    announcement = await session.get(Announcement, announcement_id)
+    live = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT, AnnouncementStatus.SCHEDULED)
+    if (
+        announcement is None
+        or announcement.author_id != author_id
+        or announcement.status not in live
+    ):
+        return None
+    announcement.text, announcement.edited_at = text, now
+    session.add(announcement)
+    result = await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.status) == DeliveryStatus.SENT,
+            col(Delivery.message_id).is_not(None),
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            action=DeliveryAction.EDIT,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    await session.commit()
+    return result.rowcount
+
+
+async def withdraw(
+    session: AsyncSession, *, announcement_id: int, author_id: int, now: datetime
+) -> int | None:
+    """Take an announcement back: unsent copies never go, delivered ones are queued for deletion."""
+    claimed = await session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.author_id) == author_id,
+            col(Announcement.status).in_([AnnouncementStatus.SENDING, AnnouncementStatus.SENT]),
+        )
+        .values(status=AnnouncementStatus.WITHDRAWN, edited_at=now)
+    )
+    if claimed.rowcount != 1:
+        await session.rollback()
+        return None
+    await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+            col(Delivery.action) == DeliveryAction.SEND,
+        )
+        .values(status=DeliveryStatus.WITHDRAWN)
+    )
+    result = await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.announcement_id) == announcement_id,
+            col(Delivery.message_id).is_not(None),
+            col(Delivery.status).in_([DeliveryStatus.SENT, DeliveryStatus.PENDING]),
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            action=DeliveryAction.DELETE,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    await session.commit()
+    return result.rowcount
+
+
+async def catch_up(
+    session: AsyncSession,
+    *,
+    sent_ids: list[int],
+    composed_at: dict[int, datetime | None],
+    now: datetime,
+) -> int:
+    """Copies sent while their announcement was edited or withdrawn get the change too."""
+    if not sent_ids:
+        return 0
+    rows = await session.exec(
+        select(Delivery.id, Announcement.status, Announcement.edited_at)
+        .join(Announcement, col(Announcement.id) == col(Delivery.announcement_id))
+        .where(col(Delivery.id).in_(sent_ids), col(Announcement.edited_at).is_not(None))
+    )
+    changed = 0
+    for delivery_id, status, edited_at in rows:
+        if edited_at == composed_at.get(delivery_id or 0):
+            continue
+        action = (
+            DeliveryAction.DELETE if status == AnnouncementStatus.WITHDRAWN else DeliveryAction.EDIT
+        )
+        await session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id)
+            .values(status=DeliveryStatus.PENDING, action=action, attempts=0, next_attempt_at=now)
+        )
+        changed += 1
+    await session.commit()
+    return changed
+
+
+ALBUM_LIMIT = 10  # Telegram's maximum per album
+
+
+async def album_draft(
+    session: AsyncSession, *, author_id: int, media_group: str
+) -> Announcement | None:
+    """The draft an album's first photo started, if any."""
+    rows = await session.exec(
+        select(Announcement).where(
+            Announcement.author_id == author_id,
+            Announcement.media_group == media_group,
+            Announcement.status == AnnouncementStatus.DRAFT,
+        )
+    )
+    return rows.first()
+
+
+async def add_to_album(
+    session: AsyncSession, *, draft: Announcement, file_id: str, caption: str | None
+) -> bool:
+    """Add a photo to an album draft (False when it is full); a caption becomes the text."""
+    photos = draft.album.split()
+    if len(photos) >= ALBUM_LIMIT:
+        return False
+    draft.album = "\n".join([*photos, file_id])
+    if caption and not draft.text:
+        draft.text = caption
+    session.add(draft)
+    await session.commit()
+    return True
+
+
+async def remember_report(session: AsyncSession, *, announcement_id: int, message_id: int) -> None:
+    """The author's message that shows the preview, and later the delivery report."""
+    await session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == announcement_id)
+        .values(report_message_id=message_id)
+    )
+    await session.commit()

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.models import Announcement, Member, SchoolClass
+from bot.models import Announcement, AnnouncementStatus, Member, SchoolClass
 from bot.services.announcements import Report, class_ids_of
 
 if TYPE_CHECKING:
@@ -68,11 +68,21 @@ def buttons(
     showing_original: bool,
     translated: bool = True,
 ) -> InlineKeyboardMarkup:
-    """Seen, and (for a translated copy) the switch between the translation and the original."""
+    """Seen and Question, and (for a translated copy) the switch between translation and original."""
     t = services.catalogs.t
-    row = [
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+            ),
+            InlineKeyboardButton(
+                t(lang, "announce.button_question"), callback_data=f"ann:ask:{delivery_id}"
+            ),
+        ]
+    ]
+    second = [
         InlineKeyboardButton(
-            t(lang, "announce.button_seen"), callback_data=f"ann:seen:{delivery_id}"
+            t(lang, "announce.button_help"), callback_data=f"ann:help:{delivery_id}"
         )
     ]
     if translated:
@@ -81,8 +91,11 @@ def buttons(
             if showing_original
             else ("announce.button_original", "orig")
         )
-        row.append(InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}"))
-    return InlineKeyboardMarkup([row])
+        second.insert(
+            0, InlineKeyboardButton(t(lang, key), callback_data=f"ann:{verb}:{delivery_id}")
+        )
+    rows.append(second)
+    return InlineKeyboardMarkup(rows)
 
 
 def fit(head: str, body: str, foot: str) -> str:
@@ -106,7 +119,7 @@ async def parent_copy(
     sender = sender or await byline_of(services, announcement)
     head, protected = heading(services, sender, lang), sender.protected
     languages = [x for x in (member.language, member.second_language, announcement.language) if x]
-    if services.translator is not None:
+    if services.translator is not None and announcement.text.strip():
         result = await services.translator.translate_for(
             announcement.text,
             source=announcement.language,
@@ -124,10 +137,12 @@ async def parent_copy(
             announcement.text,
             announcement.language,
             False,
-            member.language != announcement.language,
+            bool(announcement.text.strip()) and member.language != announcement.language,
         )
     via = "own" if not fallback else ("second" if target != announcement.language else "original")
     foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
+    if announcement.edited_at is not None:
+        foot = "\n".join(x for x in (services.catalogs.t(lang, "announce.edited_mark"), foot) if x)
     markup = buttons(services, lang, delivery_id or 0, showing_original=False, translated=machine)
     return Copy(text=fit(head, body, foot), markup=markup, language=target, via=via)
 
@@ -150,7 +165,15 @@ async def report_text(
     classes = await session.exec(
         select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
     )
-    return services.catalogs.t(
+    if announcement.status == AnnouncementStatus.WITHDRAWN:
+        return services.catalogs.t(
+            lang,
+            "announce.withdrawn_report",
+            classes=", ".join(sorted(classes)),
+            removed=figures.withdrawn,
+            waiting=figures.changing,
+        )
+    text = services.catalogs.t(
         lang,
         "announce.report",
         classes=", ".join(sorted(classes)),
@@ -162,11 +185,36 @@ async def report_text(
         second=figures.via_second,
         original=figures.via_original,
     )
+    if announcement.edited_at is not None and figures.changing:
+        text += "\n" + services.catalogs.t(lang, "announce.report_editing", count=figures.changing)
+    if figures.questions:
+        text += "\n" + services.catalogs.t(
+            lang, "announce.report_questions", count=figures.questions
+        )
+    return text
 
 
-def report_markup(services: BotData, lang: str, announcement_id: int) -> InlineKeyboardMarkup:
-    """The button under the author's report: who has not seen it yet."""
-    label = services.catalogs.t(lang, "announce.button_unseen")
+def report_markup(
+    services: BotData, lang: str, announcement: Announcement
+) -> InlineKeyboardMarkup | None:
+    """Under the author's report: who has not seen it yet, Edit, Withdraw (nothing once withdrawn)."""
+    if announcement.status == AnnouncementStatus.WITHDRAWN:
+        return None
+    t, number = services.catalogs.t, announcement.id
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=f"ann:unseen:{announcement_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_unseen"), callback_data=f"ann:unseen:{number}"
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t(lang, "announce.button_edit"), callback_data=f"ann:edit:{number}"
+                ),
+                InlineKeyboardButton(
+                    t(lang, "announce.button_withdraw"), callback_data=f"ann:wd:{number}"
+                ),
+            ],
+        ]
     )

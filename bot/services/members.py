@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.models import (
     Announcement,
     ClassMembership,
+    Conversation,
     Delivery,
     InboxMessage,
     Member,
@@ -179,5 +180,14 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> None:
         .values(author_id=None, author_chat_id=None)
     )
     await session.exec(delete(InboxMessage).where(col(InboxMessage.member_id) == member_id))
+    await session.exec(delete(Conversation).where(col(Conversation.member_id) == member_id))
+    await session.exec(  # a team member's answers stay with the parent, without their name
+        update(InboxMessage).where(col(InboxMessage.author_id) == member_id).values(author_id=None)
+    )
+    await session.exec(
+        update(Conversation)
+        .where(col(Conversation.assigned_to) == member_id)
+        .values(assigned_to=None)
+    )
     await session.exec(delete(Member).where(col(Member.id) == member_id))
     await session.commit()

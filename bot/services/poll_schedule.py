@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,14 +62,18 @@ async def due_invitations(
 
 
 async def claim_invitations(session: AsyncSession, *, poll_id: int) -> Poll | None:
-    """Take a poll's waiting invitations (so they go out once)."""
-    poll = await session.get(Poll, poll_id)
-    if poll is None or poll.invite_at is None or poll.status != PollStatus.OPEN:
-        return None
-    poll.invite_at = None
-    session.add(poll)
+    """Take a poll's waiting invitations, in one guarded UPDATE (so they go out once)."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Poll)
+        .where(
+            col(Poll.id) == poll_id,
+            col(Poll.invite_at).is_not(None),
+            col(Poll.status) == PollStatus.OPEN,
+        )
+        .values(invite_at=None)
+    )
     await session.commit()
-    return poll
+    return await session.get(Poll, poll_id) if result.rowcount == 1 else None
 
 
 async def count_invited(session: AsyncSession, *, poll_id: int, sent: int) -> None:
@@ -92,10 +96,15 @@ async def due_reminders(
         when = next_reminder(poll)
         if poll.invite_at is not None or when is None or when > now or poll.closes_at <= now:
             continue
-        poll.reminders_sent += 1
-        poll.reminded_at = now
-        session.add(poll)
+        taken = await session.exec(  # type: ignore[call-overload]
+            update(Poll)
+            .where(col(Poll.id) == poll.id, col(Poll.reminders_sent) == poll.reminders_sent)
+            .values(reminders_sent=poll.reminders_sent + 1, reminded_at=now)
+        )
         await session.commit()
+        if taken.rowcount != 1:  # another run sent it
+            continue
+        await session.refresh(poll)
         people = await not_answered(session, poll=poll, secret=secret)
         if people:
             due.append((poll, people))
@@ -116,3 +125,20 @@ async def respondents(session: AsyncSession, *, poll_id: int) -> int:
         select(func.count()).select_from(PollResponse).where(PollResponse.poll_id == poll_id)
     )
     return int(found.one())
+
+
+def next_due(poll: Poll, school: School, tz: ZoneInfo, now: datetime) -> datetime:
+    """When something next happens to an open poll: invitations or a reminder (after the quiet
+    hours), or its closing (which does not wait for the morning)."""
+    times = [poll.closes_at]
+    for when in (poll.invite_at, next_reminder(poll)):
+        if when is None:
+            continue
+        when = max(when, now)
+        times.append(quiet_until(when, tz, school.quiet_start, school.quiet_end) or when)
+    return min(times)
+
+
+async def open_polls(session: AsyncSession, *, school_id: int) -> list[Poll]:
+    """Every open poll of the school."""
+    return await _open_polls(session, school_id)

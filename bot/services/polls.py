@@ -217,13 +217,15 @@ async def forget(session: AsyncSession, *, secret: bytes, telegram_id: int, scho
 
 
 async def close(session: AsyncSession, *, poll: Poll) -> bool:
-    """Close an open poll (by hand or at its deadline)."""
-    if poll.status != PollStatus.OPEN:
-        return False
-    poll.status, poll.invite_at = PollStatus.CLOSED, None
-    session.add(poll)
+    """Close an open poll (by hand or at its deadline), once."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Poll)
+        .where(col(Poll.id) == poll.id, col(Poll.status) == PollStatus.OPEN)
+        .values(status=PollStatus.CLOSED, invite_at=None)
+    )
     await session.commit()
-    return True
+    await session.refresh(poll)
+    return bool(result.rowcount == 1)
 
 
 async def in_audience(session: AsyncSession, *, poll: Poll, member_id: int) -> bool:

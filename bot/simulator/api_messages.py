@@ -287,6 +287,9 @@ async def edit_message_media(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
                  media=media_content(kind, stored, media))  # fmt: skip
 
 
+DELETE_WINDOW = 48 * 3600  # bots may delete their messages in private chats for 48 hours
+
+
 @api("deleteMessage")
 async def delete_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
     user = tg.chat_of(chat_id_param(p))
@@ -294,6 +297,8 @@ async def delete_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
     if user.sent.pop(mid, None) is not None:
         return True
     msg = tg.find_message(user.id, mid, action="delete")
+    if tg.now() - int(msg.raw.get("date") or tg.now()) > DELETE_WINDOW:
+        raise bad_request("message can't be deleted for everyone")
     msg.deleted = True
     tg.record(TranscriptEvent("bot", user.display_name, "delete", msg.plain))
     return True

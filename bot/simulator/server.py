@@ -67,6 +67,7 @@ class FakeTelegram:
         self._next_update_id = 1
         self._message_ids: dict[int, int] = {}
         self._serial = 0
+        self.time_shift = 0.0  # seconds added to the server's clock (e.g. to age messages)
         self._changed = asyncio.Event()
         self._new_updates = asyncio.Event()
         self._closed = asyncio.Event()
@@ -269,8 +270,8 @@ class FakeTelegram:
         return generation == self._poll_generation
 
     def now(self) -> int:
-        """Unix time for message dates."""
-        return int(time.time())
+        """Unix time for message dates (moved by `time_shift`)."""
+        return int(time.time() + self.time_shift)
 
     def chat_of(self, chat_id: int) -> SimUser:
         """The user behind a chat, or Telegram's error."""

@@ -113,7 +113,14 @@ class SimUser(Inbox):
         return await self._message(fields, text)
 
     async def _send_file(
-        self, kind: str, data: bytes, name: str, mime: str, caption: str | None, extra: Json
+        self,
+        kind: str,
+        data: bytes,
+        name: str,
+        mime: str,
+        caption: str | None,
+        extra: Json,
+        group: str | None = None,
     ) -> Json:
         stored = self.tg.files[self.tg.store_file(data, name, mime, kind)]
         fields = media_content(kind, stored, extra)
@@ -121,11 +128,25 @@ class SimUser(Inbox):
             fields["photo"][0].update(width=800, height=600)
         if caption:
             fields["caption"] = caption
+        if group:
+            fields["media_group_id"] = group
         return await self._message(fields, caption or "", media=f"{kind} {name}")
 
     async def send_photo(self, data: bytes, caption: str | None = None) -> Json:
         """Send a photo."""
         return await self._send_file("photo", data, "photo.jpg", "image/jpeg", caption, {})
+
+    async def send_album(self, photos: list[bytes], caption: str | None = None) -> list[Json]:
+        """Send 2-10 photos as one album: one update per photo, sharing a media_group_id
+        (the caption, if any, rides on the first photo, as Telegram clients do)."""
+        assert 2 <= len(photos) <= 10, "Telegram albums hold 2-10 items"
+        group = f"album{self.tg.serial()}{self.id}"
+        return [
+            await self._send_file(
+                "photo", data, f"photo{i}.jpg", "image/jpeg", caption if i == 0 else None, {}, group
+            )
+            for i, data in enumerate(photos)
+        ]
 
     async def send_document(
         self, data: bytes, file_name: str, mime_type: str, caption: str | None = None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:35:12.566737
+Create Date: 2026-11-22 21:37:03.538428
 """
 
 from collections.abc import Sequence
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('quiet_end', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('min_group', sa.Integer(), nullable=False),
     sa.Column('min_text_group', sa.Integer(), nullable=False),
+    sa.Column('retention_days', sa.Integer(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -85,11 +86,15 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('file_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('album', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('media_group', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('report_message_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('scheduled_for', bot.models.UTCDateTime(), nullable=True),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('edited_at', bot.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['member.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -113,24 +118,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_class_membership_class_id'), ['class_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_class_membership_member_id'), ['member_id'], unique=False)
 
-    op.create_table('inbox_message',
+    op.create_table('conversation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
-    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('to_school', sa.Boolean(), nullable=False),
+    sa.Column('assigned_to', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('unread', sa.Boolean(), nullable=False),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_to'], ['member.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_inbox_message_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversation_assigned_to'), ['assigned_to'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversation_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('invite',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -188,9 +196,11 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('via', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', bot.models.UTCDateTime(), nullable=False),
     sa.Column('message_id', sa.BigInteger(), nullable=True),
+    sa.Column('media_message_ids', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('sent_at', bot.models.UTCDateTime(), nullable=True),
     sa.Column('seen_at', bot.models.UTCDateTime(), nullable=True),
@@ -204,6 +214,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_delivery_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_status'), ['status'], unique=False)
+
+    op.create_table('inbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=True),
+    sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('text_parent', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('announcement_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcement.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['author_id'], ['member.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbox_message_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
 
     op.create_table('poll_participation',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -265,6 +305,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_poll_participation_poll_id'))
 
     op.drop_table('poll_participation')
+    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_created_at'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_conversation_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_author_id'))
+        batch_op.drop_index(batch_op.f('ix_inbox_message_announcement_id'))
+
+    op.drop_table('inbox_message')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_status'))
         batch_op.drop_index(batch_op.f('ix_delivery_next_attempt_at'))
@@ -285,12 +334,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invite_created_by'))
 
     op.drop_table('invite')
-    with op.batch_alter_table('inbox_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
-        batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
-        batch_op.drop_index(batch_op.f('ix_inbox_message_created_at'))
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversation_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_conversation_status'))
+        batch_op.drop_index(batch_op.f('ix_conversation_school_id'))
+        batch_op.drop_index(batch_op.f('ix_conversation_member_id'))
+        batch_op.drop_index(batch_op.f('ix_conversation_assigned_to'))
 
-    op.drop_table('inbox_message')
+    op.drop_table('conversation')
     with op.batch_alter_table('class_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_class_membership_member_id'))
         batch_op.drop_index(batch_op.f('ix_class_membership_class_id'))

@@ -1,0 +1,92 @@
+"""More demo scenes: a question under an announcement, an edit, an album sent later, a withdrawal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import ManualClock
+from bot.demo.school import School
+from bot.simulator import BotMessage, SimUser
+
+PHOTO = b"\x89PNG\r\n\x1a\n demo photo"
+
+
+def is_copy(message: BotMessage) -> bool:
+    """A parent's copy of an announcement."""
+    return "ann:seen:" in str(message.buttons)
+
+
+async def report_of(teacher: SimUser) -> BotMessage:
+    """The teacher's newest delivery report (it has the Withdraw button)."""
+    return await teacher.wait_for_message(lambda m: "ann:wd:" in str(m.buttons), timeout=15)
+
+
+async def question_and_edit(
+    school: School, teacher: SimUser, copies: list[tuple[SimUser, str, BotMessage]]
+) -> None:
+    """A parent asks about the announcement in their language; the teacher corrects the time."""
+    if not copies:
+        return
+    parent, lang, copy = copies[-1]
+    await parent.press(school.t(lang, "announce.button_question"), message=copy)
+    await parent.expect_text(school.t(lang, "announce.question_prompt"))
+    await parent.send("Mag mijn oma ook komen? / Can my grandmother come too?")
+    await parent.expect_text(school.t(lang, "parent.question_received"))
+    await teacher.wait_for_message(lambda m: "❓" in m.text)
+    report = await report_of(teacher)
+    await teacher.press(school.t("nl", "announce.button_edit"), message=report)
+    await teacher.expect_text(school.t("nl", "announce.edit_prompt"))
+    await teacher.send(
+        "Beste ouders, vrijdag 12/12 om 8u45 (niet 8u30) is er koffie in de refter. "
+        "Iedereen is welkom: mama's, papa's, oma's en opa's, ook met kleine broers en zussen!"
+    )
+    await teacher.expect_text(school.t("nl", "announce.edit_done", count=len(copies)))
+    await parent.wait_for(lambda u: "8u45" in copy.text, timeout=15)
+
+
+async def album_tomorrow_morning(
+    school: School, teacher: SimUser, families: list[SimUser], clock: ManualClock
+) -> None:
+    """Photos of the week, planned for tomorrow 07:30; the clock moves on and they go out."""
+    if not families:
+        return
+    await teacher.send_album([PHOTO, PHOTO], caption="Zo was onze week in de klas! 📸")
+    preview = await teacher.wait_for_message(
+        lambda m: school.t("nl", "announce.preview_album", count=2) in m.text
+    )
+    await teacher.press(school.t("nl", "announce.schedule_button"), message=preview)
+    await teacher.wait_for(lambda u: "anns:" in str(preview.buttons))
+    tomorrow = next(label for row in preview.buttons for label, d in row if d.startswith("anns:") and "07:30" in label)  # fmt: skip
+    await teacher.press(tomorrow, message=preview)
+    await teacher.wait_for(lambda u: "ann:now:" in str(preview.buttons))
+    before = sum(1 for m in families[0].messages if is_copy(m))
+    clock.advance(timedelta(hours=23))
+    await families[0].wait_for(
+        lambda u: sum(1 for m in u.messages if is_copy(m)) > before, timeout=15
+    )
+
+
+async def withdrawn_by_mistake(school: School, teacher: SimUser, parent: SimUser) -> None:
+    """A message sent to the wrong class is withdrawn: it disappears from the parents' phones."""
+    before = len(parent.messages)
+    await teacher.send("Morgen toets wiskunde. (Oeps, verkeerde klas!)")
+    await teacher.press(school.t("nl", "announce.send_now"))
+    await parent.wait_for(lambda u: any(is_copy(m) for m in u.messages[before:]), timeout=15)
+    copy = next(m for m in parent.messages[before:] if is_copy(m))
+    report = await report_of(teacher)
+    await teacher.press(school.t("nl", "announce.button_withdraw"), message=report)
+    await teacher.press(school.t("nl", "announce.withdraw_yes"))
+    await parent.wait_for(lambda u: copy.deleted, timeout=15)
+
+
+async def answer_in_dutch(
+    school: School, teacher: SimUser, parent: SimUser, note: BotMessage
+) -> None:
+    """The teacher answers a parent's message in Dutch; the parent reads it in their language."""
+    await teacher.press(school.t("nl", "inbox.answer_button"), message=note)
+    await teacher.next_message()
+    await teacher.send("Beterschap voor Adam! Dank je om het te laten weten.")
+    await parent.wait_for_message(lambda m: "cans:" in str(m.buttons) or "Beterschap" in m.text)
+    await teacher.press(school.t("nl", "inbox.handled_button"), message=note)
+    await teacher.send("/inbox")
+    await teacher.next_message()

@@ -1,0 +1,169 @@
+"""Stories of two-way conversations: parents write in their language, the team answers in Dutch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.clock import ManualClock
+from bot.demo.school import School
+from bot.models import Conversation, InboxMessage
+from bot.simulator import SimUser
+from bot.translation.manage import install_from_dir
+
+
+@pytest.fixture
+async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
+    """Class 1A: Juf Lies, coordinator Sofie, Meester Karim (3B), Mehmet (Turkish) and Tom."""
+    services = school.app.bot_data
+    install_from_dir(services.settings.models_data_dir, model_files)
+    assert services.translator is not None
+    services.translator.reload_models()
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    await school.new_class(sofie, "3B")
+    return {
+        "sofie": sofie,
+        "lies": await school.teacher(sofie, "Juf Lies", "1A"),
+        "karim": await school.teacher(sofie, "Meester Karim", "3B"),
+        "Mehmet": await school.parent("Mehmet", "tr", "1A"),
+        "Tom": await school.parent("Tom", "nl", "1A"),
+    }
+
+
+def with_button(data: str) -> object:
+    """A predicate: a message with a button whose callback data starts with `data`."""
+    return lambda m: any(d.startswith(data) for row in m.buttons for _, d in row)
+
+
+async def test_a_turkish_parent_and_a_dutch_answer(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Mehmet writes twice in Turkish (one notification); Juf Lies answers in Dutch; he reads Turkish."""
+    lies, mehmet = class_1a["lies"], class_1a["Mehmet"]
+    await mehmet.send("Merhaba, oğlum yarın hasta.")
+    await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
+    note = await lies.wait_for_message(with_button("conv:ans:"))
+    assert school.t("nl", "team.translated", text="[en>nl]") in note.text
+    await mehmet.send("Okula gelemiyor.")
+    await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
+    await lies.send("/inbox")
+    await lies.expect_text(school.t("nl", "inbox.heading", count=1))
+    entry = await lies.wait_for_message(lambda m: m.text.startswith("👤 Mehmet"))
+    assert "Okula gelemiyor." in entry.text and "Merhaba" in entry.text
+    assert len([m for m in lies.messages if "conv:ans:" in str(m.buttons)]) == 2  # note + inbox
+    await lies.press(school.t("nl", "inbox.answer_button"), message=note)
+    await lies.expect_text(school.t("nl", "inbox.answer_prompt", name="Mehmet", language="Türkçe"))
+    await lies.send("Beterschap! Geen probleem.")
+    await lies.expect_text(school.t("nl", "inbox.answer_sent", name="Mehmet"))
+    answer = await mehmet.wait_for_message(with_button("cans:orig:"))
+    assert "[en>tr]" in answer.text and "Juf Lies" in answer.text
+    await mehmet.press(school.t("tr", "announce.button_original"), message=answer)
+    await mehmet.wait_for(lambda u: "Beterschap! Geen probleem." in answer.text)
+    await lies.press(school.t("nl", "inbox.handled_button"), message=note)
+    await lies.expect_text(school.t("nl", "inbox.handled", name="Mehmet"))
+    await lies.send("/inbox")
+    await lies.expect_text(school.t("nl", "inbox.empty"))
+    async with school.app.bot_data.sessions() as session:
+        rows = list(await session.exec(select(InboxMessage).order_by(InboxMessage.id)))
+    assert [(r.direction, r.text) for r in rows] == [
+        ("in", "Merhaba, oğlum yarın hasta."),
+        ("in", "Okula gelemiyor."),
+        ("out", "Beterschap! Geen probleem."),
+    ]
+
+
+async def test_pass_to_a_colleague_and_the_school_office(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Tom asks for the school office; Sofie passes it to Meester Karim, who answers."""
+    sofie, karim, tom = class_1a["sofie"], class_1a["karim"], class_1a["Tom"]
+    await tom.send("Kan ik een attest krijgen voor de mutualiteit?")
+    await tom.press(school.t("nl", "conversation.to_school_button"))
+    await tom.expect_text(school.t("nl", "conversation.moved_to_school"))
+    note = await sofie.wait_for_message(with_button("conv:pass:"))
+    assert "attest" in note.text
+    await sofie.press(school.t("nl", "inbox.pass_button"), message=note)
+    await sofie.press("Meester Karim")
+    await sofie.expect_text(school.t("nl", "inbox.passed", name="Meester Karim"))
+    passed = await karim.wait_for_message(with_button("conv:ans:"))
+    await karim.press(school.t("nl", "inbox.answer_button"), message=passed)
+    await karim.send("Ja, morgen ligt het klaar.")
+    await tom.expect_text("Ja, morgen ligt het klaar.")
+    lies = class_1a["lies"]
+    data = next(d for row in note.buttons for _, d in row if d.startswith("conv:ans:"))
+    answer = await lies.wait_callback_answer(await lies.press_data(data))  # not hers any more
+    assert answer.text == school.t("nl", "error.stale_button")
+
+
+async def test_i_do_not_understand_and_a_parent_who_left(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Mehmet taps "I don't understand"; before Juf Lies answers he blocks the bot: she is told."""
+    lies, mehmet = class_1a["lies"], class_1a["Mehmet"]
+    await lies.send("Morgen is er klassenraad; de kinderen hebben vrij.")
+    await lies.press(school.t("nl", "announce.send_now"))
+    copy = await mehmet.wait_for_message(with_button("ann:help:"), timeout=10)
+    await mehmet.press(school.t("tr", "announce.button_help"), message=copy)
+    await mehmet.expect_text(school.t("tr", "announce.help_received"))
+    excerpt = "Morgen is er klassenraad; de kinderen hebben vrij."
+    request = await lies.expect_text(
+        school.t("nl", "team.help_request", name="Mehmet", language="Türkçe", text=excerpt)
+    )
+    mehmet.block()
+    await lies.press(school.t("nl", "inbox.answer_button"), message=request)
+    await lies.send("Morgen geen school voor de kinderen.")
+    await lies.expect_text(school.t("nl", "inbox.answer_blocked", name="Mehmet"))
+    async with school.app.bot_data.sessions() as session:
+        kinds = [r.kind for r in await session.exec(select(InboxMessage).order_by(InboxMessage.id))]
+    assert kinds == ["help", "text"]  # the answer is kept
+
+
+async def test_an_answer_to_a_forgotten_conversation(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Tom writes, then uses /forget; Juf Lies's answer finds nothing and she is told so."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    await tom.send("Wanneer is het oudercontact?")
+    note = await lies.wait_for_message(with_button("conv:ans:"))
+    await lies.press(school.t("nl", "inbox.answer_button"), message=note)
+    await tom.send("/forget")
+    await tom.press(school.t("nl", "forget.yes"))
+    await tom.expect_text(school.t("nl", "forget.done"))
+    await lies.send("Volgende donderdag.")
+    await lies.expect_text(school.t("nl", "inbox.gone"))
+
+
+async def test_retention_and_the_daily_summary(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """At 16:00 Juf Lies hears two conversations wait; at 03:15 the 40-day-old one goes, not the new one."""
+    lies, sofie, tom, mehmet = (class_1a[n] for n in ("lies", "sofie", "Tom", "Mehmet"))
+    await sofie.send("/retention 30")
+    await sofie.expect_text(school.t("nl", "retention.days", days=30))
+    await tom.send("Oude vraag.")
+    await lies.wait_for_message(lambda m: "Oude vraag." in m.text)
+    await mehmet.send("Yeni soru.")
+    await lies.wait_for_message(lambda m: "Yeni soru." in m.text)
+    services = school.app.bot_data
+    async with services.sessions() as session:  # Tom's conversation went quiet 40 days ago
+        old = (await session.exec(select(Conversation).order_by(Conversation.id))).first()
+        assert old is not None
+        old.updated_at = clock.now() - timedelta(days=40)
+        session.add(old)
+        await session.commit()
+    clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # Monday 16:00 in Brussels
+    await lies.expect_text(school.t("nl", "inbox.summary", count=2))
+    assert services.scheduler is not None
+    await services.scheduler.ran("inbox-summary", 1)
+    clock.set(datetime(2026, 11, 24, 2, 15, tzinfo=UTC))  # Tuesday 03:15: retention
+    await services.scheduler.ran("retention", 1)
+    clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # Tuesday 16:00: the next summary
+    await lies.expect_text(school.t("nl", "inbox.summary", count=1))
+    async with services.sessions() as session:
+        left = [r.text for r in await session.exec(select(InboxMessage))]
+        conversations = list(await session.exec(select(Conversation)))
+    assert left == ["Yeni soru."] and len(conversations) == 1
