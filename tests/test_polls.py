@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
@@ -15,7 +18,8 @@ from bot.features.poll_views import local
 from bot.models import Member, Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
 from bot.services.anonymity import participation_key
 from bot.simulator import SimUser
-from tests.helpers.polls import answer, has_data, invitation, launch
+from bot.translation.manage import install_from_dir
+from tests.helpers.polls import Pick, answer, has_data, invitation, launch
 
 FAMILIES = [
     ("Amina", "ar"),
@@ -240,3 +244,41 @@ async def test_bad_presses_get_a_clear_answer(school: School, class_1a: dict[str
         poll = await session.get(Poll, poll_id)
         assert poll is not None and poll.status == PollStatus.CLOSED
     del done
+
+
+async def test_export_in_the_bot_puts_the_dutch_translation_beside_the_original(
+    school: School, model_files: Path
+) -> None:
+    """Ten parents answer; Mehmet writes in Turkish; /export sends XLSX and CSV with the Dutch beside it."""
+    services = school.app.bot_data
+    install_from_dir(services.settings.models_data_dir, model_files)
+    assert services.translator is not None
+    services.translator.reload_models()
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    families = [(f"Ouder {n}", "nl") for n in range(9)] + [("Mehmet", "tr")]
+    people = [(await school.parent(name, lang, "1A"), lang) for name, lang in families]
+    poll_id = await launch(school, sofie, "moments", parents=10)
+    for user, lang in people:
+        first: Pick = ("other", "Okulda yemek yapmak isterim.") if lang == "tr" else ["coffee"]
+        done = await answer(school, user, lang, poll_id, [first, ["wed"], ["morning"]])
+        await user.wait_for(lambda u: done.text.startswith("🙏"))
+    await sofie.send("/export")
+    await sofie.press(school.t("nl", "poll.export_xlsx"))
+    sheet = await sofie.wait_for_message(lambda m: (m.file_name or "").endswith(".xlsx"))
+    assert sheet.file_name == f"poll-{poll_id}-moments.xlsx" and sheet.file_id is not None
+    book = load_workbook(io.BytesIO(school.tg.files[sheet.file_id].data))
+    texts = [[c.value for c in row] for row in book["Eigen antwoorden"].iter_rows()]
+    question = school.app.bot_data.flows["moments"].questions[0].text["nl"]
+    assert texts[1][:3] == [question, "Türkçe", "Okulda yemek yapmak isterim."]
+    assert "[en>nl]" in str(texts[1][3])
+    totals = [[c.value for c in row] for row in book["Totalen"].iter_rows()]
+    assert ["Hele school", question, "☕ Koffieochtend", 9, 90] in totals
+    await sofie.press(school.t("nl", "poll.export_csv"))
+    await sofie.wait_for(
+        lambda u: sum((m.file_name or "").startswith("poll-") for m in u.messages) == 3
+    )
+    names = [m.file_name for m in sofie.messages if (m.file_name or "").startswith("poll-")]
+    assert sorted(names) == sorted(
+        [f"poll-{poll_id}-moments{s}" for s in (".xlsx", "-totals.csv", "-texts.csv")]
+    ), names
