@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from pathlib import Path
 
 from telegram import Bot
@@ -35,7 +36,14 @@ def db_upgrade(settings: Settings) -> int:
 def run_bot(settings: Settings) -> int:
     """Migrate, then long-poll until stopped (Ctrl+C)."""
     from bot.app import build_application
+    from bot.flows import FlowError, load_flows
 
+    try:  # a poll file with a mistake stops start-up with one sentence naming it
+        catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+        load_flows(settings.flows_path, languages=catalogs.languages)
+    except FlowError as err:
+        print(f"A poll file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
+        return 2
     upgrade(settings.db_url)
     app = build_application(settings)
     app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])

@@ -90,3 +90,24 @@ def test_other_mistakes(tmp_path: Path) -> None:
         (tmp_path / name).write_text(yaml.safe_dump(_good(), allow_unicode=True), "utf-8")
     with pytest.raises(FlowError, match=r"b\.yaml: duplicate flow id 'barriers'"):
         load_flows(tmp_path, languages=LANGUAGES)
+
+
+def test_the_bot_does_not_start_with_a_broken_flow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ouderbrug run` names the file and the mistake, in one sentence, before connecting."""
+    from bot import cli
+
+    raw = _good()
+    del raw["title"]["so"]
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "mine.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:TEST-token-for-ouderbrug-tests")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("OUDERBRUG_FLOWS_DIR", str(tmp_path / "flows"))
+    monkeypatch.setenv("OUDERBRUG_LOCALES_DIR", str(project_root() / "locales"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "mine.yaml title: missing translation for so" in err
