@@ -16,6 +16,7 @@ from bot.delivery import Pacer, Sender
 from bot.features import (
     announcements,
     answers,
+    buddies,
     classes,
     conversations,
     fallback,
@@ -90,6 +91,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     conversations.register(app)  # a parent's "to the school office instead"
     inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
     answers.register(app)  # Original/Translation under the team's answers
+    buddies.register(app)  # /buddy, and connecting a language buddy with a parent
     school_settings.register(app)  # /quiethours
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
     poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)

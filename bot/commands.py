@@ -38,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("retention", COORDINATORS),
     Command("polls", COORDINATORS),
     Command("export", COORDINATORS),
+    Command("buddy", frozenset({PARENT})),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),
     Command("forget", EVERYONE),

@@ -89,6 +89,7 @@ class Member(SQLModel, table=True):
     second_language: str | None = Field(default=None, max_length=8)
     role: str = Field(default=Role.PARENT, max_length=16)
     status: str = Field(default=MemberStatus.ACTIVE, max_length=16)
+    buddy: bool = Field(default=False)  # volunteers to help parents who speak their languages
     created_at: datetime = utc_column()
 
 
@@ -173,6 +174,20 @@ class Conversation(SQLModel, table=True):
     unread: bool = Field(default=True)  # the parent wrote since the team last answered
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column(index=True)
+
+
+class BuddyRequest(SQLModel, table=True):
+    """A coordinator asks a language buddy to help a parent; contact only when both agree."""
+
+    __tablename__ = "buddy_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    parent_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    buddy_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    asked_by: int | None = member_fk(nullable=True, ondelete="SET NULL")
+    status: str = Field(default="asked", max_length=16)  # asked | buddy_yes | agreed | declined
+    created_at: datetime = utc_column()
 
 
 class InboxMessage(SQLModel, table=True):

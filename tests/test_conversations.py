@@ -167,3 +167,57 @@ async def test_retention_and_the_daily_summary(
         left = [r.text for r in await session.exec(select(InboxMessage))]
         conversations = list(await session.exec(select(Conversation)))
     assert left == ["Yeni soru."] and len(conversations) == 1
+
+
+async def test_a_language_buddy_helps_when_both_agree(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Fatima volunteers; Sofie asks her to help Youssef; both say yes and only then meet."""
+    sofie = class_1a["sofie"]
+    fatima = await school.parent("Fatima", "ar", "3B")
+    youssef = await school.parent("Youssef", "ar", "1A")
+    await fatima.send("/buddy")
+    await fatima.press(school.t("ar", "buddy.yes_button"))
+    await fatima.expect_text(school.t("ar", "buddy.on"))
+    await youssef.send("لا أفهم الرسالة عن المدرسة")
+    await sofie.send("/inbox")
+    entry = await sofie.wait_for_message(lambda m: m.text.startswith("👤 Youssef"))
+    await sofie.press(school.t("nl", "inbox.buddy_button"), message=entry)
+    await sofie.press("Fatima")
+    await sofie.expect_text(school.t("nl", "buddy.asked", name="Fatima"))
+    await fatima.expect_text(school.t("ar", "buddy.request", language="العربية"))
+    assert not [m for m in youssef.messages if "Fatima" in m.text]  # nothing shared yet
+    await fatima.press(school.t("ar", "buddy.yes_button"))
+    await youssef.expect_text(school.t("ar", "buddy.offer", name="Fatima"))
+    await youssef.press(school.t("ar", "buddy.yes_button"))
+    met = await youssef.expect_text(school.t("ar", "buddy.connected", name="Fatima"))
+    mention = [e for e in met.raw.get("entities", []) if e["type"] == "text_mention"]
+    assert mention and mention[0]["user"]["id"] == fatima.id
+    await fatima.expect_text(school.t("ar", "buddy.connected", name="Youssef"))
+    await sofie.expect_text(school.t("nl", "buddy.team_agreed", buddy="Fatima", parent="Youssef"))
+
+
+async def test_no_buddy_contact_without_the_parents_yes(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Mehmet says no to the offer: nobody gets contact details; Sofie hears it did not happen."""
+    sofie, mehmet = class_1a["sofie"], class_1a["Mehmet"]
+    ayse = await school.parent("Ayşe", "tr", "3B")
+    await ayse.send("/buddy")
+    await ayse.press(school.t("tr", "buddy.yes_button"))
+    await mehmet.send("Merhaba")
+    await sofie.send("/inbox")
+    entry = await sofie.wait_for_message(lambda m: m.text.startswith("👤 Mehmet"))
+    await sofie.press(school.t("nl", "inbox.buddy_button"), message=entry)
+    await sofie.press("Ayşe")
+    await ayse.press(
+        school.t("tr", "buddy.yes_button"),
+        message=await ayse.wait_for_message(lambda m: "bud:yes:" in str(m.buttons)),
+    )
+    await mehmet.press(
+        school.t("tr", "buddy.no_button"),
+        message=await mehmet.wait_for_message(lambda m: "bud:pno:" in str(m.buttons)),
+    )
+    await sofie.expect_text(school.t("nl", "buddy.team_declined", buddy="Ayşe", parent="Mehmet"))
+    connected = school.t("tr", "buddy.connected", name="Ayşe").split("Ayşe")[0]
+    assert not [m for m in mehmet.messages + ayse.messages if connected in m.text]

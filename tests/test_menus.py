@@ -10,7 +10,14 @@ async def test_default_menu_exists_in_every_ui_language(school: School) -> None:
     catalogs = school.app.bot_data.catalogs
     for lang in catalogs.languages:
         menu = school.tg.commands_for(scope={"type": "default"}, language_code=lang)
-        assert [c["command"] for c in menu] == ["help", "language", "mydata", "forget", "stop"]
+        assert [c["command"] for c in menu] == [
+            "help",
+            "buddy",
+            "language",
+            "mydata",
+            "forget",
+            "stop",
+        ]
         assert menu[0]["description"] == catalogs.t(lang, "cmd.help")
 
 

@@ -139,6 +139,7 @@ async def play(school: School, *, parents: int) -> None:
     await scenes.album_tomorrow_morning(school, lies, [u for u, _ in in_1a], clock)
     if in_3b:
         await scenes.withdrawn_by_mistake(school, karim, in_3b[0])
+    await scenes.help_and_buddy(school, sofie, copies, in_3b)
     if len(joined) >= 3:
         await joined[2].send("/mydata")
         await joined[2].next_message()

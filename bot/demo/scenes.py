@@ -90,3 +90,35 @@ async def answer_in_dutch(
     await teacher.press(school.t("nl", "inbox.handled_button"), message=note)
     await teacher.send("/inbox")
     await teacher.next_message()
+
+
+async def help_and_buddy(
+    school: School,
+    sofie: SimUser,
+    copies: list[tuple[SimUser, str, BotMessage]],
+    families: list[SimUser],
+) -> None:
+    """Youssef does not understand the message; Bilal, who speaks Arabic too, is asked to help."""
+    youssef = next(((p, c) for p, _, c in copies if p.first_name == "Youssef"), None)
+    bilal = next((p for p in families if p.first_name == "Bilal"), None)
+    if youssef is None or bilal is None:
+        return
+    parent, copy = youssef
+    await parent.press(school.t("ar", "announce.button_help"), message=copy)
+    await parent.expect_text(school.t("ar", "announce.help_received"))
+    await bilal.send("/buddy")
+    await bilal.press(school.t("ar", "buddy.yes_button"))
+    await bilal.expect_text(school.t("ar", "buddy.on"))
+    await sofie.send("/inbox")
+    entry = await sofie.wait_for_message(lambda m: m.text.startswith("👤 Youssef"))
+    await sofie.press(school.t("nl", "inbox.buddy_button"), message=entry)
+    await sofie.press("Bilal")
+    await bilal.press(
+        school.t("ar", "buddy.yes_button"),
+        message=await bilal.wait_for_message(lambda m: "bud:yes:" in str(m.buttons)),
+    )
+    await parent.press(
+        school.t("ar", "buddy.yes_button"),
+        message=await parent.wait_for_message(lambda m: "bud:pyes:" in str(m.buttons)),
+    )
+    await sofie.expect_text(school.t("nl", "buddy.team_agreed", buddy="Bilal", parent="Youssef"))

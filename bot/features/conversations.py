@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, keyboard, numeric_press, reply
 from bot.features.onboarding import stale
-from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus
+from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus, Role
 from bot.services import conversations as svc
 from bot.services import members
 
@@ -112,19 +112,25 @@ async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
 
 
 def team_buttons(
-    context: BotContext, lang: str, conversation_id: int | None
+    context: BotContext, lang: str, conversation_id: int | None, *, coordinator: bool = False
 ) -> InlineKeyboardMarkup:
-    """Answer, Handled, Pass on: under every notification and inbox entry."""
+    """Answer, Handled, Pass on (and for coordinators: language buddy, export)."""
     t = context.services.catalogs.t
-    return keyboard(
+    rows = [
         [
+            (t(lang, "inbox.answer_button"), f"conv:ans:{conversation_id}"),
+            (t(lang, "inbox.handled_button"), f"conv:done:{conversation_id}"),
+        ],
+        [(t(lang, "inbox.pass_button"), f"conv:pass:{conversation_id}")],
+    ]
+    if coordinator:
+        rows.append(
             [
-                (t(lang, "inbox.answer_button"), f"conv:ans:{conversation_id}"),
-                (t(lang, "inbox.handled_button"), f"conv:done:{conversation_id}"),
-            ],
-            [(t(lang, "inbox.pass_button"), f"conv:pass:{conversation_id}")],
-        ]
-    )
+                (t(lang, "inbox.buddy_button"), f"conv:buddy:{conversation_id}"),
+                (t(lang, "inbox.export_button"), f"conv:export:{conversation_id}"),
+            ]
+        )
+    return keyboard(rows)
 
 
 async def notify_team(
@@ -156,7 +162,8 @@ async def notify_team(
                 await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
             elif stored.file_id and stored.kind in SEND_FILE:
                 await getattr(context.bot, SEND_FILE[stored.kind])(person.chat_id, stored.file_id)
-            markup = team_buttons(context, lang, stored.conversation_id)
+            coordinator = person.role == Role.COORDINATOR
+            markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)
             await context.bot.send_message(person.chat_id, text[:4096], reply_markup=markup)  # type: ignore[arg-type]
         except Forbidden:
             async with services.sessions() as session:

@@ -30,14 +30,9 @@ async def inbox(update: Update, context: BotContext) -> None:
         return
     await reply(update, context.t("inbox.heading", count=len(waiting)))
     for conversation, text in entries:
-        markup = team_buttons(context, context.lang, conversation.id)
-        if member.role == Role.COORDINATOR:
-            markup.inline_keyboard[-1].append(  # type: ignore[attr-defined]
-                *keyboard(
-                    [[(context.t("inbox.export_button"), f"conv:export:{conversation.id}")]]
-                ).inline_keyboard[0]
-            )
-        await reply(update, text[:4096], markup)  # type: ignore[arg-type]
+        coordinator = member.role == Role.COORDINATOR
+        markup = team_buttons(context, context.lang, conversation.id, coordinator=coordinator)
+        await reply(update, text[:4096], markup)
 
 
 async def entry_text(context: BotContext, session: object, conversation: Conversation) -> str:

@@ -106,7 +106,8 @@ async def notify_help(
             lang, "team.help_request", name=parent.first_name,
             language=catalogs.native_name(parent.language or "nl"), text=excerpt or "📎",
         )  # fmt: skip
-        markup = team_buttons(context, lang, stored.conversation_id)
+        coordinator = person.role == "coordinator"
+        markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)
         try:
             await context.bot.send_message(person.chat_id, text, reply_markup=markup)
         except TelegramError:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import (
     Announcement,
+    BuddyRequest,
     ClassMembership,
     Conversation,
     Delivery,
@@ -181,6 +182,14 @@ async def forget_member(session: AsyncSession, *, member_id: int) -> None:
     )
     await session.exec(delete(InboxMessage).where(col(InboxMessage.member_id) == member_id))
     await session.exec(delete(Conversation).where(col(Conversation.member_id) == member_id))
+    await session.exec(
+        delete(BuddyRequest).where(
+            or_(col(BuddyRequest.parent_id) == member_id, col(BuddyRequest.buddy_id) == member_id)
+        )
+    )
+    await session.exec(
+        update(BuddyRequest).where(col(BuddyRequest.asked_by) == member_id).values(asked_by=None)
+    )
     await session.exec(  # a team member's answers stay with the parent, without their name
         update(InboxMessage).where(col(InboxMessage.author_id) == member_id).values(author_id=None)
     )

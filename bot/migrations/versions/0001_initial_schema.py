@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:37:03.538428
+Create Date: 2026-11-22 21:44:07.502438
 """
 
 from collections.abc import Sequence
@@ -53,6 +53,7 @@ def upgrade() -> None:
     sa.Column('second_language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('buddy', sa.Boolean(), nullable=False),
     sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -102,6 +103,26 @@ def upgrade() -> None:
     with op.batch_alter_table('announcement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_announcement_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_announcement_school_id'), ['school_id'], unique=False)
+
+    op.create_table('buddy_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=False),
+    sa.Column('buddy_id', sa.Integer(), nullable=False),
+    sa.Column('asked_by', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['asked_by'], ['member.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['buddy_id'], ['member.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['parent_id'], ['member.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('buddy_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_buddy_request_asked_by'), ['asked_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_buddy_request_buddy_id'), ['buddy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_buddy_request_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_buddy_request_school_id'), ['school_id'], unique=False)
 
     op.create_table('class_membership',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -347,6 +368,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_class_membership_class_id'))
 
     op.drop_table('class_membership')
+    with op.batch_alter_table('buddy_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_buddy_request_school_id'))
+        batch_op.drop_index(batch_op.f('ix_buddy_request_parent_id'))
+        batch_op.drop_index(batch_op.f('ix_buddy_request_buddy_id'))
+        batch_op.drop_index(batch_op.f('ix_buddy_request_asked_by'))
+
+    op.drop_table('buddy_request')
     with op.batch_alter_table('announcement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_announcement_school_id'))
         batch_op.drop_index(batch_op.f('ix_announcement_author_id'))
