@@ -203,3 +203,19 @@ def export_poll(settings: Settings, poll_id: int, fmt: str, out: Path) -> int:
     print(out)
     print(texts)
     return 0
+
+
+def check_flows(settings: Settings) -> int:
+    """`ouderbrug flows check`: every poll file loads, or the mistake in one sentence."""
+    from bot.flows import FlowError, load_flows
+
+    catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    try:
+        flows = load_flows(settings.flows_path, languages=catalogs.languages)
+    except FlowError as err:
+        print(f"A poll file in {settings.flows_path} has a mistake: {err}")
+        return 1
+    for flow in flows.values():
+        title = flow.title.get(settings.default_language) or flow.title["nl"]
+        print(f"{flow.id}\t{len(flow.questions)} questions\t{flow.emoji} {title}")
+    return 0

@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     flyer.add_argument("--out", default=".", help="folder to write to")
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(
+        dest="action", required=True
+    )
+    flows.add_parser("check", help="validate every poll file (after copying and editing one)")
     export = sub.add_parser("export", help="export results").add_subparsers(
         dest="what", required=True
     )
@@ -87,6 +91,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(admin.invite(settings, role=args.role, class_name=args.class_name))
     if args.command == "class":
         return asyncio.run(admin.class_command(settings, args))
+    if args.command == "flows":
+        return admin.check_flows(settings)
     if args.command == "export":
         return admin.export_poll(settings, args.poll_id, args.format, Path(args.out))
     if args.command == "models":

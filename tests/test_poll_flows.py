@@ -111,3 +111,25 @@ def test_the_bot_does_not_start_with_a_broken_flow(
     assert cli.main(["run"]) == 2
     err = capsys.readouterr().err
     assert "mine.yaml title: missing translation for so" in err
+
+
+def test_cli_checks_the_flows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A school copies a poll, edits it and checks it with `ouderbrug flows check`."""
+    from bot import cli
+
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    raw = _good()
+    raw["id"] = "barriers-2027"
+    (folder / "copy.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OUDERBRUG_FLOWS_DIR", str(folder))
+    monkeypatch.setenv("OUDERBRUG_LOCALES_DIR", str(project_root() / "locales"))
+    assert cli.main(["flows", "check"]) == 0
+    assert "barriers-2027\t3 questions\t🚧 Naar school komen" in capsys.readouterr().out
+    raw["questions"][0]["options"] += [raw["questions"][0]["options"][0]] * 2
+    (folder / "copy.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    assert cli.main(["flows", "check"]) == 1
+    assert "11 options is too many" in capsys.readouterr().out
