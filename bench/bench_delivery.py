@@ -18,7 +18,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ from bot.settings import load_settings  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-for-ouderbrug"
 LANGUAGES = ["nl", "ar", "tr", "pl", "ro", "fr", "uk", "so"]
-NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+NOW = datetime.now(UTC) - timedelta(minutes=1)  # due now (the bot runs on the real clock)
 
 
 async def seed(url: str, parents: int) -> None:

@@ -12,7 +12,7 @@ from bot import errors, middleware
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
-from bot.delivery import Pacer, Sender
+from bot.delivery import Sender
 from bot.features import (
     announcements,
     answers,
@@ -37,6 +37,7 @@ from bot.features import (
 from bot.flows import load_flows
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
+from bot.pacer import Pacer
 from bot.ratelimit import PacedRateLimiter
 from bot.scheduler import Scheduler
 from bot.services.anonymity import load_secret

@@ -12,17 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import col, func, select
-from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
+from bot.copy_changes import edit_copy, take_back
 from bot.models import (
     Announcement,
     AnnouncementStatus,
@@ -32,8 +32,10 @@ from bot.models import (
     Member,
     MemberStatus,
 )
-from bot.services.announcements import catch_up, report
-from bot.services.compose import Byline, Copy, byline_of, parent_copy, report_markup, report_text
+from bot.reports import refresh_report_message
+from bot.services.announcements import report
+from bot.services.compose import Byline, Copy, byline_of, parent_copy
+from bot.services.outbox import catch_up
 
 if TYPE_CHECKING:
     from bot.context import BotData
@@ -43,46 +45,6 @@ WINDOW = 60  # copies in flight at once
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=5)  # a claimed copy not finished by then is taken over by any sender
 SINGLE_MEDIA = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
-
-
-class Pacer:
-    """Keeps sends under Telegram's limits, counted the way Telegram counts them.
-
-    At most `per_second` sends start in any sliding second (a sliding window, so late wake-ups
-    cannot bunch into a burst), at most one per chat per `per_chat_interval`, and after a 429
-    nobody sends until `retry_after` has passed.
-    """
-
-    def __init__(self, per_second: float = 25.0, per_chat_interval: float = 1.0) -> None:
-        self.limit = max(1, int(per_second))
-        self.window = 1.0 if per_second >= 1 else 1.0 / per_second
-        self.per_chat = per_chat_interval
-        self._recent: deque[float] = deque()
-        self._chat_next: dict[int, float] = {}
-        self._paused_until = 0.0
-        self._lock = asyncio.Lock()
-
-    async def slot(self, chat_id: int | None) -> None:
-        """Wait until this chat and the bot may send again, and take the slot."""
-        while True:
-            async with self._lock:
-                now = time.monotonic()
-                while self._recent and now - self._recent[0] >= self.window:
-                    self._recent.popleft()
-                chat_ready = self._chat_next.get(chat_id, 0.0) if chat_id is not None else 0.0
-                wait = max(chat_ready, self._paused_until) - now
-                if len(self._recent) >= self.limit:
-                    wait = max(wait, self._recent[0] + self.window - now)
-                if wait <= 0:
-                    self._recent.append(now)
-                    if chat_id is not None:
-                        self._chat_next[chat_id] = now + self.per_chat
-                    return
-            await asyncio.sleep(wait)
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: nobody sends before `seconds` from now."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
 
 @dataclass
@@ -324,7 +286,7 @@ class Sender:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 if editing:
-                    await self._edit(delivery, copy)
+                    await edit_copy(self.bot, delivery, copy)
                     return self._outcome(job, DeliveryStatus.SENT, copy=copy, attempts=attempt)
                 message_id, media = await self._send(announcement, delivery, copy.text, copy.markup)
             except Forbidden:
@@ -357,57 +319,10 @@ class Sender:
         status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
         return self._outcome(job, status, error=error, copy=copy, attempts=MAX_ATTEMPTS)
 
-    async def _edit(self, delivery: Delivery, copy: Copy) -> None:
-        """Put the new text in a delivered copy (an unchanged or vanished copy is fine)."""
-        try:
-            await self.bot.edit_message_text(
-                copy.text,
-                chat_id=delivery.chat_id,
-                message_id=delivery.message_id,
-                reply_markup=copy.markup,
-                rate_limit_args=0,
-            )
-        except BadRequest as err:
-            if "not modified" not in str(err) and "not found" not in str(err):
-                raise
-
     async def _take_back(self, job: Job, announcement: Announcement) -> Job:
-        """Delete a withdrawn copy; a copy too old to delete is replaced by a short notice."""
-        delivery, member = job.delivery, job.member
-        ids = [int(x) for x in delivery.media_message_ids.split(",") if x]
-        ids += [delivery.message_id] if delivery.message_id else []
-        lang = self.services.catalogs.pick(member.language)
-        notice = self.services.catalogs.t(lang, "announce.withdrawn_copy")
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                for message_id in ids:
-                    await self._delete_or_blank(delivery.chat_id, message_id, notice)
-            except Forbidden:  # they blocked the bot: the copy is out of reach, and so are we
-                break
-            except RetryAfter:
-                continue
-            except (NetworkError, TelegramError) as err:
-                if attempt == MAX_ATTEMPTS:
-                    return self._outcome(job, DeliveryStatus.WITHDRAWN, error=str(err)[:300])
-                await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
-                continue
-            break
-        return self._outcome(job, DeliveryStatus.WITHDRAWN, attempts=1)
-
-    async def _delete_or_blank(self, chat_id: int, message_id: int, notice: str) -> None:
-        try:
-            await self.bot.delete_message(chat_id, message_id, rate_limit_args=0)
-        except BadRequest as err:
-            if "not found" in str(err):
-                return  # the parent deleted it already
-            try:  # Telegram lets bots delete only messages younger than 48 hours
-                await self.bot.edit_message_text(
-                    notice, chat_id=chat_id, message_id=message_id, rate_limit_args=0
-                )
-            except BadRequest:
-                await self.bot.edit_message_caption(
-                    chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=0
-                )
+        """Delete a withdrawn copy (or replace it by a notice when it is too old to delete)."""
+        error = await take_back(self.bot, self.services, job.delivery, job.member)
+        return self._outcome(job, DeliveryStatus.WITHDRAWN, error=error, attempts=1)
 
     def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, media: list[int] | None = None, blocked: bool = False) -> Job:  # fmt: skip
         delivery = job.delivery
@@ -503,31 +418,3 @@ class Sender:
                 await session.commit()
         self._report_sent[announcement_id] = time.monotonic()
         await refresh_report_message(self.bot, self.services, announcement, figures)
-
-
-async def refresh_report_message(
-    bot: Bot, services: BotData, announcement: Announcement, figures: object
-) -> None:
-    """Edit the author's report message; an unchanged or vanished message is not an error."""
-    if announcement.report_message_id is None or announcement.author_chat_id is None:
-        return
-    async with services.sessions() as session:
-        text = await report_text(session, services, announcement, figures)  # type: ignore[arg-type]
-        author = (
-            await session.get(Member, announcement.author_id) if announcement.author_id else None
-        )
-    markup = report_markup(
-        services, services.catalogs.pick(author.language if author else None), announcement
-    )
-    try:
-        await bot.edit_message_text(
-            text,
-            chat_id=announcement.author_chat_id,
-            message_id=announcement.report_message_id,
-            reply_markup=markup,
-        )
-    except BadRequest as err:
-        if "not modified" not in str(err):
-            log.warning("could not update the report of announcement %s: %s", announcement.id, err)
-    except TelegramError as err:
-        log.warning("could not update the report of announcement %s: %s", announcement.id, err)

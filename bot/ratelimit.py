@@ -16,7 +16,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.delivery import Pacer
+from bot.pacer import Pacer
 
 log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]

@@ -55,12 +55,13 @@ async def test_two_senders_share_the_outbox_without_doubles(school: School) -> N
     assert author is not None and author.id is not None
     async with services.sessions() as session:
         from bot.services import announcements as svc
+        from bot.services import outbox
 
         draft = await svc.create_draft(
             session, author=author, classes=[await school.class_row("1A")], kind="text",
             text="Morgen is de school dicht.", now=services.clock.now(),
         )  # fmt: skip
-        await svc.confirm(
+        await outbox.confirm(
             session, announcement_id=draft.id or 0, author_id=author.id, now=services.clock.now()
         )
     other = second_process(services)

@@ -21,6 +21,7 @@ from bot.features.common import (
 from bot.features.onboarding import stale
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.services import announcements as svc
+from bot.services import outbox
 from bot.services.compose import buttons, original_view, parent_copy, report_markup, report_text
 from bot.services.quiet import quiet_until
 
@@ -120,7 +121,7 @@ async def author_button(update: Update, context: BotContext) -> None:
             return
         draft = await session.get(Announcement, announcement_id)
         held = None if draft is None or draft.urgent else await held_until(context)
-        confirmed = await svc.confirm(
+        confirmed = await outbox.confirm(
             session,
             announcement_id=announcement_id,
             author_id=author_id,

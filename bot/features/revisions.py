@@ -6,12 +6,13 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.delivery import refresh_report_message
 from bot.features import pending
 from bot.features.common import GROUP_FEATURES, keyboard, numeric_press, reply
 from bot.features.onboarding import stale
 from bot.models import Announcement, AnnouncementStatus
+from bot.reports import refresh_report_message
 from bot.services import announcements as svc
+from bot.services import outbox
 
 EDITING = "awaiting_edit"
 LIVE = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT)
@@ -51,7 +52,7 @@ async def new_text(update: Update, context: BotContext) -> None:
         return
     services, announcement_id = context.services, user_data.pop(EDITING)
     async with services.sessions() as session:
-        count = await svc.revise(
+        count = await outbox.revise(
             session, announcement_id=announcement_id, author_id=member.id or 0,
             text=msg.text or "", now=services.clock.now(),
         )  # fmt: skip
@@ -92,7 +93,7 @@ async def withdraw_answer(update: Update, context: BotContext) -> None:
         return
     services = context.services
     async with services.sessions() as session:
-        count = await svc.withdraw(
+        count = await outbox.withdraw(
             session, announcement_id=press.number, author_id=press.member_id,
             now=services.clock.now(),
         )  # fmt: skip

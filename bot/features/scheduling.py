@@ -11,7 +11,6 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext, BotData
-from bot.delivery import refresh_report_message
 from bot.features import pending
 from bot.features.common import (
     GROUP_FEATURES,
@@ -23,7 +22,9 @@ from bot.features.common import (
 )
 from bot.features.onboarding import stale
 from bot.models import Announcement, AnnouncementStatus, Member
+from bot.reports import refresh_report_message
 from bot.services import announcements as svc
+from bot.services import outbox
 from bot.services import when as moments
 from bot.services.quiet import quiet_until
 
@@ -145,7 +146,7 @@ async def schedule(
     """Schedule the member's draft; the confirmation text and buttons, or None if not allowed."""
     services = context.services
     async with services.sessions() as session:
-        announcement = await svc.schedule(
+        announcement = await outbox.schedule(
             session, announcement_id=draft_id, author_id=member.id or 0, when=when
         )
         if announcement is None:
@@ -212,7 +213,7 @@ async def release(
             school = await svc.school_of(session, school_id=announcement.school_id)
             now = services.clock.now()
             held = quiet_until(now, services.settings.tz, school.quiet_start, school.quiet_end)
-        released = await svc.release(
+        released = await outbox.release(
             session,
             announcement_id=announcement_id,
             now=services.clock.now(),
@@ -234,7 +235,7 @@ async def release(
 async def restore(services: BotData, bot: Bot) -> int:
     """At start-up: every scheduled announcement back in the scheduler (past ones go at once)."""
     async with services.sessions() as session:
-        waiting = await svc.scheduled(session)
+        waiting = await outbox.scheduled(session)
     for announcement in waiting:
         arm(services, bot, announcement)
     return len(waiting)

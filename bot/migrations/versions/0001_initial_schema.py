@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:44:07.502438
+Create Date: 2026-11-22 21:52:48.414814
 """
 
 from collections.abc import Sequence
