@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.demo.school import School
@@ -92,7 +93,9 @@ async def test_a_poll_launched_at_night_reaches_parents_in_the_morning(school: S
     )
     await run_tick(school, datetime(2026, 11, 24, 5, 30, tzinfo=UTC))  # 06:30: still quiet
     assert not any(has_data(m, "pg:") for _, u in people.items() for m in u.messages)
-    await run_tick(school, datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # 07:00
+    school.app.bot_data.clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert school.app.bot_data.scheduler is not None  # 07:00: the scheduler sends them
+    await asyncio.wait_for(school.app.bot_data.scheduler.ran("poll-1", 1), 10)
     for name, _ in PARENTS:
         await people[name].wait_for(lambda u: any(has_data(m, "pg:") for m in u.messages))
     async with school.app.bot_data.sessions() as session:
