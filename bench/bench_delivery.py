@@ -139,7 +139,7 @@ async def broadcast(parents: int, *, limited: bool) -> dict[str, float]:
             await seed(url, parents)
             settings = load_settings(
                 env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, DATABASE_URL=url,
-                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=25.0 if limited else 100_000.0,
+                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=29.0 if limited else 100_000.0,
             )  # fmt: skip
             started = time.perf_counter()
             async with running(build_application(settings), poll_timeout=1) as app:
@@ -185,7 +185,10 @@ async def main() -> None:
     print("| measure | value | target |")
     print("|---|---|---|")
     print(
-        f"| {parents} parents, server limited to 30/s and 1/s per chat: sustained rate | {limited['rate']:.1f} msg/s ({limited['seconds']:.1f} s, start-up included) | ≥ 29 msg/s |"
+        f"| {parents} parents, server limited to 30/s and 1/s per chat, bot pacing at 29/s: sustained rate (first to last copy) | {limited['sent'] / max(limited['span'], 1e-9):.1f} msg/s ({limited['span']:.1f} s) | ≥ 29 msg/s |"
+    )
+    print(
+        f"| same run, start-up included (bot start to last copy recorded) | {limited['rate']:.1f} msg/s ({limited['seconds']:.1f} s) | |"
     )
     print(
         f"| same run: 429 answers / all requests | {limited['too_many']:.0f} / {limited['requests']:.0f} ({share:.2f}%) | ≤ 1% |"

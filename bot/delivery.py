@@ -75,6 +75,7 @@ class Sender:
         self._report_sent: dict[int, float] = {}
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
+        self._lookups: dict[int, asyncio.Lock] = {}
 
     async def start(self) -> None:
         """Requeue copies interrupted by a stop (SQLite: the only sender), then start draining.
@@ -236,16 +237,19 @@ class Sender:
             return waiting.first() is None
 
     async def _context(self, announcement_id: int) -> tuple[Announcement, Byline] | None:
-        """The announcement and its byline, looked up once."""
+        """The announcement and its byline, looked up once (copies in flight share the lookup)."""
         if announcement_id not in self._announcements:
-            async with self.services.sessions() as session:
-                announcement = await session.get(Announcement, announcement_id)
-            if announcement is None:
-                return None
-            self._announcements[announcement_id] = (
-                announcement,
-                await byline_of(self.services, announcement),
-            )
+            lock = self._lookups.setdefault(announcement_id, asyncio.Lock())
+            async with lock:
+                if announcement_id not in self._announcements:
+                    async with self.services.sessions() as session:
+                        announcement = await session.get(Announcement, announcement_id)
+                    if announcement is None:
+                        return None
+                    self._announcements[announcement_id] = (
+                        announcement,
+                        await byline_of(self.services, announcement),
+                    )
         return self._announcements[announcement_id]
 
     def forget(self, announcement_id: int) -> None:

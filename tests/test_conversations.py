@@ -221,3 +221,26 @@ async def test_no_buddy_contact_without_the_parents_yes(
     await sofie.expect_text(school.t("nl", "buddy.team_declined", buddy="Ayşe", parent="Mehmet"))
     connected = school.t("tr", "buddy.connected", name="Ayşe").split("Ayşe")[0]
     assert not [m for m in mehmet.messages + ayse.messages if connected in m.text]
+
+
+async def test_two_answer_at_once_and_a_teacher_who_left(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Juf Lies and Sofie both answer Tom: he gets each answer once. Then Lies leaves: Sofie hears Tom."""
+    lies, sofie, tom = class_1a["lies"], class_1a["sofie"], class_1a["Tom"]
+    await tom.send("Is er morgen opvang?")
+    note = await lies.wait_for_message(with_button("conv:ans:"))
+    await sofie.send("/inbox")
+    entry = await sofie.wait_for_message(lambda m: m.text.startswith("👤 Tom"))
+    await lies.press(school.t("nl", "inbox.answer_button"), message=note)
+    await sofie.press(school.t("nl", "inbox.answer_button"), message=entry)
+    await lies.send("Ja, tot 18 uur.")
+    await sofie.send("Ja, de opvang is open.")
+    await tom.expect_text("Ja, tot 18 uur.")
+    await tom.expect_text("Ja, de opvang is open.")
+    assert len([m for m in tom.messages if "Ja, tot 18 uur." in m.text]) == 1
+    await lies.send("/forget")
+    await lies.press(school.t("nl", "forget.yes"))
+    await lies.expect_text(school.t("nl", "forget.done"))
+    await tom.send("Dank u!")
+    await sofie.wait_for_message(lambda m: "Dank u!" in m.text and "conv:ans:" in str(m.buttons))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -55,7 +56,7 @@ async def _call(tg: FakeTelegram, request: web.Request) -> web.Response:
         params, uploads = await read_params(request)
     except ApiError as err:
         return error(err.status, err.description)
-    tg.requests.append(ApiCall(method, params))
+    tg.requests.append(ApiCall(method, params, time.monotonic()))
     tg.stats.requests[method] += 1
     tg.notify()
     handler = METHODS.get(method) or METHODS.get(_canonical_name(method))

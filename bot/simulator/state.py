@@ -36,6 +36,7 @@ class ApiCall(NamedTuple):
 
     method: str
     params: Json
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
