@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import sys
 from pathlib import Path
 
 from telegram import Bot
@@ -18,6 +20,7 @@ from bot.services import classes as svc
 from bot.services.codes import class_payload, deep_link, invite_payload
 from bot.services.invites import create_invite
 from bot.services.members import ensure_school
+from bot.services.poll_export import Tables
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,7 +36,16 @@ def db_upgrade(settings: Settings) -> int:
 def run_bot(settings: Settings) -> int:
     """Migrate, then long-poll until stopped (Ctrl+C)."""
     from bot.app import build_application
+    from bot.flows import FlowError, load_flows
+    from bot.services.invitations import TemplateError, load_templates, templates_path
 
+    try:  # a poll or invitation file with a mistake stops start-up with one sentence naming it
+        catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+        load_flows(settings.flows_path, languages=catalogs.languages)
+        load_templates(templates_path(settings.flows_path))
+    except (FlowError, TemplateError) as err:
+        print(f"A file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
+        return 2
     upgrade(settings.db_url)
     app = build_application(settings)
     app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
@@ -150,3 +162,68 @@ def write_flyer(
     paths[0].write_bytes(flyer.png)
     paths[1].write_bytes(flyer.pdf)
     return paths
+
+
+async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
+    """A poll's export tables in the school's language (None: no such poll)."""
+    from bot.flows import load_flows
+    from bot.models import Poll, PollStatus
+    from bot.services.poll_export import tables
+    from bot.services.poll_results import tally
+
+    await upgrade_async(settings.db_url)
+    catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    flows = load_flows(settings.flows_path, languages=catalogs.languages)
+    engine = create_engine(settings.db_url)
+    try:
+        async with session_factory(engine)() as session:
+            poll = await session.get(Poll, poll_id)
+            if poll is None or poll.status == PollStatus.DRAFT or poll.flow_id not in flows:
+                return None
+            results = await tally(session, poll=poll, flow=flows[poll.flow_id])
+    finally:
+        await engine.dispose()
+    return tables(results, catalogs, settings.default_language)
+
+
+def export_poll(settings: Settings, poll_id: int, fmt: str, out: Path) -> int:
+    """`ouderbrug export poll ID --format csv|xlsx --out FILE`: the same files as /export."""
+    from bot.services.poll_export import to_csv, to_xlsx
+
+    data = asyncio.run(poll_tables(settings, poll_id))
+    if data is None:
+        print(f"No poll with id {poll_id}.")
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        out.write_bytes(to_xlsx(data))
+        print(out)
+        return 0
+    texts = out.with_name(f"{out.stem}-texts{out.suffix or '.csv'}")
+    out.write_bytes(to_csv(data.totals_header, data.totals))
+    texts.write_bytes(to_csv(data.texts_header, data.texts))
+    print(out)
+    print(texts)
+    return 0
+
+
+def check_flows(settings: Settings) -> int:
+    """`ouderbrug flows check`: every poll file loads, or the mistake in one sentence."""
+    from bot.flows import FlowError, load_flows
+    from bot.services.invitations import TemplateError, load_templates, templates_path
+
+    catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    try:
+        flows = load_flows(settings.flows_path, languages=catalogs.languages)
+        templates = load_templates(templates_path(settings.flows_path))
+    except (FlowError, TemplateError) as err:
+        print(f"A file in {settings.flows_path} has a mistake: {err}")
+        return 1
+    for template in templates.values():
+        print(
+            f"invitation:{template.id}\t{template.minutes} min\t{template.emoji} {template.title}"
+        )
+    for flow in flows.values():
+        title = flow.title.get(settings.default_language) or flow.title["nl"]
+        print(f"{flow.id}\t{len(flow.questions)} questions\t{flow.emoji} {title}")
+    return 0

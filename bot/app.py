@@ -25,6 +25,10 @@ from bot.features import (
     invitation_jobs,
     invitations,
     onboarding,
+    poll_answers,
+    poll_jobs,
+    poll_reports,
+    polls,
     privacy,
     questions,
     revisions,
@@ -32,11 +36,13 @@ from bot.features import (
     school_settings,
     staff,
 )
+from bot.flows import load_flows
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.pacer import Pacer
 from bot.ratelimit import PacedRateLimiter
 from bot.scheduler import Scheduler
+from bot.services.anonymity import load_secret
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
@@ -91,6 +97,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     answers.register(app)  # Original/Translation under the team's answers
     buddies.register(app)  # /buddy, and connecting a language buddy with a parent
     school_settings.register(app)  # /quiethours
+    polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
+    poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
+    poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app
@@ -100,6 +109,8 @@ async def _post_init(app: BotApp) -> None:
     """Open the database, load catalogs, make sure the school exists, publish the menus."""
     data, settings = app.bot_data, app.bot_data.settings
     data.catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    data.flows = load_flows(settings.flows_path, languages=data.catalogs.languages)
+    data.poll_secret = load_secret(settings)
     data.engine = create_engine(settings.db_url)
     data.sessions = session_factory(data.engine)
     async with data.sessions() as session:
@@ -134,6 +145,7 @@ async def _post_init(app: BotApp) -> None:
     waiting = await scheduling.restore(data, app.bot)
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
     await invitation_jobs.restore(data, app.bot)  # reminders of events still to come
+    await poll_jobs.schedule(data, app.bot)  # poll invitations, reminders and closing
     log.info("scheduled announcements waiting: %s", waiting)
 
 

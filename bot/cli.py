@@ -1,4 +1,4 @@
-"""The `ouderbrug` command: run, demo, invite, class, db upgrade, models."""
+"""The `ouderbrug` command: run, demo, invite, class, db upgrade, models, export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -38,6 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     flyer.add_argument("--out", default=".", help="folder to write to")
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(
+        dest="action", required=True
+    )
+    flows.add_parser("check", help="validate every poll file (after copying and editing one)")
+    export = sub.add_parser("export", help="export results").add_subparsers(
+        dest="what", required=True
+    )
+    poll = export.add_parser("poll", help="a poll's totals and free-text answers")
+    poll.add_argument("poll_id", type=int)
+    poll.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    poll.add_argument("--out", required=True, help="file to write (CSV: also <name>-texts.csv)")
     from bot.translation.manage import add_cli
 
     add_cli(sub)
@@ -79,6 +91,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(admin.invite(settings, role=args.role, class_name=args.class_name))
     if args.command == "class":
         return asyncio.run(admin.class_command(settings, args))
+    if args.command == "flows":
+        return admin.check_flows(settings)
+    if args.command == "export":
+        return admin.export_poll(settings, args.poll_id, args.format, Path(args.out))
     if args.command == "models":
         from bot.translation.manage import run_cli
 

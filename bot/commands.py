@@ -37,6 +37,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", COORDINATORS),
     Command("quiethours", COORDINATORS),
     Command("retention", COORDINATORS),
+    Command("polls", COORDINATORS),
+    Command("export", COORDINATORS),
     Command("buddy", frozenset({PARENT})),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),

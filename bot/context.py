@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.db import SessionFactory
     from bot.delivery import Sender
     from bot.features.pending import Route
+    from bot.flows import Flow
     from bot.scheduler import Scheduler
     from bot.services.invitations import Template
     from bot.settings import Settings
@@ -35,6 +36,8 @@ class BotData:
     school_id: int = 0
     bootstrap_link: str | None = None
     engine: Any = None
+    flows: dict[str, Flow]  # poll flows from flows/, by id
+    poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
 
     def __init__(self) -> None:
         self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)

@@ -5,7 +5,7 @@ Times are stored in UTC. Telegram ids are 64-bit, hence BigInteger columns.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -294,6 +294,103 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     sent_at: datetime | None = utc_column(nullable=True)
     seen_at: datetime | None = utc_column(nullable=True)
+
+
+class PollStatus(StrEnum):
+    """Where a poll is in its life."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Poll(SQLModel, table=True):
+    """A poll from a flow file, sent to the parents of some classes until a closing time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    flow_id: str = Field(max_length=32)
+    author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
+    author_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    class_ids: str = Field(default="", max_length=1000)  # comma-separated
+    status: str = Field(default=PollStatus.DRAFT, max_length=16, index=True)
+    invited: int = Field(default=0)  # parents the poll was sent to
+    invite_at: datetime | None = utc_column(nullable=True)  # set while invitations wait
+    reminders_sent: int = Field(default=0)
+    reminded_at: datetime | None = utc_column(nullable=True)
+    created_at: datetime = utc_column()
+    opened_at: datetime | None = utc_column(nullable=True)
+    closes_at: datetime = utc_column(index=True)
+
+
+# The three tables below are what makes polls anonymous. Their primary keys are random (uuid4 or
+# an HMAC), and on SQLite they are WITHOUT ROWID tables, so rows are kept in key order, not in the
+# order people answered. No user, chat or message id, no time finer than a day.
+
+
+class PollParticipation(SQLModel, table=True):
+    """That someone took part in a poll, and how far they got; holds no answer.
+
+    `key` is HMAC(server secret, poll id + Telegram user id): it prevents answering twice and
+    finds who has not answered yet (for reminders), but cannot be reversed without the secret,
+    which is never stored in the database.
+    """
+
+    __tablename__ = "poll_participation"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: str = Field(primary_key=True, max_length=64)
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    progress: int = Field(default=0)  # the next question to show
+    done: bool = Field(default=False)
+
+
+class PollResponse(SQLModel, table=True):
+    """One anonymous respondent: a random id, the class (when only one applies) and the day."""
+
+    __tablename__ = "poll_response"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=32)
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    class_id: int | None = Field(default=None)
+    day: date
+
+
+class PollAnswer(SQLModel, table=True):
+    """One chosen option, or one free-text answer (with its Dutch translation)."""
+
+    __tablename__ = "poll_answer"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=32)
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    response_id: str = Field(
+        sa_column=Column(
+            String(32),
+            ForeignKey("poll_response.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    question_id: str = Field(max_length=32)
+    option_id: str | None = Field(default=None, max_length=32)  # None: a free-text answer
+    text: str | None = Field(default=None)
+    language: str | None = Field(default=None, max_length=8)
+    text_nl: str | None = Field(default=None)
 
 
 def now_utc() -> datetime:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     school_name: str = Field(default="Onze school", alias="OUDERBRUG_SCHOOL_NAME")
     bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
+    # Keys the anonymous poll participation records; generated into the data folder if unset.
+    secret: str | None = Field(default=None, alias="OUDERBRUG_SECRET", min_length=16)
     log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
     models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
     send_rate: float = Field(default=29.0, gt=0, alias="OUDERBRUG_SEND_RATE")

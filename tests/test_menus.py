@@ -35,6 +35,8 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "invite",
         "quiethours",
         "retention",
+        "polls",
+        "export",
         "language",
         "mydata",
         "forget",

@@ -19,6 +19,7 @@ from bot.app import build_application
 from bot.clock import ManualClock
 from bot.db import SessionFactory
 from bot.demo import scenes
+from bot.demo.polls import barriers_poll
 from bot.demo.school import School
 from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
@@ -122,10 +123,11 @@ async def play(school: School, *, parents: int) -> None:
     await school.new_class(sofie, "3B")
     lies = await school.teacher(sofie, "Juf Lies", "1A")
     karim = await school.teacher(sofie, "Meester Karim", "3B")
-    joined, in_1a, in_3b = [], [], []
+    joined, in_1a, in_3b, everyone = [], [], [], []
     for name, lang, class_name, second in (FAMILIES * (parents // len(FAMILIES) + 1))[:parents]:
         user = await school.parent(name, lang, class_name, second=second)
         joined.append(user)
+        everyone.append((user, lang))
         if class_name == "1A":
             in_1a.append((user, lang))
         else:
@@ -152,6 +154,7 @@ async def play(school: School, *, parents: int) -> None:
         await lies.wait_for(lambda u: any(noted(m) for m in u.messages))
         note = next(m for m in reversed(lies.messages) if noted(m))
         await scenes.answer_in_dutch(school, lies, joined[1], note)
+        await barriers_poll(school, sofie, everyone)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")
         await joined[0].next_message()

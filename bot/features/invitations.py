@@ -21,10 +21,12 @@ EXAMPLE = "12/12 08:30-10:00"
 
 
 def templates(context: BotContext) -> dict[str, inv.Template]:
-    """The invitation templates (flows/invitations.yaml), read once."""
+    """The invitation templates (flows/invitations/templates.yaml), read once."""
     services = context.services
     if services.templates is None:
-        services.templates = inv.load_templates(services.settings.flows_path / "invitations.yaml")
+        services.templates = inv.load_templates(
+            services.settings.flows_path / "invitations" / "templates.yaml"
+        )
     return services.templates
 
 

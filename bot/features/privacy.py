@@ -10,7 +10,7 @@ from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.menus import clear_member_menu
 from bot.models import MemberStatus, Role
-from bot.services import members
+from bot.services import members, polls
 
 
 async def mydata(update: Update, context: BotContext) -> None:
@@ -75,6 +75,12 @@ async def forget_answer(update: Update, context: BotContext) -> None:
             if await members.count_coordinators(session, school_id=member.school_id) <= 1:
                 await done_with_buttons(update, context, context.t("forget.last_coordinator"))
                 return
+        await polls.forget(
+            session,
+            secret=context.services.poll_secret,
+            telegram_id=member.telegram_id,
+            school_id=member.school_id,
+        )  # participation records go; the anonymous answers belong to nobody and stay
         await members.forget_member(session, member_id=member.id)
     context.user_data.clear() if context.user_data is not None else None
     await clear_member_menu(context.bot, member.chat_id)

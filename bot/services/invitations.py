@@ -28,7 +28,7 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True)
 class Template:
-    """An invitation template from flows/invitations.yaml."""
+    """An invitation template from flows/invitations/templates.yaml."""
 
     id: str
     emoji: str
@@ -36,6 +36,16 @@ class Template:
     text: str
     minutes: int
     children: bool
+
+
+def templates_path(flows: Path) -> Path:
+    """The school's invitation templates, or the ones shipped with Ouderbrug if it has none."""
+    own = flows / "invitations" / "templates.yaml"
+    return (
+        own
+        if own.exists()
+        else Path(__file__).resolve().parents[2] / "flows" / "invitations" / "templates.yaml"
+    )
 
 
 def load_templates(path: Path) -> dict[str, Template]:

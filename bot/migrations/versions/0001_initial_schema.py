@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:12:27.870931
+Create Date: 2026-11-22 22:18:51.658953
 """
 
 from collections.abc import Sequence
@@ -184,6 +184,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_invite_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invite_used_by'), ['used_by'], unique=False)
 
+    op.create_table('poll',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('flow_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_chat_id', sa.BigInteger(), nullable=True),
+    sa.Column('class_ids', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('invited', sa.Integer(), nullable=False),
+    sa.Column('invite_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('reminders_sent', sa.Integer(), nullable=False),
+    sa.Column('reminded_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', bot.models.UTCDateTime(), nullable=False),
+    sa.Column('opened_at', bot.models.UTCDateTime(), nullable=True),
+    sa.Column('closes_at', bot.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['member.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('poll', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_poll_closes_at'), ['closes_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_poll_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_poll_status'), ['status'], unique=False)
+
     op.create_table('delivery',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('announcement_id', sa.Integer(), nullable=False),
@@ -262,6 +287,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inbox_message_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_message_school_id'), ['school_id'], unique=False)
 
+    op.create_table('poll_participation',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key'),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('poll_participation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_participation_poll_id'), ['poll_id'], unique=False)
+
+    op.create_table('poll_response',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=True),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('poll_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_response_poll_id'), ['poll_id'], unique=False)
+
+    op.create_table('poll_answer',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.String(length=32), nullable=False),
+    sa.Column('question_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('option_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('text_nl', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_id'], ['poll_response.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('poll_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_answer_poll_id'), ['poll_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_poll_answer_response_id'), ['response_id'], unique=False)
+
     op.create_table('rsvp',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -289,6 +356,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rsvp_event_id'))
 
     op.drop_table('rsvp')
+    with op.batch_alter_table('poll_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_answer_response_id'))
+        batch_op.drop_index(batch_op.f('ix_poll_answer_poll_id'))
+
+    op.drop_table('poll_answer')
+    with op.batch_alter_table('poll_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_response_poll_id'))
+
+    op.drop_table('poll_response')
+    with op.batch_alter_table('poll_participation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_participation_poll_id'))
+
+    op.drop_table('poll_participation')
     with op.batch_alter_table('inbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_message_school_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_message_member_id'))
@@ -310,6 +390,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_delivery_announcement_id'))
 
     op.drop_table('delivery')
+    with op.batch_alter_table('poll', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_status'))
+        batch_op.drop_index(batch_op.f('ix_poll_school_id'))
+        batch_op.drop_index(batch_op.f('ix_poll_closes_at'))
+        batch_op.drop_index(batch_op.f('ix_poll_author_id'))
+
+    op.drop_table('poll')
     with op.batch_alter_table('invite', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invite_used_by'))
         batch_op.drop_index(batch_op.f('ix_invite_school_id'))
