@@ -40,7 +40,7 @@ from bot.flows import load_flows
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.pacer import Pacer
-from bot.ratelimit import PacedRateLimiter
+from bot.ratelimit import CONNECTIONS, PacedRateLimiter
 from bot.scheduler import Scheduler
 from bot.services.anonymity import load_secret
 from bot.services.codes import deep_link, invite_payload
@@ -67,8 +67,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         .defaults(
             Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
+        # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
+        .connection_pool_size(CONNECTIONS)  # the rate limiter sends at most this many at once
         # A request Telegram does not answer in time is retried (it may have arrived: see docs).
         .read_timeout(settings.telegram_timeout)
         .write_timeout(settings.telegram_timeout)

@@ -1,13 +1,15 @@
 """One send budget for the whole bot: interactive replies and the outbox share the Pacer.
 
 python-telegram-bot calls `process_request` for every Bot API request. Every request that sends
-something takes a slot from the Pacer (about 29/s overall; outbox copies also 1/s per chat); on a 429 the Pacer pauses everybody for
-`retry_after`, then the request is retried (replies: up to 3 times; the outbox passes
+something holds a slot of the Pacer from its start until its answer (30/s overall, counted so that
+no second can see more arrive; outbox copies also 1/s per chat); on a 429 the Pacer pauses everybody for
+`retry_after` and slows down a little, then the request is retried (replies: up to 3 times; the outbox passes
 `rate_limit_args=0` and retries itself, so nothing is retried twice or released in a burst).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -19,6 +21,9 @@ from telegram.ext import BaseRateLimiter
 from bot.pacer import Pacer
 
 log = logging.getLogger(__name__)
+# HTTP requests at once (and connections in the pool): plenty for 30 messages/s at Telegram's
+# latency. More only costs time: httpcore scans every connection and waiting request each time.
+CONNECTIONS = 8
 JSONDict = dict[str, Any]
 # Requests that do not send anything to a chat are not counted by Telegram's message limits.
 UNPACED = {
@@ -37,6 +42,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
     def __init__(self, pacer: Pacer, max_retries: int = 3) -> None:
         self.pacer = pacer
         self.max_retries = max_retries
+        self._connections = asyncio.Semaphore(CONNECTIONS)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -59,10 +65,12 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         # a few messages is the short burst Telegram tolerates, so replies only share the overall budget.
         chat_id = _as_int(data.get("chat_id")) if rate_limit_args is not None else None
         for attempt in range(retries + 1):
-            if endpoint not in UNPACED:
-                await self.pacer.slot(chat_id)
             try:
-                return await callback(*args, **kwargs)
+                if endpoint in UNPACED:
+                    async with self._connections:
+                        return await callback(*args, **kwargs)
+                async with self.pacer.slot(chat_id), self._connections:
+                    return await callback(*args, **kwargs)
             except RetryAfter as err:
                 wait = err.retry_after
                 self.pacer.pause(

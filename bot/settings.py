@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     secret: str | None = Field(default=None, alias="OUDERBRUG_SECRET", min_length=16)
     log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
     models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
-    send_rate: float = Field(default=29.0, gt=0, alias="OUDERBRUG_SEND_RATE")
+    send_rate: float = Field(default=30.0, gt=0, alias="OUDERBRUG_SEND_RATE")
     telegram_timeout: float = Field(default=10.0, gt=0, le=120, alias="OUDERBRUG_TELEGRAM_TIMEOUT")
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
