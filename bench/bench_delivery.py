@@ -50,6 +50,7 @@ NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 async def seed(url: str, parents: int) -> None:
     """A school with one class, a teacher, `parents` parents and one announcement in the outbox."""
+    due = datetime.now(UTC)  # due now by the bot's (system) clock, whatever the date
     engine = create_engine(url)
     await create_all(engine)
     async with engine.begin() as conn:
@@ -116,7 +117,7 @@ async def seed(url: str, parents: int) -> None:
                 via="own",
                 status=DeliveryStatus.PENDING,
                 attempts=0,
-                next_attempt_at=NOW,
+                next_attempt_at=due,
             )
             for i in range(parents)
         ]
@@ -139,7 +140,7 @@ async def broadcast(parents: int, *, limited: bool) -> dict[str, float]:
             await seed(url, parents)
             settings = load_settings(
                 env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, DATABASE_URL=url,
-                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=25.0 if limited else 100_000.0,
+                OUDERBRUG_DATA_DIR=tmp, OUDERBRUG_SEND_RATE=30.0 if limited else 100_000.0,
             )  # fmt: skip
             started = time.perf_counter()
             async with running(build_application(settings), poll_timeout=1) as app:

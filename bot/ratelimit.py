@@ -1,8 +1,9 @@
 """One send budget for the whole bot: interactive replies and the outbox share the Pacer.
 
 python-telegram-bot calls `process_request` for every Bot API request. Every request that sends
-something takes a slot from the Pacer (about 29/s overall; outbox copies also 1/s per chat); on a 429 the Pacer pauses everybody for
-`retry_after`, then the request is retried (replies: up to 3 times; the outbox passes
+something holds a slot of the Pacer from its start until its answer (30/s overall, counted so that
+no second can see more arrive; outbox copies also 1/s per chat); on a 429 the Pacer pauses everybody for
+`retry_after` and slows down a little, then the request is retried (replies: up to 3 times; the outbox passes
 `rate_limit_args=0` and retries itself, so nothing is retried twice or released in a burst).
 """
 
@@ -59,10 +60,11 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         # a few messages is the short burst Telegram tolerates, so replies only share the overall budget.
         chat_id = _as_int(data.get("chat_id")) if rate_limit_args is not None else None
         for attempt in range(retries + 1):
-            if endpoint not in UNPACED:
-                await self.pacer.slot(chat_id)
             try:
-                return await callback(*args, **kwargs)
+                if endpoint in UNPACED:
+                    return await callback(*args, **kwargs)
+                async with self.pacer.slot(chat_id):
+                    return await callback(*args, **kwargs)
             except RetryAfter as err:
                 wait = err.retry_after
                 self.pacer.pause(

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
     log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
     models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
-    send_rate: float = Field(default=25.0, gt=0, alias="OUDERBRUG_SEND_RATE")
+    send_rate: float = Field(default=30.0, gt=0, alias="OUDERBRUG_SEND_RATE")
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
     flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
