@@ -16,7 +16,7 @@ from bot.delivery import Pacer, Sender
 from bot.features import announcements, classes, fallback, onboarding, privacy, staff
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
-from bot.ratelimit import PacedRateLimiter
+from bot.ratelimit import CONNECTIONS, PacedRateLimiter
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
@@ -43,6 +43,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         )
         # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
+        .connection_pool_size(CONNECTIONS)  # the rate limiter sends at most this many at once
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from bot.context import BotData
 
 log = logging.getLogger(__name__)
-WINDOW = 60  # copies in flight at once
+WINDOW = 100  # copies in flight at once (mostly waiting for their turn in the Pacer)
+BATCH_DELAY = 0.01  # seconds to wait for more outcomes before writing them
 MAX_ATTEMPTS = 5
 
 
@@ -193,7 +194,8 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._report_sent: dict[int, float] = {}
         self._report_due: dict[int, asyncio.TimerHandle] = {}
-        self._announcements: dict[int, tuple[Announcement, Byline]] = {}
+        self._announcements: dict[int, asyncio.Future[tuple[Announcement, Byline] | None]] = {}
+        self._unreported: set[int] = set()  # announcements with outcomes not yet in the report
 
     async def start(self) -> None:
         """Requeue copies interrupted by a stop, then start draining."""
@@ -240,6 +242,7 @@ class Sender:
 
     async def _run(self) -> None:
         running: set[asyncio.Task[Job]] = set()
+        drained = False  # the last claim found fewer copies than it could take
         while True:
             self._wake.clear()
             if len(running) < WINDOW // 2:
@@ -249,6 +252,7 @@ class Sender:
                     log.exception("the outbox cannot be read; retrying in 5 s")
                     await asyncio.sleep(5)
                     continue
+                drained = len(jobs) < WINDOW - len(running)
                 running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
             if not running:
                 await self._sleep_until_due()
@@ -256,12 +260,22 @@ class Sender:
             waker = asyncio.ensure_future(self._wake.wait())
             await asyncio.wait({*running, waker}, return_when=asyncio.FIRST_COMPLETED)
             waker.cancel()
+            # Gather what else finishes within a moment: one transaction for many outcomes.
+            await asyncio.wait(running, timeout=BATCH_DELAY)
             done = {task for task in running if task.done()}
             running -= done
             finished = [task.result() for task in done]
             if finished:
                 await self._record(finished)
-                for announcement_id in {job.delivery.announcement_id for job in finished}:
+                self._unreported |= {job.delivery.announcement_id for job in finished}
+            # The author's report: every 2 s while sending, and once at the end. Whether the end
+            # has come is only asked of the database when the outbox ran (nearly) dry.
+            for announcement_id in list(self._unreported):
+                last = self._report_sent.get(announcement_id, 0.0)
+                if time.monotonic() - last >= 2.0 or (
+                    drained and await self._finished(announcement_id)
+                ):
+                    self._unreported.discard(announcement_id)
                     await self._refresh_report(announcement_id)
 
     async def _claim(self, limit: int) -> list[Job]:
@@ -332,17 +346,28 @@ class Sender:
             return waiting.first() is None
 
     async def _context(self, announcement_id: int) -> tuple[Announcement, Byline] | None:
-        """The announcement and its byline, looked up once."""
+        """The announcement and its byline, looked up once (copies in flight share the lookup)."""
         if announcement_id not in self._announcements:
-            async with self.services.sessions() as session:
-                announcement = await session.get(Announcement, announcement_id)
-            if announcement is None:
-                return None
-            self._announcements[announcement_id] = (
-                announcement,
-                await byline_of(self.services, announcement),
+            self._announcements[announcement_id] = asyncio.ensure_future(
+                self._load_context(announcement_id)
             )
-        return self._announcements[announcement_id]
+        task = self._announcements[announcement_id]
+        try:
+            context = await asyncio.shield(task)
+        except Exception:
+            context = None
+            raise
+        finally:
+            if context is None and self._announcements.get(announcement_id) is task:
+                del self._announcements[announcement_id]  # look again for the next copy
+        return context
+
+    async def _load_context(self, announcement_id: int) -> tuple[Announcement, Byline] | None:
+        async with self.services.sessions() as session:
+            announcement = await session.get(Announcement, announcement_id)
+        if announcement is None:
+            return None
+        return announcement, await byline_of(self.services, announcement)
 
     async def _deliver(self, job: Job) -> Job:
         """Send one copy, retrying what can be retried; the outcome is recorded by the caller."""

@@ -8,6 +8,7 @@ what the Pacer grants, not how fast the machine is.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import selectors
 from collections.abc import Awaitable, Callable, Mapping
@@ -126,12 +127,12 @@ def test_slots_are_evenly_spaced_with_no_burst_after_a_pause() -> None:
         await asyncio.gather(*(send(i) for i in range(40)))
 
     run_virtual(main)
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 1 / 20 / 2 - 1e-9  # never closer than half a step
     assert max(gaps) >= 2.0  # the pause was kept
     after = starts[11:]
     # After the pause the budget is a little lower (18/s instead of 20/s), still evenly spaced.
-    assert all(b - a >= 1 / 18 - 1e-9 for a, b in zip(after, after[1:], strict=False))
+    assert all(b - a >= 1 / 18 - 1e-9 for a, b in itertools.pairwise(after))
 
 
 def test_budget_grows_back_after_good_sends() -> None:
@@ -167,5 +168,5 @@ def test_a_chat_waits_for_its_own_answer_but_others_do_not() -> None:
 
     run_virtual(main)
     assert order[0] == (1, 0.0)
-    assert [t for c, t in order if c == 2][0] < 0.01  # not held up by chat 1
+    assert next(t for c, t in order if c == 2) < 0.01  # not held up by chat 1
     assert (1, 1.5) in order  # one second after the first answer, not after its start

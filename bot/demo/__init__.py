@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -50,6 +51,19 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
 ]
 
 
+class SchoolMorningClock:
+    """The system clock moved to a Monday morning in term time, still ticking.
+
+    The demo plays a school day: run late in the evening, the quiet hours would hold every copy.
+    """
+
+    def __init__(self) -> None:
+        self._offset = datetime(2026, 11, 23, 9, tzinfo=UTC) - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
 async def run_demo(
     *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
 ) -> int:
@@ -72,7 +86,8 @@ async def run_demo(
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
             )
             await upgrade_async(settings.db_url)
-            async with running(build_application(settings), poll_timeout=5) as app:
+            app = build_application(settings, clock=SchoolMorningClock())
+            async with running(app, poll_timeout=5) as app:
                 school = School(tg=tg, app=app)
                 await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)
