@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,6 +37,7 @@ async def main() -> None:
             "requests": sum(tg.stats.requests.values()),
             "too_many": tg.stats.too_many,
             "sent": tg.stats.sent,
+            "server_cpu": time.process_time(),
         }
     print(json.dumps(summary), flush=True)
 

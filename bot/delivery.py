@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WINDOW = 100  # copies in flight at once (mostly waiting for their turn in the Pacer)
-BATCH_DELAY = 0.01  # seconds to wait for more outcomes before writing them
+BATCH_DELAY = 0.02  # seconds to wait for more outcomes before writing them
 MAX_ATTEMPTS = 5
 
 
@@ -470,8 +470,9 @@ class Sender:
             .values({name: bindparam(name) for name in outcomes[0] if name != "row_id"})
         ) if outcomes else None  # fmt: skip
         async with self.services.sessions() as session:
-            if statement is not None:
-                await session.exec(statement, params=outcomes)
+            if statement is not None:  # on the connection: no ORM bookkeeping for plain rows
+                connection = await session.connection()
+                await connection.execute(statement, outcomes)
             if blocked:
                 await session.exec(
                     update(Member)
