@@ -41,7 +41,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         .defaults(
             Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        # One budget for replies and the outbox: ~29 messages/s overall, 1/s per chat.
+        # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
         .connection_pool_size(CONNECTIONS)  # the rate limiter sends at most this many at once
         .post_init(_post_init)

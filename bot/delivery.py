@@ -1,10 +1,11 @@
 """The outbox sender: delivers announcements to parents, translated, within Telegram's limits.
 
-Every copy is a row in `delivery`; the sender claims pending rows, sends them paced at about
-29 messages/s overall and 1 message/s per chat, retries 429 (after `retry_after`) and network
+Every copy is a row in `delivery`; the sender claims pending rows, sends them paced at up to
+30 messages/s overall and 1 message/s per chat (see Pacer), retries 429 (after `retry_after`) and network
 errors (with backoff), marks parents who blocked the bot, and keeps the author's delivery report
 up to date. Rows claimed but not finished when the process stopped are sent again at start-up,
-so nobody is skipped; at most the message in flight during a crash can arrive twice.
+so nobody is skipped; at most the messages in flight during a crash (and those answered in the
+last few tens of milliseconds, whose outcomes are written together) can arrive twice.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import random
 import selectors
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from bot.delivery import Pacer
@@ -57,7 +57,7 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         return self.virtual
 
 
-def run_virtual(main: Callable[[], Awaitable[None]]) -> None:
+def run_virtual(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
         runner.run(main())
 
@@ -170,3 +170,31 @@ def test_a_chat_waits_for_its_own_answer_but_others_do_not() -> None:
     assert order[0] == (1, 0.0)
     assert next(t for c, t in order if c == 2) < 0.01  # not held up by chat 1
     assert (1, 1.5) in order  # one second after the first answer, not after its start
+
+
+def test_the_rate_limiter_sends_at_most_connections_requests_at_once() -> None:
+    """More concurrent requests than pooled connections would only queue inside httpcore."""
+    from bot.ratelimit import CONNECTIONS, PacedRateLimiter
+
+    busy, most = 0, 0
+
+    async def main() -> None:
+        limiter = PacedRateLimiter(Pacer(per_second=1000))
+
+        async def callback() -> bool:
+            nonlocal busy, most
+            busy += 1
+            most = max(most, busy)
+            await asyncio.sleep(0.05)
+            busy -= 1
+            return True
+
+        await asyncio.gather(
+            *(
+                limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": i}, 0)
+                for i in range(5 * CONNECTIONS)
+            )
+        )
+
+    run_virtual(main)
+    assert most == CONNECTIONS
