@@ -11,6 +11,7 @@ last few tens of milliseconds, whose outcomes are written together) can arrive t
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections import defaultdict, deque
@@ -171,6 +172,19 @@ class Pacer:
         self._freed = asyncio.Event()
 
 
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Once per process: what start-up made (modules, handlers, catalogs) lives as long as the
+    bot, so keep it out of the garbage collector's scans (about a tenth of a busy outbox's CPU)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 @dataclass
 class Job:
     """A claimed copy with what is needed to send it."""
@@ -209,6 +223,7 @@ class Sender:
             await session.commit()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
+        _freeze_startup_objects()
 
     async def stop(self) -> None:
         """Stop now; copies in flight go back to the outbox at the next start."""
