@@ -75,3 +75,26 @@ async def test_a_caption_at_telegrams_limit_arrives_whole(
     copy = await tom.wait_for_message(is_copy, timeout=10)
     assert caption.strip() in copy.text
     assert [m.kind for m in tom.messages][-2:] == ["photo", "text"]
+
+
+async def test_a_pdf_letter_reaches_parents_in_four_languages(
+    school: School, class_1a: dict[str, SimUser]
+) -> None:
+    """Juf Lies sends the letter about the school trip as a PDF: the file unchanged, the note translated."""
+    lies = class_1a["lies"]
+    pdf = b"%PDF-1.4 brief uitstap"
+    await lies.send_document(
+        pdf, "brief-uitstap.pdf", "application/pdf", caption="De brief over de uitstap."
+    )
+    await lies.press(school.t("nl", "announce.send_now"))
+    for name, marker in (
+        ("Amina", "[en>ar]"),
+        ("Mehmet", "[en>tr]"),
+        ("Hodan", "[nl>en]"),
+        ("Tom", "uitstap"),
+    ):
+        parent = class_1a[name]
+        copy = await parent.wait_for_message(is_copy, timeout=10)
+        assert marker in copy.text, name
+        document = next(m for m in parent.messages if m.kind == "document")
+        assert school.tg.file_bytes(document.file_id) == pdf
