@@ -19,6 +19,7 @@ from bot.features import (
     buddies,
     classes,
     conversations,
+    event_changes,
     fallback,
     housekeeping,
     inbox,
@@ -92,6 +93,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     invitations.register(app)  # /meeting from a template, RSVP buttons
+    event_changes.register(app)  # cancelling a meeting: copies edited, those who answered told
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     conversations.register(app)  # a parent's "to the school office instead"
     inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export

@@ -142,3 +142,33 @@ async def test_bad_moments_late_presses_and_forged_counts(
     clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # 09:00, after the start
     late = await tom.wait_callback_answer(await tom.press_data(f"rsvp:yes:{delivery}"))
     assert late.text == school.t("nl", "event.closed")
+
+
+async def test_a_cancelled_meeting_is_marked_everywhere_and_told_to_who_answered(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """Juf Lies cancels: every copy shows it in its language, Tom (who answered) is told, no reminder comes."""
+    lies, tom, amina = class_1a["lies"], class_1a["Tom"], class_1a["Amina"]
+    await invite(school, lies)
+    report = await lies.wait_for_message(lambda m: "evtc:ask:" in str(m.buttons), timeout=10)
+    copy = await tom.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    amina_copy = await amina.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    await tom.press(school.t("nl", "event.button_yes"), message=copy)
+    await tom.expect_text(school.t("nl", "event.how_many"))
+    await lies.press(school.t("nl", "event.button_cancel"), message=report)
+    await lies.press(school.t("nl", "event.cancel_yes"))
+    await lies.expect_text(school.t("nl", "event.cancelled_done", count=1))
+    notice = school.t(
+        "nl", "event.cancelled_notice", title="Koffiemoment voor ouders", day="vr 27 nov 08:30"
+    )
+    await tom.expect_text(notice)
+    await tom.wait_for(lambda u: school.t("nl", "event.cancelled_banner") in copy.text, timeout=10)
+    await amina.wait_for(lambda u: school.t("ar", "announce.edited_mark") in amina_copy.text)
+    late = await tom.wait_callback_answer(await tom.press_data(
+        next(d for row in copy.buttons for _, d in row if d.startswith("rsvp:yes:"))
+    ))  # fmt: skip
+    assert late.text == school.t("nl", "event.closed")
+    clock.set(datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # the day before: no reminder
+    await tom.send("/help")
+    await tom.expect_text(school.t("nl", "help.parent"))
+    assert not [m for m in tom.messages if "⏰" in m.text]

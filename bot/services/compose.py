@@ -265,6 +265,10 @@ def report_markup(
                     t(lang, "announce.button_edit"), callback_data=f"ann:edit:{number}"
                 ),
                 InlineKeyboardButton(
+                    t(lang, "event.button_cancel"), callback_data=f"evtc:ask:{number}"
+                )
+                if announcement.kind == "invitation"  # a meeting is cancelled, not withdrawn
+                else InlineKeyboardButton(
                     t(lang, "announce.button_withdraw"), callback_data=f"ann:wd:{number}"
                 ),
             ],

@@ -213,3 +213,13 @@ def reminder_moment(
     if begin > local:
         begin -= timedelta(days=1)
     return (begin - timedelta(minutes=1)).astimezone(starts.tzinfo)
+
+
+async def answered(session: AsyncSession, *, event_id: int) -> list[Member]:
+    """Everyone who answered the invitation (yes, maybe or no) and can still be reached."""
+    rows = await session.exec(
+        select(Member)
+        .join(Rsvp, col(Rsvp.member_id) == col(Member.id))
+        .where(Rsvp.event_id == event_id, Member.status == MemberStatus.ACTIVE)
+    )
+    return list(rows)
