@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -40,6 +40,9 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     await query.answer()
+    if press.action == "list":
+        await send_list(update, context, event.id or 0, event.title)
+        return
     if press.action == "ask":
         rows = [[(context.t("event.cancel_yes"), f"evtc:yes:{press.number}"), (context.t("announce.withdraw_no"), f"evtc:no:{press.number}")]]  # fmt: skip
         await reply(update, context.t("event.cancel_confirm"), keyboard(rows))
@@ -81,6 +84,20 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
                 "could not tell %s that event %s is cancelled", person.id, event.id, exc_info=True
             )
     await query.edit_message_text(context.t("event.cancelled_done", count=len(answered)))
+
+
+async def send_list(update: Update, context: BotContext, event_id: int, title: str) -> None:
+    """The organiser's list of who is coming, as a CSV file."""
+    catalogs = context.services.catalogs
+    names = {code: catalogs.native_name(code) for code in catalogs.languages}
+    async with context.services.sessions() as session:
+        data = await inv.attendance_csv(session, event_id=event_id, languages=names)
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_document(
+            InputFile(data, filename=f"aanwezigheden-{event_id}.csv"),
+            caption=context.t("event.export_caption", title=title),
+        )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

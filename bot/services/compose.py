@@ -253,8 +253,20 @@ def report_markup(
     if announcement.status == AnnouncementStatus.WITHDRAWN:
         return None
     t, number = services.catalogs.t, announcement.id
+    extra = (
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "event.button_export"), callback_data=f"evtc:list:{number}"
+                )
+            ]
+        ]
+        if announcement.kind == "invitation"
+        else []
+    )
     return InlineKeyboardMarkup(
         [
+            *extra,
             [
                 InlineKeyboardButton(
                     t(lang, "announce.button_unseen"), callback_data=f"ann:unseen:{number}"

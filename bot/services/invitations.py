@@ -223,3 +223,35 @@ async def answered(session: AsyncSession, *, event_id: int) -> list[Member]:
         .where(Rsvp.event_id == event_id, Member.status == MemberStatus.ACTIVE)
     )
     return list(rows)
+
+
+async def attendance_csv(
+    session: AsyncSession, *, event_id: int, languages: dict[str, str]
+) -> bytes:
+    """Who answered what (not anonymous: parents were told), as CSV for a spreadsheet."""
+    import csv
+    import io
+
+    rows = await session.exec(
+        select(  # type: ignore[call-overload]
+            Member.first_name, Member.language, Rsvp.answer, Rsvp.people, Rsvp.interpreter
+        )
+        .join(Member, col(Member.id) == col(Rsvp.member_id))
+        .where(Rsvp.event_id == event_id)
+        .order_by(col(Rsvp.answer), col(Member.first_name))
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "language", "answer", "people", "interpreter"])
+    for name, language, answer, people, interpreter in rows:
+        safe = "'" + name if name[:1] in "=+-@" else name  # never a spreadsheet formula
+        writer.writerow(
+            [
+                safe,
+                languages.get(language or "nl", language),
+                answer,
+                people,
+                "yes" if interpreter else "",
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")
