@@ -115,6 +115,13 @@ async def test_reminders_after_a_restart_and_never_in_quiet_hours(
         # Two hours before would be 06:30, in the quiet hours: it comes at 20:59 the evening before.
         clock.set(datetime(2026, 11, 26, 19, 59, tzinfo=UTC))
         await scheduler.ran("event:1:soon", 1)
+        clock.set(datetime(2026, 11, 27, 6, 30, tzinfo=UTC))  # Friday 07:30: Juf Lies's summary
+        await lies.expect_text(
+            school.t(
+                "nl", "event.morning_summary", time="08:30", title="Koffiemoment voor ouders",
+                yes=1, people=1, maybe=0, interpreters="–",
+            )
+        )  # fmt: skip
     assert len([m for m in tom.messages if m.text == reminder]) == 2
     assert not [m for m in mehmet.messages if "⏰" in m.text]
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import BotData
-from bot.models import Announcement, AnnouncementStatus, Event, MemberStatus
+from bot.models import Announcement, AnnouncementStatus, Event, Member, MemberStatus
 from bot.services import invitations as inv
 from bot.services import members
 from bot.services import when as moments
@@ -18,6 +18,7 @@ from bot.services.announcements import school_of
 
 log = logging.getLogger(__name__)
 REMINDERS = {"day": timedelta(days=1), "soon": timedelta(hours=2)}
+SUMMARY_AT = time(7, 30)  # the organiser's summary on the morning of the event
 
 
 def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str, str] = ("21:00", "07:00")) -> None:  # fmt: skip
@@ -32,6 +33,11 @@ def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str
         if moment > services.clock.now():
             key = f"event:{event.id}:{name}"
             services.scheduler.at(key, moment, partial(send_reminders, services, bot, event.id))
+    local = event.starts_at.astimezone(tz)
+    morning = datetime.combine(local.date(), SUMMARY_AT, tzinfo=tz).astimezone(UTC)
+    if services.clock.now() < morning < event.starts_at:  # the organiser's summary that morning
+        key = f"event:{event.id}:summary"
+        services.scheduler.at(key, morning, partial(send_summary, services, bot, event.id))
 
 
 async def restore(services: BotData, bot: Bot) -> int:
@@ -76,3 +82,36 @@ async def send_reminders(services: BotData, bot: Bot, event_id: int) -> int:
         except TelegramError:
             log.warning("could not remind %s of event %s", person.id, event_id, exc_info=True)
     return sent
+
+
+async def send_summary(services: BotData, bot: Bot, event_id: int) -> bool:
+    """The morning of the event: the organiser's figures (if the invitation went out)."""
+    async with services.sessions() as session:
+        event = await session.get(Event, event_id)
+        announcement = await session.get(Announcement, event.announcement_id) if event else None
+        author = await session.get(Member, announcement.author_id or 0) if announcement else None
+        live = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT)
+        if (
+            event is None
+            or announcement is None
+            or author is None
+            or announcement.status not in live
+        ):
+            return False
+        if event.status != "open":
+            return False
+        figures = await inv.counts(session, event_id=event_id)
+    lang = services.catalogs.pick(author.language)
+    names = services.catalogs.native_name
+    interpreters = ", ".join(f"{names(code)} {n}" for code, n in figures.interpreters) or "–"
+    text = services.catalogs.t(
+        lang, "event.morning_summary", title=event.title,
+        time=event.starts_at.astimezone(services.settings.tz).strftime("%H:%M"),
+        yes=figures.yes, people=figures.people, maybe=figures.maybe, interpreters=interpreters,
+    )  # fmt: skip
+    try:
+        await bot.send_message(author.chat_id, text)
+    except TelegramError:
+        log.warning("could not send the morning summary of event %s", event_id, exc_info=True)
+        return False
+    return True
