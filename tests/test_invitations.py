@@ -179,3 +179,30 @@ async def test_a_cancelled_meeting_is_marked_everywhere_and_told_to_who_answered
     await tom.send("/help")
     await tom.expect_text(school.t("nl", "help.parent"))
     assert not [m for m in tom.messages if "⏰" in m.text]
+
+
+async def test_a_moved_meeting_changes_copies_reminders_and_tells_who_answered(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """Moved from Friday to Monday: Tom hears it, his copy shows Monday, and reminders follow."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    await invite(school, lies)
+    report = await lies.wait_for_message(lambda m: "evtc:move:" in str(m.buttons), timeout=10)
+    copy = await tom.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    await tom.press(school.t("nl", "event.button_yes"), message=copy)
+    await tom.expect_text(school.t("nl", "event.how_many"))
+    await lies.press(school.t("nl", "event.button_move"), message=report)
+    await lies.expect_text(school.t("nl", "event.ask_new_when", example="12/12 08:30-10:00"))
+    await lies.send("30/11 14:00-15:30")
+    await lies.expect_text(school.t("nl", "event.moved_done", count=1))
+    title = "Koffiemoment voor ouders"
+    await tom.expect_text(school.t("nl", "event.moved_notice", title=title, day="ma 30 nov 14:00"))
+    await tom.wait_for(lambda u: "ma 30 nov 14:00" in copy.text, timeout=10)
+    clock.set(datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # the old "day before": nothing
+    await tom.send("/help")
+    await tom.expect_text(school.t("nl", "help.parent"))
+    assert not [m for m in tom.messages if "⏰" in m.text]
+    clock.set(datetime(2026, 11, 29, 13, 0, tzinfo=UTC))  # Sunday 14:00: the new day before
+    await tom.expect_text(
+        school.t("nl", "event.reminder", title=title, day="ma 30 nov 14:00", place="de refter")
+    )

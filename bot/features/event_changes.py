@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import InputFile, Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.features import pending
 from bot.features.common import GROUP_FEATURES, keyboard, numeric_press, reply
+from bot.features.invitation_jobs import arm_reminders
 from bot.features.onboarding import stale
-from bot.models import Announcement, MemberStatus
+from bot.models import Announcement, Event, Member, MemberStatus
 from bot.services import invitations as inv
 from bot.services import members, outbox
 from bot.services import when as moments
+from bot.services.announcements import school_of
 
 log = logging.getLogger(__name__)
+MOVING = "awaiting_event_move"
+EXAMPLE = "12/12 08:30-10:00"
 
 
 async def cancel_meeting(update: Update, context: BotContext) -> None:
@@ -43,6 +49,10 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
     if press.action == "list":
         await send_list(update, context, event.id or 0, event.title)
         return
+    if press.action == "move":
+        pending.ask(context, MOVING, event.id)
+        await reply(update, context.t("event.ask_new_when", example=EXAMPLE))
+        return
     if press.action == "ask":
         rows = [[(context.t("event.cancel_yes"), f"evtc:yes:{press.number}"), (context.t("announce.withdraw_no"), f"evtc:no:{press.number}")]]  # fmt: skip
         await reply(update, context.t("event.cancel_confirm"), keyboard(rows))
@@ -64,7 +74,73 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
     if services.sender is not None:
         services.sender.forget(announcement.id or 0)
         services.sender.wake()
-    for person in answered:
+    await tell(context, answered, event, "event.cancelled_notice")
+    await query.edit_message_text(context.t("event.cancelled_done", count=len(answered)))
+
+
+async def new_moment(update: Update, context: BotContext) -> None:
+    """The organiser typed the new moment: the event moves, copies change, those who answered hear."""
+    user_data, msg, member = context.user_data, update.effective_message, context.member
+    if user_data is None or msg is None or member is None or MOVING not in user_data:
+        return
+    services, tz, nl = (
+        context.services,
+        context.services.settings.tz,
+        context.services.settings.default_language,
+    )
+    async with services.sessions() as session:
+        event = await session.get(Event, user_data[MOVING])
+        announcement = await session.get(Announcement, event.announcement_id) if event else None
+    if (
+        event is None
+        or announcement is None
+        or announcement.author_id != member.id
+        or event.status != "open"
+    ):
+        user_data.pop(MOVING, None)
+        await reply(update, context.t("error.stale_button"))
+        raise ApplicationHandlerStop
+    length = int((event.ends_at - event.starts_at).total_seconds() // 60)
+    span = inv.parse_span(msg.text or "", now=services.clock.now(), tz=tz, minutes=length)
+    if (
+        span is None
+        or not moments.acceptable(span[0], now=services.clock.now())
+        or span[1] <= span[0]
+    ):
+        await reply(update, context.t("event.bad_when", example=EXAMPLE))
+        raise ApplicationHandlerStop
+    user_data.pop(MOVING)
+
+    def line(start: datetime, end: datetime) -> str:
+        day = moments.show(start, tz=tz, lang=nl)
+        return services.catalogs.t(
+            nl, "event.when_line", day=day, end=end.astimezone(tz).strftime("%H:%M")
+        )
+
+    old_line, new_line = line(event.starts_at, event.ends_at), line(*span)
+    async with services.sessions() as session:
+        event.starts_at, event.ends_at = span
+        session.add(event)
+        await session.commit()
+        await outbox.revise(
+            session, announcement_id=announcement.id or 0, author_id=member.id or 0,
+            text=announcement.text.replace(old_line, new_line), now=services.clock.now(),
+        )  # fmt: skip
+        answered = await inv.answered(session, event_id=event.id or 0)
+        school = await school_of(session, school_id=member.school_id)
+    arm_reminders(services, context.bot, event, quiet=(school.quiet_start, school.quiet_end))
+    if services.sender is not None:
+        services.sender.forget(announcement.id or 0)
+        services.sender.wake()
+    await tell(context, answered, event, "event.moved_notice")
+    await reply(update, context.t("event.moved_done", count=len(answered)))
+    raise ApplicationHandlerStop
+
+
+async def tell(context: BotContext, people: list[Member], event: Event, key: str) -> None:
+    """A short message about the event to each person, in their language."""
+    services, nl = context.services, context.services.settings.default_language
+    for person in people:
         lang = services.catalogs.pick(person.language)
         day = moments.show(event.starts_at, tz=services.settings.tz, lang=lang)
         title = event.title
@@ -73,17 +149,15 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
             title = (
                 await services.translator.translate_for(title, source=nl, languages=languages)
             ).text
-        text = services.catalogs.t(lang, "event.cancelled_notice", title=title, day=day)
         try:
-            await context.bot.send_message(person.chat_id, text)
+            await context.bot.send_message(
+                person.chat_id, services.catalogs.t(lang, key, title=title, day=day)
+            )
         except Forbidden:
             async with services.sessions() as session:
                 await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
         except TelegramError:
-            log.warning(
-                "could not tell %s that event %s is cancelled", person.id, event.id, exc_info=True
-            )
-    await query.edit_message_text(context.t("event.cancelled_done", count=len(answered)))
+            log.warning("could not tell %s about event %s", person.id, event.id, exc_info=True)
 
 
 async def send_list(update: Update, context: BotContext, event_id: int, title: str) -> None:
@@ -101,5 +175,6 @@ async def send_list(update: Update, context: BotContext, event_id: int, title: s
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """The organiser's Cancel button and its confirmation."""
+    """The organiser's Move, Cancel and list buttons, and the new moment typed after Move."""
     app.add_handler(CallbackQueryHandler(cancel_meeting, pattern=r"^evtc:"), group=GROUP_FEATURES)
+    pending.expect(app, MOVING, new_moment)

@@ -257,8 +257,11 @@ def report_markup(
         [
             [
                 InlineKeyboardButton(
+                    t(lang, "event.button_move"), callback_data=f"evtc:move:{number}"
+                ),
+                InlineKeyboardButton(
                     t(lang, "event.button_export"), callback_data=f"evtc:list:{number}"
-                )
+                ),
             ]
         ]
         if announcement.kind == "invitation"
