@@ -70,6 +70,8 @@ async def run_demo(
     read-only; without them parents get the Dutch original, marked as such in the report.
     """
     logging.getLogger("telegram").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     models = models_dir or load_settings().models_data_dir
     with tempfile.TemporaryDirectory(prefix="ouderbrug-demo-") as tmp:
         async with FakeTelegram(token=DEMO_TOKEN, bot_username=DEMO_BOT) as tg:
@@ -107,12 +109,19 @@ async def team_inbox(sessions: SessionFactory) -> list[str]:
         )
         lines = []
         for message, member in rows:
+            if message.direction == "out":  # the team's answer, as written and as received
+                lines.append(f"  ↩ answer to {member.first_name}: {message.text}")
+                continue
             dutch = message.text_nl or "(no translation model installed: ouderbrug models install)"
             if message.language == "nl":
                 dutch = message.text
-            lines.append(
-                f"- {member.first_name} [{message.language}]: {message.text}\n    nl: {dutch}"
-            )
+            if message.kind == "help":
+                lines.append(
+                    f"- {member.first_name} [{message.language}]: 🤷 (does not understand an announcement)"
+                )
+                continue
+            text = message.text or f"({message.kind})"
+            lines.append(f"- {member.first_name} [{message.language}]: {text}\n    nl: {dutch}")
     return lines or ["(empty)"]
 
 
