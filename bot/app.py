@@ -24,6 +24,7 @@ from bot.features import (
     housekeeping,
     inbox,
     invitation_jobs,
+    invitation_options,
     invitations,
     onboarding,
     poll_answers,
@@ -92,7 +93,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     announcements.register(app)  # preview, send, seen, original/translation buttons
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
-    invitations.register(app)  # /meeting from a template, RSVP buttons
+    invitations.register(app)  # /meeting from a template or from scratch, RSVP buttons
+    invitation_options.register(app)  # picture, map, children, interpreter, thank-you poll toggles
     event_changes.register(app)  # cancelling a meeting: copies edited, those who answered told
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
     conversations.register(app)  # a parent's "to the school office instead"

@@ -93,7 +93,7 @@ class Sender:
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
         self._lookups: dict[int, asyncio.Lock] = {}
-        self._calendars: dict[int, bytes] = {}
+        self._calendars: dict[int, tuple[bytes, tuple[float, float] | None]] = {}  # ics, map
         self._unreported: set[int] = set()  # announcements with outcomes not yet in the report
 
     async def start(self) -> None:
@@ -403,6 +403,8 @@ class Sender:
             album = [InputMediaPhoto(f) for f in photos]
             sent_album = await self.bot.send_media_group(chat, album, rate_limit_args=paced)
             media = [m.message_id for m in sent_album]
+        elif announcement.kind == "invitation" and file_id:  # the template's picture or a photo
+            media = [(await self.bot.send_photo(chat, file_id, rate_limit_args=paced)).message_id]
         elif announcement.kind in SINGLE_MEDIA and file_id:
             method = getattr(self.bot, SINGLE_MEDIA[announcement.kind])
             media = [(await method(chat, file_id, rate_limit_args=paced)).message_id]
@@ -412,26 +414,36 @@ class Sender:
             )
         sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
         if announcement.kind == "invitation":  # the date straight into the phone's calendar
-            media.append(await self._send_calendar(announcement, chat))
+            media.extend(await self._send_calendar(announcement, chat))
         return sent.message_id, media
 
-    async def _send_calendar(self, announcement: Announcement, chat: int) -> int:
-        """The invitation's .ics file (made once per announcement)."""
+    async def _send_calendar(self, announcement: Announcement, chat: int) -> list[int]:
+        """The invitation's .ics file (made once per announcement), and the map when there is one."""
         if announcement.id not in self._calendars:
             async with self.services.sessions() as session:
                 event = await event_of(session, announcement_id=announcement.id or 0)
             if event is None:
                 raise BadRequest("invitation without its event")
-            self._calendars[announcement.id or 0] = calendar_file(
+            ics = calendar_file(
                 event, description=announcement.text, tz=self.services.settings.tz,
                 domain=self.bot.username or "ouderbrug",
             )  # fmt: skip
-        data = self._calendars[announcement.id or 0]
+            where = None
+            if event.latitude is not None and event.longitude is not None:
+                where = (event.latitude, event.longitude)
+            self._calendars[announcement.id or 0] = (ics, where)
+        data, where = self._calendars[announcement.id or 0]
         name = "uitnodiging.ics"
-        document = await self.bot.send_document(
-            chat, InputFile(data, filename=name), rate_limit_args=0
-        )
-        return document.message_id
+        sent = [
+            (
+                await self.bot.send_document(
+                    chat, InputFile(data, filename=name), rate_limit_args=0
+                )
+            ).message_id
+        ]
+        if where is not None:
+            sent.append((await self.bot.send_location(chat, where[0], where[1], rate_limit_args=0)).message_id)  # fmt: skip
+        return sent
 
     async def _record(self, jobs: list[Job]) -> None:
         """Write the outcomes of finished copies in one transaction."""

@@ -20,6 +20,7 @@ MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 LONGEST_POLL_ID = "9" * 10
 ID = re.compile(r"^[a-z0-9_-]{1,32}$")
 KINDS = ("single", "multiple")
+AUDIENCES = ("classes", "event")  # event: sent after a meeting to those who said they would come
 
 
 class FlowError(ValueError):
@@ -59,6 +60,7 @@ class Flow:
     title: dict[str, str]
     outcome: dict[str, str]
     questions: tuple[Question, ...]
+    audience: str = "classes"
 
     def index_of(self, question_id: str) -> int | None:
         """The position of a question."""
@@ -147,12 +149,16 @@ def parse_flow(raw: Any, *, source: str, languages: list[str]) -> Flow:
         _question(q, f"{source} question {n}", languages) for n, q in enumerate(questions_raw, 1)
     )
     _unique([q.id for q in questions], source)
+    audience = str(raw.get("audience", "classes"))
+    if audience not in AUDIENCES:
+        raise FlowError(f"{source}: audience must be classes or event, not {audience!r}")
     return Flow(
         id=fid,
         emoji=str(raw.get("emoji") or "📊"),
         title=_texts(raw.get("title"), f"{source} title", languages),
         outcome=_texts(raw.get("outcome"), f"{source} outcome", languages),
         questions=questions,
+        audience=audience,
     )
 
 

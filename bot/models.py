@@ -322,6 +322,13 @@ class Poll(SQLModel, table=True):
     created_at: datetime = utc_column()
     opened_at: datetime | None = utc_column(nullable=True)
     closes_at: datetime = utc_column(index=True)
+    # A thank-you poll after a meeting goes to those who said they would come, not to classes.
+    event_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, unique=True
+        ),
+    )
 
 
 # The three tables below are what makes polls anonymous. Their primary keys are random (uuid4 or
@@ -409,11 +416,16 @@ class Event(SQLModel, table=True):
         )
     )
     template: str = Field(max_length=32)
-    title: str = Field(max_length=200)  # Dutch, as in the template
+    title: str = Field(max_length=200)  # Dutch, as in the template or typed by the organiser
+    description: str = Field(default="", max_length=1000)  # the warm text, in Dutch
     starts_at: datetime = utc_column(index=True)
     ends_at: datetime = utc_column()
     place: str = Field(default="", max_length=200)
     children_welcome: bool = Field(default=True)
+    interpreter_offered: bool = Field(default=True)  # someone who speaks their language
+    thank_you: bool = Field(default=True)  # a one-question anonymous poll afterwards
+    latitude: float | None = Field(default=None)  # the place on a map, when the organiser shares it
+    longitude: float | None = Field(default=None)
     status: str = Field(default="open", max_length=16)  # open | cancelled
     created_at: datetime = utc_column()
 

@@ -49,6 +49,7 @@ async def invite(school: School, lies: SimUser, when: str = "27/11 08:30-10:00")
     await lies.send(when)
     await lies.expect_text(school.t("nl", "event.ask_place"))
     await lies.send("de refter")
+    await lies.press(school.t("nl", "event.option_preview"))
     preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
     await lies.press(school.t("nl", "announce.send_now"), message=preview)
     return preview

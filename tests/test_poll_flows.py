@@ -17,14 +17,16 @@ LANGUAGES = Catalogs.load(project_root() / "locales").languages
 
 
 def test_shipped_flows_load_in_every_language() -> None:
-    """Barriers, how-to-hear and informal-moments polls, 3-6 questions, every UI language."""
+    """Barriers, how-to-hear and informal-moments polls (3-6 questions), the one-question
+    thank-you after a meeting, every UI language."""
     flows = load_flows(project_root() / "flows", languages=LANGUAGES)
-    assert {"barriers", "hear", "moments"} <= set(flows)
+    assert {"barriers", "hear", "moments", "thanks"} <= set(flows)
+    assert flows["thanks"].audience == "event" and len(flows["thanks"].questions) == 1
     assert len(LANGUAGES) == 15
     barriers = flows["barriers"]
     assert [o.id for o in barriers.questions[0].options][-1] == "nothing"
     for flow in flows.values():
-        assert 3 <= len(flow.questions) <= 6
+        assert 3 <= len(flow.questions) <= 6 or flow.audience == "event"
         for q in flow.questions:
             assert all(o.emoji for o in q.options)
             assert set(LANGUAGES) <= set(q.text)

@@ -170,6 +170,8 @@ async def play(school: School, *, parents: int) -> None:
     for command in ("/quiethours", "/retention", "/classes"):  # the school's settings
         await sofie.send(command)
         await sofie.next_message()
+    if len(in_1a) > 1:  # a week later the coffee morning is over: a thank-you question to who came
+        await scenes.thank_you_after_the_meeting(school, in_1a[1][0], clock)
 
 
 async def announce(

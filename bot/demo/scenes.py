@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import col, select
+
 from bot.clock import ManualClock
+from bot.demo.polls import answer, has_data
 from bot.demo.school import School
+from bot.models import Event
 from bot.simulator import BotMessage, SimUser
 
 PHOTO = b"\x89PNG\r\n\x1a\n demo photo"
@@ -125,7 +129,7 @@ async def help_and_buddy(
 
 
 async def coffee_morning(school: School, teacher: SimUser, families: list[SimUser]) -> None:
-    """The teacher invites the class to a coffee morning next week; a parent comes with two."""
+    """The teacher invites the class to a coffee morning next week; two parents come, one with two."""
     if not families:
         return
     services = school.app.bot_data
@@ -136,10 +140,38 @@ async def coffee_morning(school: School, teacher: SimUser, families: list[SimUse
     await teacher.send(f"{day:%d/%m} 08:30-10:00")
     await teacher.expect_text(school.t("nl", "event.ask_place"))
     await teacher.send("de refter")
+    await teacher.wait_for_message(lambda m: "evo:ok:" in str(m.buttons))
+    await teacher.send_location(51.2172, 4.4210)  # the school on the map, for parents who walk
+    await teacher.expect_text(school.t("nl", "event.location_set"))
+    await teacher.press(school.t("nl", "event.option_preview"))
     preview = await teacher.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
     await teacher.press(school.t("nl", "announce.send_now"), message=preview)
-    parent = families[0]
-    copy = await parent.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=15)
+    for parent, people in zip(families[:2], ("2", "1"), strict=False):
+        copy = await parent.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=15)
+        lang = services.catalogs.pick(parent.language_code)
+        await parent.press(school.t(lang, "event.button_yes"), message=copy)
+        await parent.press(people)
+
+
+async def thank_you_after_the_meeting(school: School, parent: SimUser, clock: ManualClock) -> None:
+    """The coffee morning is over: who said yes gets one anonymous question, and answers it."""
+    services = school.app.bot_data
+    async with services.sessions() as session:
+        found = await session.exec(select(Event).order_by(col(Event.id).desc()))
+        event = found.first()
+    if event is None:
+        return
+    before = {m.message_id for m in parent.messages if has_data(m, "pg:")}
+    clock.set(event.ends_at + timedelta(minutes=31))
+    await parent.wait_for(
+        lambda u: any(has_data(m, "pg:") and m.message_id not in before for m in u.messages),
+        timeout=15,
+    )
+    message = next(m for m in parent.messages if has_data(m, "pg:") and m.message_id not in before)
+    poll_id = int(
+        next(b.value for row in message.buttons for b in row if b.value.startswith("pg:")).split(
+            ":"
+        )[1]
+    )
     lang = services.catalogs.pick(parent.language_code)
-    await parent.press(school.t(lang, "event.button_yes"), message=copy)
-    await parent.press("2")
+    await answer(school, parent, lang, poll_id, ["yes"])

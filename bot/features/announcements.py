@@ -39,6 +39,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
     if draft.kind == "album":
         text = context.t("announce.preview_album", count=len(draft.album.split())) + "\n" + text
+    if draft.kind == "invitation":  # the organiser reads the invitation as parents will
+        text = f"{draft.text}\n\n{'─' * 12}\n{text}"
     held = None if draft.urgent else await held_until(context)
     if held is not None:
         school = await school_of(context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import InputFile, Update
+from telegram import InputMediaDocument, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
@@ -19,6 +19,7 @@ from bot.services import invitations as inv
 from bot.services import members, outbox
 from bot.services import when as moments
 from bot.services.announcements import school_of
+from bot.services.poll_export import to_csv, workbook
 
 log = logging.getLogger(__name__)
 MOVING = "awaiting_event_move"
@@ -161,17 +162,30 @@ async def tell(context: BotContext, people: list[Member], event: Event, key: str
 
 
 async def send_list(update: Update, context: BotContext, event_id: int, title: str) -> None:
-    """The organiser's list of who is coming, as a CSV file."""
+    """The organiser's list of who is coming, as a spreadsheet (XLSX) and as CSV."""
     catalogs = context.services.catalogs
-    names = {code: catalogs.native_name(code) for code in catalogs.languages}
     async with context.services.sessions() as session:
-        data = await inv.attendance_csv(session, event_id=event_id, languages=names)
+        found = await inv.attendance(session, event_id=event_id)
+    header = context.t("event.export_header").split("|")
+    rows: list[list[str | int]] = [
+        [name, catalogs.native_name(language), context.t(f"event.export_{answer}"), people,
+         context.t("event.export_interpreter") if interpreter else ""]
+        for name, language, answer, people, interpreter in found
+    ]  # fmt: skip
+    sheet = context.t("event.export_sheet")[:31]
     chat = update.effective_chat
-    if chat is not None:
-        await chat.send_document(
-            InputFile(data, filename=f"aanwezigheden-{event_id}.csv"),
+    if chat is None:
+        return
+    files = [
+        InputMediaDocument(
+            workbook([(sheet, header, rows)]), filename=f"aanwezigheden-{event_id}.xlsx"
+        ),
+        InputMediaDocument(
+            to_csv(header, rows), filename=f"aanwezigheden-{event_id}.csv",
             caption=context.t("event.export_caption", title=title),
-        )
+        ),
+    ]  # fmt: skip
+    await chat.send_media_group(files)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import BotData
+from bot.features import poll_jobs
 from bot.models import Announcement, AnnouncementStatus, Event, Member, MemberStatus
 from bot.services import invitations as inv
 from bot.services import members
@@ -18,6 +19,7 @@ from bot.services.announcements import school_of
 
 log = logging.getLogger(__name__)
 REMINDERS = {"day": timedelta(days=1), "soon": timedelta(hours=2)}
+THANK_YOU_AFTER = timedelta(minutes=30)  # after the end, the thank-you poll (out of quiet hours)
 SUMMARY_AT = time(7, 30)  # the organiser's summary on the morning of the event
 
 
@@ -38,12 +40,16 @@ def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str
     if services.clock.now() < morning < event.starts_at:  # the organiser's summary that morning
         key = f"event:{event.id}:summary"
         services.scheduler.at(key, morning, partial(send_summary, services, bot, event.id))
+    after = event.ends_at + THANK_YOU_AFTER
+    if services.clock.now() < after:  # checked again then: the organiser may switch it off
+        key = f"event:{event.id}:thanks"
+        services.scheduler.at(key, after, partial(start_thank_you, services, bot, event.id))
 
 
 async def restore(services: BotData, bot: Bot) -> int:
-    """At start-up: the reminders of every event still to come."""
+    """At start-up: the reminders of every event still to come (or whose thank-you poll is due)."""
     async with services.sessions() as session:
-        events = await inv.upcoming(session, now=services.clock.now())
+        events = await inv.upcoming(session, now=services.clock.now() - THANK_YOU_AFTER)
         school = await school_of(session, school_id=services.school_id)
     for event in events:
         arm_reminders(services, bot, event, quiet=(school.quiet_start, school.quiet_end))
@@ -115,3 +121,26 @@ async def send_summary(services: BotData, bot: Bot, event_id: int) -> bool:
         log.warning("could not send the morning summary of event %s", event_id, exc_info=True)
         return False
     return True
+
+
+async def start_thank_you(services: BotData, bot: Bot, event_id: int) -> bool:
+    """After the meeting: open the thank-you poll for those who said they would come."""
+    if inv.THANK_YOU_FLOW not in services.flows:
+        log.warning(
+            "no %s flow in flows/: no thank-you poll after event %s", inv.THANK_YOU_FLOW, event_id
+        )
+        return False
+    async with services.sessions() as session:
+        event = await session.get(Event, event_id)
+        announcement = await session.get(Announcement, event.announcement_id) if event else None
+        live = (AnnouncementStatus.SENDING, AnnouncementStatus.SENT)
+        if event is None or announcement is None or announcement.status not in live:
+            return False
+        if event.status != "open" or not event.thank_you:
+            return False
+        if not await inv.coming(session, event_id=event_id):
+            return False
+        poll = await inv.open_thank_you_poll(session, event=event, now=services.clock.now())
+    if poll is not None:
+        await poll_jobs.schedule(services, bot)
+    return poll is not None

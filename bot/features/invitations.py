@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.features import pending
+from bot.features import invitation_options, pending
 from bot.features.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, reply
-from bot.features.drafts import has_audience, show_preview
+from bot.features.drafts import has_audience
 from bot.features.invitation_jobs import arm_reminders
+from bot.features.invitation_options import compose, templates
 from bot.features.onboarding import stale
 from bot.models import Announcement, Delivery, Event
 from bot.services import announcements as svc
@@ -18,87 +19,105 @@ from bot.services import when as moments
 
 AWAITING = "awaiting_event"
 EXAMPLE = "12/12 08:30-10:00"
-
-
-def templates(context: BotContext) -> dict[str, inv.Template]:
-    """The invitation templates (flows/invitations/templates.yaml), read once."""
-    services = context.services
-    if services.templates is None:
-        services.templates = inv.load_templates(
-            services.settings.flows_path / "invitations" / "templates.yaml"
-        )
-    return services.templates
+MAX_TITLE, MAX_TEXT, MAX_PLACE = 80, 700, 200
+DEFAULT_MINUTES = 60  # an own invitation with only a start time
 
 
 async def meeting(update: Update, context: BotContext) -> None:
-    """/meeting: pick a template."""
+    """/meeting: pick a template, or write your own invitation."""
     buttons = [(f"{t.emoji} {t.title}", f"evt:{t.id}") for t in templates(context).values()]
+    buttons.append((context.t("event.own_button"), f"evt:{inv.OWN}"))
     await reply(update, context.t("event.pick_template"), keyboard(in_columns(buttons, 1)))
 
 
 async def pick_template(update: Update, context: BotContext) -> None:
-    """A template was chosen: ask when."""
+    """A template was chosen: ask when (for an own invitation: first the title and the text)."""
     query = update.callback_query
     template_id = (query.data or "").removeprefix("evt:") if query else ""
-    if query is None or template_id not in templates(context):
+    if query is None or (template_id not in templates(context) and template_id != inv.OWN):
         await stale(update, context)
         return
     pending.ask(context, AWAITING, {"template": template_id})
     await query.answer()
+    if template_id == inv.OWN:
+        await reply(update, context.t("event.ask_title", max=MAX_TITLE))
+        return
     await reply(update, context.t("event.ask_when", example=EXAMPLE))
 
 
 async def details(update: Update, context: BotContext) -> None:
-    """The organiser's answers: first when, then where; then the preview."""
+    """The organiser's answers: (title, text,) when, where; then the options."""
     user_data, msg, member = context.user_data, update.effective_message, context.member
     if user_data is None or msg is None or member is None or AWAITING not in user_data:
         return
-    state, services = user_data[AWAITING], context.services
-    template = templates(context)[state["template"]]
+    state, services, typed = (
+        user_data[AWAITING],
+        context.services,
+        " ".join((msg.text or "").split()),
+    )
+    own = state["template"] == inv.OWN
+    if own and "title" not in state:
+        if not 3 <= len(typed) <= MAX_TITLE:
+            await reply(update, context.t("event.bad_length", min=3, max=MAX_TITLE))
+        else:
+            state["title"] = typed
+            await reply(update, context.t("event.ask_text", max=MAX_TEXT))
+        raise ApplicationHandlerStop
+    if own and "text" not in state:
+        text = (msg.text or "").strip()
+        if not 3 <= len(text) <= MAX_TEXT:
+            await reply(update, context.t("event.bad_length", min=3, max=MAX_TEXT))
+        else:
+            state["text"] = text
+            await reply(update, context.t("event.ask_when", example=EXAMPLE))
+        raise ApplicationHandlerStop
     if "starts" not in state:
         now, tz = services.clock.now(), services.settings.tz
-        span = inv.parse_span(msg.text or "", now=now, tz=tz, minutes=template.minutes)
+        minutes = DEFAULT_MINUTES if own else templates(context)[state["template"]].minutes
+        span = inv.parse_span(msg.text or "", now=now, tz=tz, minutes=minutes)
         if span is None or not moments.acceptable(span[0], now=now) or span[1] <= span[0]:
             await reply(update, context.t("event.bad_when", example=EXAMPLE))
             raise ApplicationHandlerStop
         state["starts"], state["ends"] = span
         await reply(update, context.t("event.ask_place"))
         raise ApplicationHandlerStop
+    if not 2 <= len(typed) <= MAX_PLACE:
+        await reply(update, context.t("event.bad_length", min=2, max=MAX_PLACE))
+        raise ApplicationHandlerStop
     user_data.pop(AWAITING)
-    await create(update, context, template, state, (msg.text or "").strip()[:200])
+    await create(update, context, state, typed)
     raise ApplicationHandlerStop
 
 
-async def create(update: Update, context: BotContext, template: inv.Template, state: dict, place: str) -> None:  # type: ignore[type-arg]  # fmt: skip
-    """The invitation becomes a draft announcement (in Dutch) with its event; then the preview."""
+async def create(update: Update, context: BotContext, state: dict, place: str) -> None:  # type: ignore[type-arg]  # fmt: skip
+    """The invitation becomes a draft announcement (in Dutch) with its event; then the options."""
     services, member = context.services, context.member
     assert member is not None
-    tz, nl = services.settings.tz, services.settings.default_language
-    t = services.catalogs.t
-    starts, ends = state["starts"], state["ends"]
-    lines = [f"{template.emoji} {template.title}", "", template.text, ""]
-    lines.append(t(nl, "event.when_line", day=moments.show(starts, tz=tz, lang=nl), end=ends.astimezone(tz).strftime("%H:%M")))  # fmt: skip
-    lines.append(t(nl, "event.place_line", place=place))
-    lines.append(t(nl, "event.children_yes" if template.children else "event.children_no"))
-    lines.append(t(nl, "event.not_anonymous"))
+    template = templates(context).get(state["template"])
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
         if not await has_audience(update, context, session, classes):
             return
-        draft = await svc.create_draft(
-            session, author=member, classes=classes, kind="invitation", text="\n".join(lines),
-            now=services.clock.now(),
-        )  # fmt: skip
         event = Event(
-            school_id=member.school_id, announcement_id=draft.id or 0, template=template.id,
-            title=template.title, starts_at=starts, ends_at=ends, place=place,
-            children_welcome=template.children, created_at=services.clock.now(),
+            school_id=member.school_id, announcement_id=0, template=state["template"],
+            title=template.title if template else state["title"],
+            description=template.text if template else state["text"],
+            starts_at=state["starts"], ends_at=state["ends"], place=place,
+            children_welcome=template.children if template else True,
+            created_at=services.clock.now(),
         )  # fmt: skip
+        draft = await svc.create_draft(
+            session, author=member, classes=classes, kind="invitation",
+            text=compose(context, event), now=services.clock.now(),
+        )  # fmt: skip
+        event.announcement_id = draft.id or 0
         session.add(event)
         await session.commit()
         school = await svc.school_of(session, school_id=member.school_id)
     arm_reminders(services, context.bot, event, quiet=(school.quiet_start, school.quiet_end))
-    await show_preview(update, context, draft, member)
+    await invitation_options.show(
+        update, context, event, draft, template.picture if template else None
+    )
 
 
 async def rsvp(update: Update, context: BotContext) -> None:
@@ -125,7 +144,7 @@ async def rsvp(update: Update, context: BotContext) -> None:
         action = press.action
         answer = action if action in inv.ANSWERS else None
         people = int(action[1:]) if action.startswith("n") and action[1:].isdigit() else None
-        interpreter = True if action == "lang" else None
+        interpreter = True if action == "lang" and event.interpreter_offered else None
         if (people is not None and not 1 <= people <= 10) or (answer, people, interpreter) == (
             None,
             None,
@@ -143,7 +162,9 @@ async def rsvp(update: Update, context: BotContext) -> None:
     await query.answer(context.t("event.thanks_" + (answer or "detail")))
     if answer == "yes":
         d = press.number
-        rows = [[(str(n), f"rsvp:n{n}:{d}") for n in range(1, 6)], [(context.t("event.interpreter_button"), f"rsvp:lang:{d}")]]  # fmt: skip
+        rows = [[(str(n), f"rsvp:n{n}:{d}") for n in range(1, 6)]]
+        if event.interpreter_offered:
+            rows.append([(context.t("event.interpreter_button"), f"rsvp:lang:{d}")])
         await reply(update, context.t("event.how_many"), keyboard(rows))
     if services.sender is not None:
         services.sender.report_soon(announcement.id or 0)

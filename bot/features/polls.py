@@ -40,7 +40,9 @@ async def polls_command(update: Update, context: BotContext) -> None:
     """/polls: start a poll from a flow, or open the results of an earlier one."""
     services, lang = context.services, context.lang
     rows: list[list[Button]] = [
-        [(f"🆕 {f.emoji} {local(f.title, lang)}", f"pn:{f.id}")] for f in services.flows.values()
+        [(f"🆕 {f.emoji} {local(f.title, lang)}", f"pn:{f.id}")]
+        for f in services.flows.values()
+        if f.audience == "classes"  # the thank-you poll after a meeting starts by itself
     ]
     async with services.sessions() as session:
         earlier = (await svc.polls_of(session, school_id=services.school_id))[:8]
@@ -57,7 +59,8 @@ async def new_poll(update: Update, context: BotContext) -> None:
     query, member = update.callback_query, coordinator(context)
     fields = parse_callback(query.data if query else None, "pn", 1)
     services = context.services
-    if query is None or member is None or fields is None or fields[0] not in services.flows:
+    flow = services.flows.get(fields[0]) if fields else None
+    if query is None or member is None or flow is None or flow.audience != "classes":
         await stale(update, context)
         return
     async with services.sessions() as session:
@@ -66,7 +69,7 @@ async def new_poll(update: Update, context: BotContext) -> None:
             await query.answer(context.t("announce.no_class"), show_alert=True)
             return
         poll = await svc.create_draft(
-            session, school_id=services.school_id, author=member, flow_id=fields[0],
+            session, school_id=services.school_id, author=member, flow_id=flow.id,
             class_ids=[c.id for c in classes if c.id], closes_at=closing(context, DEFAULT_DAYS),
             now=services.clock.now(),
         )  # fmt: skip

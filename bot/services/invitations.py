@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,10 +16,16 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Event, Member, MemberStatus, Rsvp
+from bot.models import Announcement, Event, Member, MemberStatus, Poll, PollStatus, Rsvp
 from bot.services.when import parse_when
+from bot.services.when import show as show_moment
 
 ANSWERS = ("yes", "maybe", "no")
+OWN = "own"  # an invitation written from scratch, not from a template
+OWN_EMOJI = "📅"
+THANK_YOU_FLOW = "thanks"  # flows/thank-you.yaml: "Was it worth coming?"
+PICTURE_TYPES = (".png", ".jpg", ".jpeg")
+MAX_PICTURE = 5 * 1024 * 1024
 _END = re.compile(r"^(?P<start>.+?)\s*[-–]\s*(?P<hour>\d{1,2})[:.hu](?P<minute>\d{2})?\s*$")
 
 
@@ -36,6 +43,7 @@ class Template:
     text: str
     minutes: int
     children: bool
+    picture: Path | None = None  # shipped with the templates (flows/invitations/pictures/)
 
 
 def templates_path(flows: Path) -> Path:
@@ -63,12 +71,25 @@ def load_templates(path: Path) -> dict[str, Template]:
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as err:
             raise TemplateError(f"{path}: template {number} misses or has a wrong {err}") from err
-        if template.id in templates or len(template.id) > 20:
+        if raw.get("picture"):
+            template = _with_picture(template, path.parent / str(raw["picture"]), path)
+        if template.id in templates or len(template.id) > 20 or template.id == OWN:
             raise TemplateError(f"{path}: template id {template.id!r} is repeated or too long")
         templates[template.id] = template
     if not templates:
         raise TemplateError(f"{path}: no templates")
     return templates
+
+
+def _with_picture(template: Template, picture: Path, source: Path) -> Template:
+    """The template with its picture, checked: an existing PNG or JPEG Telegram accepts."""
+    if picture.suffix.lower() not in PICTURE_TYPES or not picture.is_file():
+        raise TemplateError(f"{source}: template {template.id}: picture {picture.name} is missing or not PNG/JPEG")  # fmt: skip
+    if picture.stat().st_size > MAX_PICTURE:
+        raise TemplateError(
+            f"{source}: template {template.id}: picture {picture.name} is over 5 MB"
+        )
+    return Template(**{**template.__dict__, "picture": picture})
 
 
 def parse_span(
@@ -225,33 +246,62 @@ async def answered(session: AsyncSession, *, event_id: int) -> list[Member]:
     return list(rows)
 
 
-async def attendance_csv(
-    session: AsyncSession, *, event_id: int, languages: dict[str, str]
-) -> bytes:
-    """Who answered what (not anonymous: parents were told), as CSV for a spreadsheet."""
-    import csv
-    import io
-
+async def attendance(
+    session: AsyncSession, *, event_id: int
+) -> list[tuple[str, str, str, int, bool]]:
+    """Who answered what (not anonymous: parents were told): name, language, answer, people, interpreter."""
     rows = await session.exec(
         select(  # type: ignore[call-overload]
             Member.first_name, Member.language, Rsvp.answer, Rsvp.people, Rsvp.interpreter
         )
         .join(Member, col(Member.id) == col(Rsvp.member_id))
         .where(Rsvp.event_id == event_id)
-        .order_by(col(Rsvp.answer), col(Member.first_name))
+        .order_by(col(Rsvp.answer).desc(), col(Member.first_name))
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "language", "answer", "people", "interpreter"])
-    for name, language, answer, people, interpreter in rows:
-        safe = "'" + name if name[:1] in "=+-@" else name  # never a spreadsheet formula
-        writer.writerow(
-            [
-                safe,
-                languages.get(language or "nl", language),
-                answer,
-                people,
-                "yes" if interpreter else "",
-            ]
+    return [(n, lang or "nl", a, int(p), bool(i)) for n, lang, a, p, i in rows]
+
+
+def invitation_text(event: Event, *, emoji: str, t: Callable[..., str], lang: str, tz: ZoneInfo) -> str:  # fmt: skip
+    """The invitation's text (in the school's language): title, warm words, when, where, who."""
+    day = show_moment(event.starts_at, tz=tz, lang=lang)
+    end = event.ends_at.astimezone(tz).strftime("%H:%M")
+    lines = [f"{emoji} {event.title}", "", event.description, ""]
+    lines.append(t(lang, "event.when_line", day=day, end=end))
+    lines.append(t(lang, "event.place_line", place=event.place))
+    lines.append(t(lang, "event.children_yes" if event.children_welcome else "event.children_no"))
+    if event.interpreter_offered:
+        lines.append(t(lang, "event.interpreter_line"))
+    lines.append(t(lang, "event.not_anonymous"))
+    return "\n".join(lines)
+
+
+async def open_thank_you_poll(
+    session: AsyncSession, *, event: Event, now: datetime, days: int = 7
+) -> Poll | None:
+    """After the meeting: the one-question anonymous poll for those who said they would come (once)."""
+    found = await session.exec(select(Poll).where(Poll.event_id == event.id))
+    announcement = await session.get(Announcement, event.announcement_id)
+    if found.first() is not None or announcement is None:
+        return None
+    poll = Poll(
+        school_id=event.school_id, flow_id=THANK_YOU_FLOW, author_id=announcement.author_id,
+        author_chat_id=announcement.author_chat_id, class_ids=announcement.class_ids,
+        status=PollStatus.OPEN, created_at=now, opened_at=now, invite_at=now,
+        closes_at=now + timedelta(days=days), event_id=event.id,
+    )  # fmt: skip
+    session.add(poll)
+    await session.commit()
+    await session.refresh(poll)
+    return poll
+
+
+async def said_coming(session: AsyncSession, *, event_id: int, member_id: int) -> bool:
+    """Whether this guardian said yes or maybe (the thank-you poll is for them)."""
+    found = await session.exec(
+        select(Rsvp.id).where(
+            Rsvp.event_id == event_id,
+            Rsvp.member_id == member_id,
+            col(Rsvp.answer).in_(["yes", "maybe"]),
         )
-    return out.getvalue().encode("utf-8-sig")
+    )
+    return found.first() is not None

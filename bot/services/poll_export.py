@@ -86,11 +86,18 @@ def to_csv(header: list[str], rows: list[Row]) -> bytes:
 
 def to_xlsx(data: Tables) -> bytes:
     """An XLSX workbook: the totals sheet and the free-text sheet."""
+    return workbook(
+        [
+            (data.sheets[0], data.totals_header, data.totals),
+            (data.sheets[1], data.texts_header, data.texts),
+        ]
+    )
+
+
+def workbook(sheets: list[tuple[str, list[str], list[Row]]]) -> bytes:
+    """An XLSX workbook with one sheet per (name, header, rows); texts never become formulas."""
     book = Workbook(write_only=True)
-    for name, header, rows in (
-        (data.sheets[0], data.totals_header, data.totals),
-        (data.sheets[1], data.texts_header, data.texts),
-    ):
+    for name, header, rows in sheets:
         sheet = book.create_sheet(name)
         sheet.append(header)
         for row in rows:

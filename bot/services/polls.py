@@ -19,6 +19,7 @@ from bot.models import (
     PollResponse,
     PollStatus,
 )
+from bot.services import invitations
 from bot.services.announcements import recipients
 from bot.services.anonymity import participation_key
 
@@ -62,7 +63,9 @@ async def create_draft(
 
 
 async def audience(session: AsyncSession, *, poll: Poll) -> list[Member]:
-    """Active parents of the poll's classes, each once."""
+    """Active parents of the poll's classes, each once (after a meeting: who said they would come)."""
+    if poll.event_id is not None:
+        return await invitations.coming(session, event_id=poll.event_id)
     return await recipients(session, class_ids=class_ids_of(poll))
 
 
@@ -229,7 +232,9 @@ async def close(session: AsyncSession, *, poll: Poll) -> bool:
 
 
 async def in_audience(session: AsyncSession, *, poll: Poll, member_id: int) -> bool:
-    """Whether a member is a guardian in one of the poll's classes."""
+    """Whether a member is a guardian in one of the poll's classes (or said they would come)."""
+    if poll.event_id is not None:
+        return await invitations.said_coming(session, event_id=poll.event_id, member_id=member_id)
     rows = await session.exec(
         select(ClassMembership.id).where(
             ClassMembership.member_id == member_id,
