@@ -130,11 +130,13 @@ async def test_reminders_after_a_restart_and_never_in_quiet_hours(
 async def test_bad_moments_late_presses_and_forged_counts(
     school: School, class_1a: dict[str, SimUser], clock: ManualClock
 ) -> None:
-    """A date in the past is refused; a forged count of 99 and a press after the start are refused."""
+    """A date in the past or an end before the start is refused; forged counts of 99 and 0 and a press after the start are refused."""
     lies, tom, kasia = class_1a["lies"], class_1a["Tom"], class_1a["Kasia"]
     await lies.send("/meeting")
     await lies.press("🏫 Kom kijken in de klas")
     await lies.send("20/11 09:00")
+    await lies.expect_text(school.t("nl", "event.bad_when", example="12/12 08:30-10:00"))
+    await lies.send("27/11 10:00-09:00")  # the end before the start
     await lies.expect_text(school.t("nl", "event.bad_when", example="12/12 08:30-10:00"))
     await lies.send("/cancel")
     await lies.expect_text(school.t("nl", "common.cancelled"))
@@ -143,8 +145,9 @@ async def test_bad_moments_late_presses_and_forged_counts(
     delivery = next(d for row in copy.buttons for _, d in row if d.startswith("rsvp:yes:")).split(
         ":"
     )[2]
-    forged = await tom.wait_callback_answer(await tom.press_data(f"rsvp:n99:{delivery}"))
-    assert forged.text == school.t("nl", "error.stale_button")
+    for count in ("n99", "n0"):
+        forged = await tom.wait_callback_answer(await tom.press_data(f"rsvp:{count}:{delivery}"))
+        assert forged.text == school.t("nl", "error.stale_button")
     stranger = await kasia.wait_callback_answer(await kasia.press_data(f"rsvp:yes:{delivery}"))
     assert stranger.text == school.t("pl", "error.stale_button")
     clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # 09:00, after the start
