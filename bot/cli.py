@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.schools import pick_school, school_settings
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("ouderbrug")
@@ -25,9 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
-    cls = sub.add_parser("class", help="manage classes").add_subparsers(
-        dest="action", required=True
-    )
+    _school_option(invite)
+    class_parser = sub.add_parser("class", help="manage classes")
+    _school_option(class_parser)
+    cls = class_parser.add_subparsers(dest="action", required=True)
     cls.add_parser("list", help="list classes with their parent links")
     cls.add_parser("create", help="create a class").add_argument("name")
     rename = cls.add_parser("rename", help="rename a class")
@@ -50,10 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("poll_id", type=int)
     poll.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
     poll.add_argument("--out", required=True, help="file to write (CSV: also <name>-texts.csv)")
+    _school_option(poll)
     from bot.translation.manage import add_cli
 
     add_cli(sub)
     return parser
+
+
+def _school_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--school", metavar="KEY", help="the school's key (required when there are several)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        schools = school_settings(settings)
+        if getattr(args, "school", None) or args.command in ("invite", "class", "export"):
+            settings = pick_school(schools, getattr(args, "school", None))
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2
@@ -70,19 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        return _dispatch(args, settings)
+        return _dispatch(args, settings, schools)
     except KeyboardInterrupt:
         return 130
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settings]) -> int:
     from bot import admin
 
     if args.command == "run":
-        if not settings.telegram_bot_token:
+        if not settings.telegram_bot_token and settings.schools_file is None:
             print("TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", file=sys.stderr)
             return _demo(20)
-        return admin.run_bot(settings)
+        return admin.run_bot(settings, schools)
     if args.command == "demo":
         return _demo(args.parents)
     if args.command == "db":

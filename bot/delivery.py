@@ -106,7 +106,10 @@ class Sender:
             async with self.services.sessions() as session:
                 await session.exec(
                     update(Delivery)
-                    .where(col(Delivery.status) == DeliveryStatus.SENDING)
+                    .where(
+                        col(Delivery.status) == DeliveryStatus.SENDING,
+                        col(Delivery.announcement_id).in_(self._ours()),
+                    )
                     .values(status=DeliveryStatus.PENDING)
                 )
                 await session.commit()
@@ -126,6 +129,10 @@ class Sender:
             except asyncio.CancelledError:
                 pass
             self._task = None
+
+    def _ours(self) -> Any:
+        """This school's announcements: each school's bot sends only its own copies."""
+        return select(Announcement.id).where(Announcement.school_id == self.services.school_id)
 
     def wake(self) -> None:
         """There is new work in the outbox."""
@@ -191,6 +198,7 @@ class Sender:
         due = (
             col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
             col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
+            col(Delivery.announcement_id).in_(self._ours()),
         )
         async with self.services.sessions() as session:
             waiting = list(
@@ -241,7 +249,8 @@ class Sender:
             due = (
                 await session.exec(
                     select(func.min(Delivery.next_attempt_at)).where(
-                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+                        col(Delivery.announcement_id).in_(self._ours()),
                     )
                 )
             ).one()
