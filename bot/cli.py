@@ -27,18 +27,22 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
     _school_option(invite)
-    class_parser = sub.add_parser("class", help="manage classes")
-    _school_option(class_parser)
-    cls = class_parser.add_subparsers(dest="action", required=True)
-    cls.add_parser("list", help="list classes with their parent links")
-    cls.add_parser("create", help="create a class").add_argument("name")
+    cls = sub.add_parser("class", help="manage classes").add_subparsers(
+        dest="action", required=True
+    )
+    _school_option(cls.add_parser("list", help="list classes with their parent links"))
+    create = cls.add_parser("create", help="create a class")
+    create.add_argument("name")
     rename = cls.add_parser("rename", help="rename a class")
     rename.add_argument("name")
     rename.add_argument("new_name")
-    cls.add_parser("archive", help="archive a class").add_argument("name")
+    archive = cls.add_parser("archive", help="archive a class")
+    archive.add_argument("name")
     flyer = cls.add_parser("flyer", help="write a class's QR flyer (PNG and PDF)")
     flyer.add_argument("name")
     flyer.add_argument("--out", default=".", help="folder to write to")
+    for action in (create, rename, archive, flyer):
+        _school_option(action)
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
     flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(

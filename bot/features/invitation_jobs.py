@@ -43,7 +43,7 @@ def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str
 async def restore(services: BotData, bot: Bot) -> int:
     """At start-up: the reminders of every event still to come."""
     async with services.sessions() as session:
-        events = await inv.upcoming(session, now=services.clock.now())
+        events = await inv.upcoming(session, school_id=services.school_id, now=services.clock.now())
         school = await school_of(session, school_id=services.school_id)
     for event in events:
         arm_reminders(services, bot, event, quiet=(school.quiet_start, school.quiet_end))

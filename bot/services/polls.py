@@ -63,7 +63,7 @@ async def create_draft(
 
 async def audience(session: AsyncSession, *, poll: Poll) -> list[Member]:
     """Active parents of the poll's classes, each once."""
-    return await recipients(session, class_ids=class_ids_of(poll))
+    return await recipients(session, school_id=poll.school_id, class_ids=class_ids_of(poll))
 
 
 async def launch(

@@ -1,0 +1,160 @@
+"""Two schools on one server: each its own bot, its own parents, and no way into the other's data."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.clock import ManualClock
+from bot.demo.school import School
+from bot.models import Member, Poll
+from bot.runtime import running_schools
+from bot.schools import school_settings
+from bot.settings import load_settings
+from bot.simulator import FakeTelegram, SimUser
+from tests.conftest import TOKEN
+from tests.helpers.polls import has_data, launch
+
+TOKEN_B = "987654321:TEST-token-for-the-second-school"
+
+
+@pytest.fixture
+def tg_b(tg: FakeTelegram) -> FakeTelegram:
+    """The second school's bot, served by the same fake Telegram."""
+    return tg.add_bot(token=TOKEN_B, bot_username="klimop_ouderbrug_bot", bot_name="De Klimop")
+
+
+@pytest.fixture
+def schools_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """De Buurt with its token in the file, De Klimop with its token in an environment variable."""
+    monkeypatch.setenv("KLIMOP_BOT_TOKEN", TOKEN_B)
+    path = tmp_path / "schools.yaml"
+    path.write_text(
+        "schools:\n"
+        f"  - {{key: debuurt, name: Basisschool De Buurt, token: '{TOKEN}'}}\n"
+        "  - key: klimop\n"
+        "    name: GO! De Klimop\n"
+        "    token_env: KLIMOP_BOT_TOKEN\n"
+        "    timezone: Europe/Brussels\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+async def two_schools(
+    tg: FakeTelegram,
+    tg_b: FakeTelegram,
+    fresh_db: str,
+    tmp_path: Path,
+    clock: ManualClock,
+    schools_file: Path,
+) -> AsyncIterator[tuple[School, School]]:
+    """Both bots in one process, as `ouderbrug run` starts them with a schools file."""
+    base = load_settings(
+        env_file=None,
+        OUDERBRUG_SCHOOLS_FILE=str(schools_file),
+        TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
+        DATABASE_URL=fresh_db,
+        OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
+    )
+    async with running_schools(school_settings(base), clock=clock, poll_timeout=5) as apps:
+        app_a, app_b = apps
+        assert app_a.bot_data.translator is app_b.bot_data.translator  # models loaded once
+        assert app_a.bot_data.engine is app_b.bot_data.engine
+        yield School(tg=tg, app=app_a), School(tg=tg_b, app=app_b)
+
+
+async def announce(school: School, teacher: SimUser, text: str, *readers: SimUser) -> None:
+    """The teacher writes to the bot and presses Send now; the parents read it; the outbox drains."""
+    await teacher.send(text)
+    await teacher.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await teacher.press(school.t("nl", "announce.send_now"))
+    for reader in readers:
+        await reader.wait_for_message(lambda m: text in m.text, timeout=10)
+    sender = school.app.bot_data.sender
+    assert sender is not None
+    await sender.idle.wait()
+
+
+def received(user: SimUser, words: str) -> bool:
+    """Whether a person got a message with these words."""
+    return any(words in m.text for m in user.messages)
+
+
+async def test_one_parent_in_two_schools_lives_in_two_separate_worlds(
+    two_schools: tuple[School, School],
+) -> None:
+    """Amina joins De Buurt in Arabic and De Klimop in Turkish; each bot sends only its own news,
+    /mydata shows one school, and /forget in one leaves the other intact."""
+    buurt, klimop = two_schools
+    sofie = await buurt.coordinator("Sofie")
+    await buurt.new_class(sofie, "1A")
+    lies = await buurt.teacher(sofie, "Juf Lies", "1A")
+    karim = await klimop.coordinator("Karim")
+    await klimop.new_class(karim, "1A")  # the same class name: a different class
+    ali = await klimop.teacher(karim, "Meester Ali", "1A")
+    amina_a = await buurt.parent("Amina", "ar", "1A")
+    amina_b = await klimop.parent("Amina", "tr", "1A", user_id=amina_a.id)
+    tom = await klimop.parent("Tom", "nl", "1A")
+
+    class_a, class_b = await buurt.class_row("1A"), await klimop.class_row("1A")
+    assert class_a.id != class_b.id and class_a.join_code != class_b.join_code
+    # De Buurt's class link opened with De Klimop's bot joins nothing there.
+    youssef = klimop.person("Youssef", "nl")
+    await youssef.send("/start " + buurt.classes["1A"])
+    await klimop.pick_language(youssef, "nl")
+    await youssef.expect_text(klimop.t("nl", "start.bad_code"))
+
+    await announce(buurt, lies, "Morgen gaan we naar het bos.", amina_a)
+    assert received(amina_a, "naar het bos")
+    assert not received(amina_b, "naar het bos") and not received(tom, "naar het bos")
+    to_amina = [c for c in buurt.tg.calls("sendMessage") if str(c["chat_id"]) == str(amina_a.id)]
+    assert any("naar het bos" in str(c.get("text")) for c in to_amina)  # with De Buurt's token
+    assert not any("naar het bos" in str(c.get("text")) for c in klimop.tg.calls("sendMessage"))
+
+    await amina_b.send("/mydata")
+    mine = await amina_b.wait_for_message(lambda m: "1A" in m.text)
+    catalogs = klimop.app.bot_data.catalogs
+    assert catalogs.native_name("tr") in mine.text and catalogs.native_name("ar") not in mine.text
+
+    await amina_a.send("/forget")
+    await amina_a.press(buurt.t("ar", "forget.yes"))
+    await amina_a.expect_text(buurt.t("ar", "forget.done"))
+    assert await buurt.member(amina_a) is None
+    kept = await klimop.member(amina_b)
+    assert kept is not None and kept.language == "tr"
+
+    await announce(klimop, ali, "Donderdag is er zwemles.", amina_b, tom)
+    assert received(amina_b, "zwemles") and received(tom, "zwemles")
+    assert not received(amina_a, "zwemles")
+    async with klimop.app.bot_data.sessions() as session:  # De Klimop sees only its own people
+        names = sorted(m.first_name for m in await session.exec(select(Member)))
+    assert names == ["Amina", "Karim", "Meester Ali", "Tom", "Youssef"]
+
+
+async def test_a_coordinator_never_sees_the_other_schools_poll(
+    two_schools: tuple[School, School],
+) -> None:
+    """De Buurt runs a poll; De Klimop's coordinator neither finds it in /polls nor opens it."""
+    buurt, klimop = two_schools
+    sofie = await buurt.coordinator("Sofie")
+    await buurt.new_class(sofie, "1A")
+    await buurt.parent("Amina", "ar", "1A")
+    karim = await klimop.coordinator("Karim")
+    await klimop.new_class(karim, "1A")
+    poll_id = await launch(buurt, sofie, "barriers", parents=1)
+
+    await karim.send("/polls")
+    menu = await karim.wait_for_message(lambda m: has_data(m, "pn:"))
+    assert not has_data(menu, f"pr:{poll_id}")
+    forged = await karim.press_data(f"pr:{poll_id}")
+    answer = await karim.wait_callback_answer(forged)
+    assert answer.text == klimop.t("nl", "error.stale_button")
+    async with klimop.app.bot_data.sessions() as session:
+        assert await session.get(Poll, poll_id) is None  # the school's sessions cannot reach it
+    async with buurt.app.bot_data.sessions() as session:
+        assert await session.get(Poll, poll_id) is not None
