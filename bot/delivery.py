@@ -114,6 +114,7 @@ class Sender:
                 )
                 await session.commit()
         _freeze_startup_objects()
+        self.idle.clear()  # not known to be idle until the outbox was looked at
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
 

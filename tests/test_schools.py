@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
+from bot import cli
 from bot.clock import ManualClock
 from bot.demo.school import School
-from bot.models import Member, Poll
+from bot.features import scheduling
+from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus, Member, Poll
 from bot.runtime import running_schools
+from bot.scheduler import Scheduler
 from bot.schools import school_settings
-from bot.settings import load_settings
+from bot.settings import SettingsError, load_settings
 from bot.simulator import FakeTelegram, SimUser
 from tests.conftest import TOKEN
 from tests.helpers.polls import has_data, launch
@@ -158,3 +163,138 @@ async def test_a_coordinator_never_sees_the_other_schools_poll(
         assert await session.get(Poll, poll_id) is None  # the school's sessions cannot reach it
     async with buurt.app.bot_data.sessions() as session:
         assert await session.get(Poll, poll_id) is not None
+
+
+async def test_each_outbox_drains_its_own_copies_with_its_own_bot(
+    two_schools: tuple[School, School],
+) -> None:
+    """De Klimop's sender is paused: De Buurt's outbox leaves De Klimop's copies alone; resumed,
+    De Klimop's bot sends them. At start-up each bot arms only its own scheduled messages."""
+    buurt, klimop = two_schools
+    sofie = await buurt.coordinator("Sofie")
+    await buurt.new_class(sofie, "1A")
+    amina_a = await buurt.parent("Amina", "ar", "1A")
+    karim = await klimop.coordinator("Karim")
+    await klimop.new_class(karim, "1A")
+    amina_b = await klimop.parent("Amina", "tr", "1A", user_id=amina_a.id)
+    paused = klimop.app.bot_data.sender
+    assert paused is not None
+    await paused.stop()
+
+    await karim.send("De schoolfotograaf komt vrijdag.")
+    await karim.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await karim.press(klimop.t("nl", "announce.send_now"))
+    await karim.wait_for(lambda u: waiting(u) == 1)
+    await announce(buurt, sofie, "Het oudercafé is open.", amina_a)
+    assert await copies(klimop, DeliveryStatus.PENDING) == 1  # untouched by De Buurt's sender
+    assert not received(amina_b, "schoolfotograaf")
+
+    await paused.start()
+    await amina_b.wait_for_message(lambda m: "schoolfotograaf" in m.text, timeout=10)
+    await paused.idle.wait()
+    assert await copies(klimop, DeliveryStatus.SENT) == 1
+    sent_by_b = [str(c.get("text")) for c in klimop.tg.calls("sendMessage")]
+    assert any("schoolfotograaf" in t for t in sent_by_b)
+    assert not any("schoolfotograaf" in str(c.get("text")) for c in buurt.tg.calls("sendMessage"))
+
+    # A message De Buurt plans for tomorrow: only De Buurt's bot arms it at start-up.
+    now = buurt.app.bot_data.clock.now()
+    async with buurt.app.bot_data.sessions() as session:
+        planned = Announcement(
+            school_id=buurt.app.bot_data.school_id, text="Morgen: sportdag.",
+            status=AnnouncementStatus.SCHEDULED, created_at=now,
+            scheduled_for=now + timedelta(days=1),
+        )  # fmt: skip
+        session.add(planned)
+        await session.commit()
+    for school in (buurt, klimop):
+        await scheduling.restore(school.app.bot_data, school.app.bot)
+    key = scheduling.job_key(planned.id or 0)
+    assert key in scheduler_of(buurt).pending() and key not in scheduler_of(klimop).pending()
+
+
+def waiting(user: SimUser) -> int:
+    """1 when the author's report shows the copy is waiting (no ✅ sent yet)."""
+    return int(any("ann:send:" not in str(m.buttons) and "📊" in m.text for m in user.messages))
+
+
+async def copies(school: School, status: DeliveryStatus) -> int:
+    """How many of the school's outbox copies have this status."""
+    async with school.app.bot_data.sessions() as session:
+        rows = await session.exec(
+            select(Delivery.id)
+            .join(Announcement, col(Announcement.id) == col(Delivery.announcement_id))
+            .where(Announcement.school_id == school.app.bot_data.school_id)
+            .where(Delivery.status == status)
+        )
+        return len(list(rows))
+
+
+def scheduler_of(school: School) -> Scheduler:
+    """The bot's scheduler."""
+    assert school.app.bot_data.scheduler is not None
+    return school.app.bot_data.scheduler
+
+
+SCHOOL_A = f"  - {{key: debuurt, name: De Buurt, token: '{TOKEN}', bot_username: buurt_bot}}\n"
+SCHOOL_B = f"  - {{key: klimop, name: De Klimop, token: '{TOKEN_B}', bot_username: klimop_bot}}\n"
+
+
+@pytest.mark.parametrize(
+    ("schools", "sentence"),
+    [
+        (SCHOOL_A + SCHOOL_A, "The key 'debuurt' appears twice"),
+        (SCHOOL_A + SCHOOL_B.replace(TOKEN_B, TOKEN), "share a token: every school needs its own"),
+        (SCHOOL_A.replace(TOKEN, "12345"), "The school 'debuurt' in"),
+        (SCHOOL_A.replace("debuurt", "De Buurt!"), "needs a key of lowercase letters"),
+        ("  - {key: x, name: X, token_env: NOT_SET_ANYWHERE}\n", "NOT_SET_ANYWHERE, which is not"),
+        ("  - {key: x, name: X, token: '1:abcdefghijkl', colour: red}\n", "unknown field 'colour'"),
+        (SCHOOL_A.replace("}", ", timezone: Mars/Olympus}"), "bad token or time zone"),
+    ],
+)
+def test_a_mistake_in_the_schools_file_is_one_sentence(
+    tmp_path: Path, schools: str, sentence: str
+) -> None:
+    """Duplicate keys or tokens, a bad token, a missing variable: one sentence naming the school."""
+    path = tmp_path / "schools.yaml"
+    path.write_text("schools:\n" + schools, encoding="utf-8")
+    with pytest.raises(SettingsError) as err:
+        school_settings(load_settings(env_file=None, OUDERBRUG_SCHOOLS_FILE=str(path)))
+    assert sentence in str(err.value) and str(err.value).endswith(".")
+    assert "\n" not in str(err.value)
+
+
+def test_without_a_schools_file_there_is_one_school_as_before() -> None:
+    """TELEGRAM_BOT_TOKEN and OUDERBRUG_SCHOOL_NAME make the one school, key `default`."""
+    settings = load_settings(
+        env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, OUDERBRUG_SCHOOL_NAME="De Buurt"
+    )
+    (only,) = school_settings(settings)
+    assert (only.school_key, only.school_name, only.telegram_bot_token) == (
+        "default", "De Buurt", TOKEN,
+    )  # fmt: skip
+
+
+def test_the_cli_asks_which_school(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With two schools, `class` and `invite` need --school; the same class name lives in both."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("TELEGRAM_", "OUDERBRUG_", "DATABASE_URL")):
+            monkeypatch.delenv(key)
+    (tmp_path / "schools.yaml").write_text("schools:\n" + SCHOOL_A + SCHOOL_B, encoding="utf-8")
+    monkeypatch.setenv("OUDERBRUG_SCHOOLS_FILE", str(tmp_path / "schools.yaml"))
+    monkeypatch.setenv("OUDERBRUG_LOCALES_DIR", str(Path(__file__).parents[1] / "locales"))
+    assert cli.main(["class", "list"]) == 2
+    assert "choose one with --school (debuurt, klimop)" in capsys.readouterr().err
+    assert cli.main(["class", "create", "1A", "--school", "nope"]) == 2
+    assert "no school with the key 'nope'" in capsys.readouterr().err
+    assert cli.main(["class", "create", "1A", "--school", "debuurt"]) == 0
+    assert cli.main(["class", "create", "1A", "--school", "klimop"]) == 0
+    assert cli.main(["class", "list", "--school", "klimop"]) == 0
+    listed = capsys.readouterr().out.strip().splitlines()
+    assert listed[-1].startswith("1A\t0 parents")
+    assert "https://t.me/klimop_bot?start=c" in listed[-1]
+    assert cli.main(["invite", "--role", "coordinator", "--school", "klimop"]) == 0
+    assert "https://t.me/klimop_bot?start=i" in capsys.readouterr().out
