@@ -69,7 +69,8 @@ class School(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(  # short and stable, from the schools file ("default" without one)
-        default="default", sa_column=Column(String(32), unique=True, nullable=False)
+        default="default",
+        sa_column=Column(String(32), unique=True, nullable=False, default="default"),
     )
     name: str = Field(max_length=200)
     quiet_start: str = Field(default="21:00", max_length=5)

@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from bot.app import BotApp, build_application
 from bot.clock import Clock, SystemClock
 from bot.settings import Settings
-from bot.shared import open_shared
+from bot.shared import Shared, open_shared
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "callback_query", "edited_message"]
@@ -57,16 +57,22 @@ async def running_schools(
     shared = await open_shared(schools[0], clock)
     try:
         async with AsyncExitStack() as stack:
-            apps = []
-            for school in schools:
-                app = build_application(school, clock=clock, shared=shared)
+            apps = build_applications(schools, clock=clock, shared=shared)
+            for app in apps:
                 await stack.enter_async_context(
                     running(app, poll_timeout=poll_timeout, allowed_updates=UPDATES)
                 )
-                apps.append(app)
             yield apps
     finally:
         await shared.close()
+
+
+def build_applications(
+    schools: Sequence[Settings], *, clock: Clock, shared: Shared
+) -> list[BotApp]:
+    """One bot per school, all on the same shared services (polling here; a webhook server can
+    take the same list)."""
+    return [build_application(school, clock=clock, shared=shared) for school in schools]
 
 
 async def serve_schools(schools: Sequence[Settings]) -> None:

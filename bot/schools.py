@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from dotenv import dotenv_values
 
 from bot.settings import Settings, SettingsError, check_timezone, check_token
 
@@ -98,7 +99,7 @@ def _token(where: str, entry: dict[str, Any]) -> str:
     variable = str(entry.get("token_env") or "").strip()
     if not variable:
         raise SettingsError(f"{where} needs a token (or token_env: the variable that holds it).")
-    value = os.environ.get(variable, "").strip()
+    value = (os.environ.get(variable) or dotenv_values(".env").get(variable) or "").strip()
     if not value:
         raise SettingsError(f"{where} reads its token from {variable}, which is not set.")
     return value
