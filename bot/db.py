@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import models  # registers every table on SQLModel.metadata
@@ -62,14 +63,20 @@ def _only_this_school(state: ORMExecuteState) -> None:
     school_id = state.session.info.get(SCHOOL_KEY)
     if school_id is None or state.is_column_load or state.is_relationship_load:
         return
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
-    options = [
-        with_loader_criteria(table, table.school_id == school_id, include_aliases=True)
-        for table in _SCHOOL_TABLES
-    ]
-    options.append(with_loader_criteria(models.School, models.School.id == school_id))
-    state.statement = state.statement.options(*options)
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(*_criteria(school_id))
+
+
+@functools.cache
+def _criteria(school_id: int) -> tuple[Any, ...]:
+    """The guard's options for one school (made once)."""
+    return (
+        *(
+            with_loader_criteria(table, table.school_id == school_id, include_aliases=True)
+            for table in _SCHOOL_TABLES
+        ),
+        with_loader_criteria(models.School, col(models.School.id) == school_id),
+    )
 
 
 async def create_all(engine: AsyncEngine) -> None:
