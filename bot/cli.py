@@ -74,8 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        schools = school_settings(settings)
-        if getattr(args, "school", None) or args.command in ("invite", "class", "export"):
+        schools = [settings]  # the schools file is read by the commands that need it
+        if args.command in ("run", "invite", "class", "export"):
+            schools = school_settings(settings)
+        if args.command in ("invite", "class", "export"):
             settings = pick_school(schools, getattr(args, "school", None))
     except SettingsError as err:
         print(err, file=sys.stderr)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +23,7 @@ from bot.scheduler import Scheduler
 from bot.schools import school_settings
 from bot.settings import SettingsError, load_settings
 from bot.simulator import FakeTelegram, SimUser
-from tests.conftest import TOKEN
+from tests.conftest import BOT_USERNAME, TOKEN
 from tests.helpers.polls import has_data, launch
 
 TOKEN_B = "987654321:TEST-token-for-the-second-school"
@@ -298,3 +301,47 @@ def test_the_cli_asks_which_school(
     assert "https://t.me/klimop_bot?start=c" in listed[-1]
     assert cli.main(["invite", "--role", "coordinator", "--school", "klimop"]) == 0
     assert "https://t.me/klimop_bot?start=i" in capsys.readouterr().out
+
+
+async def test_ouderbrug_run_starts_every_school_and_stops_cleanly(
+    tg: FakeTelegram, tg_b: FakeTelegram, tmp_path: Path
+) -> None:
+    """`ouderbrug run` with a schools file: one process, a coordinator link per school, Ctrl+C."""
+    (tmp_path / "schools.yaml").write_text("schools:\n" + SCHOOL_A + SCHOOL_B, encoding="utf-8")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OUDERBRUG_", "TELEGRAM_", "DATABASE_URL"))
+    }
+    env |= {
+        "OUDERBRUG_SCHOOLS_FILE": str(tmp_path / "schools.yaml"),
+        "TELEGRAM_API_BASE_URL": tg.base_url.removesuffix("/bot"),
+        "OUDERBRUG_LOCALES_DIR": str(Path(__file__).resolve().parents[1] / "locales"),
+        "HOME": str(tmp_path),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    links: dict[str, str] = {}
+    try:
+        async with asyncio.timeout(60):
+            while len(links) < 2:
+                line = (await proc.stdout.readline()).decode()
+                assert line, "the bot stopped before printing the coordinator links"
+                if "one-time link" in line:
+                    link = line.rsplit(" ", 1)[-1].strip()
+                    links[link.split("/")[3].split("?")[0]] = link
+        assert set(links) == {BOT_USERNAME, "klimop_ouderbrug_bot"}  # as Telegram names them
+        karim = tg_b.user(4242, "Karim")
+        await karim.send("/start " + links["klimop_ouderbrug_bot"].split("start=")[1])
+        await karim.press("Nederlands", timeout=30)
+        await karim.expect_text("coördinator", timeout=30)
+        assert tg.users == {}  # De Buurt's bot never heard of him
+    finally:
+        proc.send_signal(signal.SIGINT)
+        async with asyncio.timeout(30):
+            rest = await proc.stdout.read()
+            code = await proc.wait()
+    assert code == 0, rest.decode()[-2000:]
