@@ -163,7 +163,7 @@ async def main() -> None:
         print(
             f"| {schools} school(s) x {parents} parents, each bot limited to 30/s: all copies out "
             f"| {seconds:.1f} s, {sent / seconds:.1f} msg/s overall, {too_many} x 429 "
-            f"| {'≈ 2 x one school' if schools == 2 else '≥ 29 msg/s'} |"
+            f"| {'≈ 2 x one school' if schools == 2 else 'one budget: ≤ 30 msg/s'} |"
         )
     for schools in (1, 10):
         seconds, grown = await start_up(schools)
