@@ -33,9 +33,8 @@ def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def run_bot(settings: Settings) -> int:
-    """Migrate, then long-poll until stopped (Ctrl+C)."""
-    from bot.app import build_application
+def run_bot(settings: Settings, schools: list[Settings]) -> int:
+    """Migrate, then long-poll every school's bot until stopped (Ctrl+C)."""
     from bot.flows import FlowError, load_flows
     from bot.services.invitations import TemplateError, load_templates, templates_path
 
@@ -47,8 +46,9 @@ def run_bot(settings: Settings) -> int:
         print(f"A file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
         return 2
     upgrade(settings.db_url)
-    app = build_application(settings)
-    app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
+    from bot.runtime import serve_schools
+
+    asyncio.run(serve_schools(schools))
     return 0
 
 
@@ -73,7 +73,9 @@ async def invite(settings: Settings, *, role: str, class_name: str | None) -> in
     try:
         async with session_factory(engine)() as session:
             now = SystemClock().now()
-            school = await ensure_school(session, name=settings.school_name, now=now)
+            school = await ensure_school(
+                session, key=settings.school_key, name=settings.school_name, now=now
+            )
             assert school.id is not None
             class_id = None
             if class_name:
@@ -101,7 +103,9 @@ async def class_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with session_factory(engine)() as session:
             now = SystemClock().now()
-            school = await ensure_school(session, name=settings.school_name, now=now)
+            school = await ensure_school(
+                session, key=settings.school_key, name=settings.school_name, now=now
+            )
             assert school.id is not None
             sid = school.id
             username = await bot_username(settings)
@@ -177,7 +181,13 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
     engine = create_engine(settings.db_url)
     try:
         async with session_factory(engine)() as session:
-            poll = await session.get(Poll, poll_id)
+            school = await ensure_school(
+                session, key=settings.school_key, name=settings.school_name, now=SystemClock().now()
+            )
+        async with session_factory(engine, school_id=school.id)() as session:
+            poll = await session.get(Poll, poll_id)  # another school's poll is not found
+            if poll is not None and poll.school_id != school.id:
+                poll = None
             if poll is None or poll.status == PollStatus.DRAFT or poll.flow_id not in flows:
                 return None
             results = await tally(session, poll=poll, flow=flows[poll.flow_id])

@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot import errors, middleware
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
-from bot.db import create_engine, session_factory
+from bot.db import session_factory
 from bot.delivery import Sender
 from bot.features import (
     announcements,
@@ -38,25 +38,24 @@ from bot.features import (
     school_settings,
     staff,
 )
-from bot.flows import load_flows
-from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.pacer import Pacer
 from bot.ratelimit import CONNECTIONS, PacedRateLimiter
 from bot.scheduler import Scheduler
-from bot.services.anonymity import load_secret
 from bot.services.codes import deep_link, invite_payload
 from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
 from bot.settings import Settings
-from bot.translation import Translator
+from bot.shared import Shared, open_shared
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> BotApp:
-    """The real bot: services opened in post_init, closed in post_shutdown."""
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, shared: Shared | None = None
+) -> BotApp:
+    """One school's bot: services opened in post_init (or `shared` by several schools)."""
     if not settings.telegram_bot_token:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
@@ -81,6 +80,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     )
     app.bot_data.settings = settings
     app.bot_data.clock = clock or SystemClock()
+    app.bot_data.shared = shared
 
     # Handlers, in order (see bot/features/common.py for the groups). The middleware runs first
     # for every update; in the feature group only the first matching handler runs, so the
@@ -111,35 +111,30 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
 
 
 async def _post_init(app: BotApp) -> None:
-    """Open the database, load catalogs, make sure the school exists, publish the menus."""
+    """Open (or join) the shared services, make sure the school exists, publish the menus."""
     data, settings = app.bot_data, app.bot_data.settings
-    data.catalogs = Catalogs.load(settings.locales_path, settings.default_language)
-    data.flows = load_flows(settings.flows_path, languages=data.catalogs.languages)
-    data.poll_secret = load_secret(settings)
-    data.engine = create_engine(settings.db_url)
-    data.sessions = session_factory(data.engine)
+    if data.shared is None:  # one school on its own: it opens and closes what it uses
+        data.shared, data.owns_shared = await open_shared(settings, data.clock), True
+    shared = data.shared
+    data.catalogs, data.flows, data.poll_secret = shared.catalogs, shared.flows, shared.poll_secret
+    data.engine, data.translator = shared.engine, shared.translator
+    async with shared.sessions() as session:
+        school = await ensure_school(
+            session, key=settings.school_key, name=settings.school_name, now=data.clock.now()
+        )
+    assert school.id is not None
+    data.school_id = school.id
+    data.sessions = session_factory(data.engine, school_id=school.id)  # sees this school only
     async with data.sessions() as session:
-        school = await ensure_school(session, name=settings.school_name, now=data.clock.now())
-        assert school.id is not None
-        data.school_id = school.id
         code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
     if code is not None:
         data.bootstrap_link = deep_link(app.bot.username, invite_payload(code))
         log.warning(
-            "No coordinator yet. Open this one-time link to become the first: %s",
+            "No coordinator yet for %s. Open this one-time link to become the first: %s",
+            settings.school_name,
             data.bootstrap_link,
         )
     await set_default_menus(app.bot, data.catalogs)
-    data.translator = Translator(
-        data_dir=settings.models_data_dir,
-        glossary_dir=settings.locales_path / "glossary",
-        sessions=data.sessions,
-        clock=data.clock,
-        max_workers=settings.translation_threads,
-    )
-    await data.translator.start()
-    pairs = sorted(f"{a}>{b}" for a, b in data.translator.available_pairs())
-    log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
     data.sender = Sender(app.bot, data)
     await data.sender.start()
     assert app.job_queue is not None
@@ -151,7 +146,7 @@ async def _post_init(app: BotApp) -> None:
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
     await invitation_jobs.restore(data, app.bot)  # reminders of events still to come
     await poll_jobs.schedule(data, app.bot)  # poll invitations, reminders and closing
-    log.info("scheduled announcements waiting: %s", waiting)
+    log.info("%s: scheduled announcements waiting: %s", settings.school_key, waiting)
 
 
 async def _post_shutdown(app: BotApp) -> None:
@@ -164,7 +159,5 @@ async def _post_shutdown(app: BotApp) -> None:
             data.clock.unsubscribe(data.sender.wake)
     if app.bot_data.sender is not None:
         await app.bot_data.sender.stop()
-    if app.bot_data.translator is not None:
-        await app.bot_data.translator.close()
-    if app.bot_data.engine is not None:
-        await app.bot_data.engine.dispose()
+    if data.owns_shared and data.shared is not None:  # shared by several schools: run_schools
+        await data.shared.close()

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.schools import pick_school, school_settings
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("ouderbrug")
@@ -25,18 +26,23 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
+    _school_option(invite)
     cls = sub.add_parser("class", help="manage classes").add_subparsers(
         dest="action", required=True
     )
-    cls.add_parser("list", help="list classes with their parent links")
-    cls.add_parser("create", help="create a class").add_argument("name")
+    _school_option(cls.add_parser("list", help="list classes with their parent links"))
+    create = cls.add_parser("create", help="create a class")
+    create.add_argument("name")
     rename = cls.add_parser("rename", help="rename a class")
     rename.add_argument("name")
     rename.add_argument("new_name")
-    cls.add_parser("archive", help="archive a class").add_argument("name")
+    archive = cls.add_parser("archive", help="archive a class")
+    archive.add_argument("name")
     flyer = cls.add_parser("flyer", help="write a class's QR flyer (PNG and PDF)")
     flyer.add_argument("name")
     flyer.add_argument("--out", default=".", help="folder to write to")
+    for action in (create, rename, archive, flyer):
+        _school_option(action)
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
     flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(
@@ -50,10 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("poll_id", type=int)
     poll.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
     poll.add_argument("--out", required=True, help="file to write (CSV: also <name>-texts.csv)")
+    _school_option(poll)
     from bot.translation.manage import add_cli
 
     add_cli(sub)
     return parser
+
+
+def _school_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--school", metavar="KEY", help="the school's key (required when there are several)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        schools = [settings]  # the schools file is read by the commands that need it
+        if args.command in ("run", "invite", "class", "export"):
+            schools = school_settings(settings)
+        if args.command in ("invite", "class", "export"):
+            settings = pick_school(schools, getattr(args, "school", None))
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2
@@ -70,19 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        return _dispatch(args, settings)
+        return _dispatch(args, settings, schools)
     except KeyboardInterrupt:
         return 130
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settings]) -> int:
     from bot import admin
 
     if args.command == "run":
-        if not settings.telegram_bot_token:
+        if not settings.telegram_bot_token and settings.schools_file is None:
             print("TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", file=sys.stderr)
             return _demo(20)
-        return admin.run_bot(settings)
+        return admin.run_bot(settings, schools)
     if args.command == "demo":
         return _demo(args.parents)
     if args.command == "db":

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.scheduler import Scheduler
     from bot.services.invitations import Template
     from bot.settings import Settings
+    from bot.shared import Shared
     from bot.translation import Translator
 
 
@@ -38,6 +39,8 @@ class BotData:
     engine: Any = None
     flows: dict[str, Flow]  # poll flows from flows/, by id
     poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
+    shared: Shared | None = None  # engine, translator, catalogs: one for every school's bot
+    owns_shared: bool = False  # opened by this bot (one school alone), so closed by it too
 
     def __init__(self) -> None:
         self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)

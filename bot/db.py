@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from bot import models  # registers every table on SQLModel.metadata
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -36,9 +38,45 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def session_factory(engine: AsyncEngine) -> SessionFactory:
-    """Sessions that keep objects usable after commit."""
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, *, school_id: int | None = None) -> SessionFactory:
+    """Sessions that keep objects usable after commit; with `school_id`, they see one school only.
+
+    A school's sessions add `school_id = ...` to every ORM query, update and delete of a table
+    that has that column (and `id = ...` for the school itself), so a stale or forged id from
+    another school finds nothing. The services filter by school themselves too: this is the guard.
+    """
+    info = {} if school_id is None else {SCHOOL_KEY: school_id}
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)
+
+
+SCHOOL_KEY = "ouderbrug_school_id"
+_SCHOOL_TABLES: list[Any] = [
+    table
+    for table in SQLModel.__subclasses__()
+    if "school_id" in getattr(getattr(table, "__table__", None), "columns", ())
+]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _only_this_school(state: ORMExecuteState) -> None:
+    """Limit a school's sessions to its own rows (see `session_factory`)."""
+    school_id = state.session.info.get(SCHOOL_KEY)
+    if school_id is None or state.is_column_load or state.is_relationship_load:
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        state.statement = state.statement.options(*_criteria(school_id))
+
+
+@functools.cache
+def _criteria(school_id: int) -> tuple[Any, ...]:
+    """The guard's options for one school (made once)."""
+    return (
+        *(
+            with_loader_criteria(table, table.school_id == school_id, include_aliases=True)
+            for table in _SCHOOL_TABLES
+        ),
+        with_loader_criteria(models.School, col(models.School.id) == school_id),
+    )
 
 
 async def create_all(engine: AsyncEngine) -> None:

@@ -106,11 +106,15 @@ class Sender:
             async with self.services.sessions() as session:
                 await session.exec(
                     update(Delivery)
-                    .where(col(Delivery.status) == DeliveryStatus.SENDING)
+                    .where(
+                        col(Delivery.status) == DeliveryStatus.SENDING,
+                        col(Delivery.announcement_id).in_(self._ours()),
+                    )
                     .values(status=DeliveryStatus.PENDING)
                 )
                 await session.commit()
         _freeze_startup_objects()
+        self.idle.clear()  # not known to be idle until the outbox was looked at
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
 
@@ -126,6 +130,10 @@ class Sender:
             except asyncio.CancelledError:
                 pass
             self._task = None
+
+    def _ours(self) -> Any:
+        """This school's announcements: each school's bot sends only its own copies."""
+        return select(Announcement.id).where(Announcement.school_id == self.services.school_id)
 
     def wake(self) -> None:
         """There is new work in the outbox."""
@@ -191,6 +199,7 @@ class Sender:
         due = (
             col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
             col(Delivery.next_attempt_at) <= now,  # due, or a claim whose lease ran out
+            col(Delivery.announcement_id).in_(self._ours()),
         )
         async with self.services.sessions() as session:
             waiting = list(
@@ -241,7 +250,8 @@ class Sender:
             due = (
                 await session.exec(
                     select(func.min(Delivery.next_attempt_at)).where(
-                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+                        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+                        col(Delivery.announcement_id).in_(self._ours()),
                     )
                 )
             ).one()

@@ -34,7 +34,9 @@ async def load_member(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         async with services.sessions() as session:
-            member = await members.get_member(session, telegram_id=user.id)
+            member = await members.get_member(
+                session, school_id=services.school_id, telegram_id=user.id
+            )
             if member is not None and member.status == MemberStatus.BLOCKED:
                 # They wrote to us again, so they unblocked the bot.
                 member = await members.set_status(

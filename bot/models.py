@@ -65,9 +65,13 @@ class MemberStatus(StrEnum):
 
 
 class School(SQLModel, table=True):
-    """A school; one installation serves one school per bot for now."""
+    """A school; one installation serves several, each with its own bot (bot/schools.py)."""
 
     id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(  # short and stable, from the schools file ("default" without one)
+        default="default",
+        sa_column=Column(String(32), unique=True, nullable=False, default="default"),
+    )
     name: str = Field(max_length=200)
     quiet_start: str = Field(default="21:00", max_length=5)
     quiet_end: str = Field(default="07:00", max_length=5)
@@ -78,11 +82,16 @@ class School(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A person using the bot: a parent, a teacher or a coordinator. Minimal data only."""
+    """A person using the bot: a parent, a teacher or a coordinator. Minimal data only.
+
+    One per school: the same Telegram user in two schools (two bots) is two members.
+    """
+
+    __table_args__ = (UniqueConstraint("school_id", "telegram_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
-    telegram_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     first_name: str = Field(default="", max_length=64)
     language: str | None = Field(default=None, max_length=8)

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Europe/Brussels", alias="OUDERBRUG_TIMEZONE")
     default_language: str = Field(default="nl", alias="OUDERBRUG_DEFAULT_LANGUAGE")
     school_name: str = Field(default="Onze school", alias="OUDERBRUG_SCHOOL_NAME")
+    # Several schools, each with its own bot (bot/schools.py); without it one school, `default`.
+    schools_file: Path | None = Field(default=None, alias="OUDERBRUG_SCHOOLS_FILE")
+    school_key: str = Field(default="default", alias="OUDERBRUG_SCHOOL_KEY")
     bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
     # Keys the anonymous poll participation records; generated into the data folder if unset.
@@ -44,11 +47,7 @@ class Settings(BaseSettings):
     def _check_token(cls, value: str | None) -> str | None:
         if value is None or value.strip() == "":
             return None
-        value = value.strip()
-        head, _, tail = value.partition(":")
-        if not head.isdigit() or len(tail) < 10:
-            raise ValueError("it should look like 123456789:AA... as given by @BotFather")
-        return value
+        return check_token(value)
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -60,11 +59,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("it is not a known time zone such as Europe/Brussels") from exc
-        return value
+        return check_timezone(value)
 
     @field_validator("default_language")
     @classmethod
@@ -122,6 +117,24 @@ class Settings(BaseSettings):
     def flows_path(self) -> Path:
         """Folder with the poll and invitation definitions."""
         return self.flows_dir or project_root() / "flows"
+
+
+def check_token(value: str) -> str:
+    """A bot token as @BotFather gives it, or ValueError."""
+    value = value.strip()
+    head, _, tail = value.partition(":")
+    if not head.isdigit() or len(tail) < 10:
+        raise ValueError("it should look like 123456789:AA... as given by @BotFather")
+    return value
+
+
+def check_timezone(value: str) -> str:
+    """A known time zone name, or ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("it is not a known time zone such as Europe/Brussels") from exc
+    return value
 
 
 def project_root() -> Path:

@@ -465,3 +465,25 @@ async def test_transcript_of_a_conversation(tg: FakeTelegram, app: App, amina: S
     assert "[bot → Amina] (alert) got no" in rendered
     assert "[bot → Amina] (edited) chose no" in rendered
     assert json.dumps(tg.requests[-1].params)  # parameters are plain JSON data
+
+
+async def test_one_server_serves_several_bots_each_with_its_own_chats() -> None:
+    """Two schools' bots on one fake server: own names, own updates, own chats with the same
+    person; an unknown token is refused."""
+    async with FakeTelegram(token="111:AAAAAAAAAAAAAA", bot_username="buurt_bot") as tg:
+        other = tg.add_bot(token="222:BBBBBBBBBBBBBB", bot_username="klimop_bot")
+        in_a, in_b = tg.user(7, "Amina", "ar"), other.user(7, "Amina", "tr")
+        await in_a.send("salam")
+        async with (
+            PtbBot("111:AAAAAAAAAAAAAA", base_url=tg.base_url) as bot_a,
+            PtbBot("222:BBBBBBBBBBBBBB", base_url=other.base_url) as bot_b,
+        ):
+            assert (bot_a.username, bot_b.username) == ("buurt_bot", "klimop_bot")
+            assert await bot_b.get_updates(timeout=0) == ()
+            (update,) = await bot_a.get_updates(timeout=0)
+            assert update.message is not None and update.message.text == "salam"
+            await bot_b.send_message(7, "merhaba")
+        assert [m.text for m in in_b.messages] == ["merhaba"] and in_a.messages == []
+        with pytest.raises(InvalidToken):
+            async with PtbBot("333:CCCCCCCCCCCCCC", base_url=tg.base_url):
+                pass

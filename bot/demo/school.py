@@ -26,9 +26,9 @@ class School:
         """What the bot says in a language (from the real catalogs)."""
         return self.app.bot_data.catalogs.t(lang, key, **values)
 
-    def person(self, name: str, language_code: str = "nl") -> SimUser:
-        """A new Telegram user."""
-        return self.tg.user(next(_ids), name, language_code=language_code)
+    def person(self, name: str, language_code: str = "nl", user_id: int | None = None) -> SimUser:
+        """A Telegram user (new, or one who already talks to another school's bot)."""
+        return self.tg.user(user_id or next(_ids), name, language_code=language_code)
 
     async def pick_language(self, user: SimUser, lang: str, second: str | None = None) -> None:
         """Answer the language picker (and the second-language question when asked)."""
@@ -64,10 +64,16 @@ class School:
         return payload
 
     async def parent(
-        self, name: str, lang: str, class_name: str, *, second: str | None = None
+        self,
+        name: str,
+        lang: str,
+        class_name: str,
+        *,
+        second: str | None = None,
+        user_id: int | None = None,
     ) -> SimUser:
         """A parent who opens the class link and joins in their language."""
-        user = self.person(name, language_code=lang)
+        user = self.person(name, language_code=lang, user_id=user_id)
         await user.send("/start " + self.classes[class_name])
         await self.pick_language(user, lang, second)
         await user.expect_text(self.t(lang, "start.joined_class", class_name=class_name))

@@ -32,7 +32,7 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     chosen = set(svc.class_ids_of(draft))
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
-        people = await svc.recipients(session, class_ids=sorted(chosen))
+        people = await svc.recipients(session, school_id=draft.school_id, class_ids=sorted(chosen))
     counts = Counter(p.language or "nl" for p in people).most_common()
     languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
     names = ", ".join(c.name for c in classes if c.id in chosen)

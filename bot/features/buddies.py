@@ -69,7 +69,11 @@ async def ask_buddy(update: Update, context: BotContext) -> None:
     async with services.sessions() as session:
         parent = await session.get(Member, int(fields[1])) if fields[1].isdigit() else None
         buddy = await session.get(Member, int(fields[2])) if fields[2].isdigit() else None
-        allowed = parent is not None and buddy in await svc.buddies_for(session, parent=parent)
+        allowed = (
+            parent is not None
+            and parent.school_id == member.school_id
+            and buddy in await svc.buddies_for(session, parent=parent)
+        )
         if parent is None or buddy is None or not allowed:
             await stale(update, context)
             return

@@ -63,7 +63,10 @@ async def has_audience(
     if not classes:
         await reply(update, context.t("announce.no_class"))
         return False
-    if not await svc.recipients(session, class_ids=[c.id for c in classes if c.id]):
+    school_id = context.services.school_id
+    if not await svc.recipients(
+        session, school_id=school_id, class_ids=[c.id for c in classes if c.id]
+    ):
         names = ", ".join(c.name for c in classes)
         await reply(update, context.t("announce.no_parents", classes=names))
         return False

@@ -49,7 +49,9 @@ def arm_reminders(services: BotData, bot: Bot, event: Event, *, quiet: tuple[str
 async def restore(services: BotData, bot: Bot) -> int:
     """At start-up: the reminders of every event still to come (or whose thank-you poll is due)."""
     async with services.sessions() as session:
-        events = await inv.upcoming(session, now=services.clock.now() - THANK_YOU_AFTER)
+        events = await inv.upcoming(
+            session, school_id=services.school_id, now=services.clock.now() - THANK_YOU_AFTER
+        )
         school = await school_of(session, school_id=services.school_id)
     for event in events:
         arm_reminders(services, bot, event, quiet=(school.quiet_start, school.quiet_end))

@@ -85,7 +85,9 @@ async def complete_start(
             return
         school_class = None
         if payload.startswith(CLASS_PREFIX):
-            school_class = await class_by_code(session, join_code=payload[1:])
+            school_class = await class_by_code(
+                session, school_id=context.services.school_id, join_code=payload[1:]
+            )
         if school_class is None:
             await reply(
                 update, context.t("start.bad_code") if payload else context.t("help.parent")

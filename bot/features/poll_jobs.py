@@ -74,7 +74,7 @@ async def tick(bot: Any, data: BotData) -> None:
         reminders = await schedule_svc.due_reminders(
             session, now=now, school=school, tz=data.settings.tz, secret=data.poll_secret
         )
-        closed = await schedule_svc.close_due_polls(session, now=now)
+        closed = await schedule_svc.close_due_polls(session, school_id=data.school_id, now=now)
     for poll_id in waiting:
         await send_invitations(bot, data, poll_id)
     for poll, people in reminders:

@@ -235,7 +235,7 @@ async def release(
 async def restore(services: BotData, bot: Bot) -> int:
     """At start-up: every scheduled announcement back in the scheduler (past ones go at once)."""
     async with services.sessions() as session:
-        waiting = await outbox.scheduled(session)
+        waiting = await outbox.scheduled(session, school_id=services.school_id)
     for announcement in waiting:
         arm(services, bot, announcement)
     return len(waiting)

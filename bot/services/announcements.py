@@ -42,12 +42,15 @@ async def audience_classes(session: AsyncSession, *, member: Member) -> list[Sch
     return list(await session.exec(query.order_by(col(SchoolClass.name))))
 
 
-async def recipients(session: AsyncSession, *, class_ids: list[int]) -> list[Member]:
-    """Active parents with a child in any of the classes, each once."""
+async def recipients(
+    session: AsyncSession, *, school_id: int, class_ids: list[int]
+) -> list[Member]:
+    """The school's active parents with a child in any of the classes, each once."""
     rows = await session.exec(
         select(Member)
         .join(ClassMembership, col(ClassMembership.member_id) == col(Member.id))
         .where(
+            Member.school_id == school_id,
             col(ClassMembership.class_id).in_(class_ids),
             ClassMembership.kind == "guardian",
             Member.role == Role.PARENT,

@@ -83,10 +83,16 @@ async def find_class(session: AsyncSession, *, school_id: int, name: str) -> Sch
     return found
 
 
-async def class_by_code(session: AsyncSession, *, join_code: str) -> SchoolClass | None:
-    """The active class behind a join code, if any."""
+async def class_by_code(
+    session: AsyncSession, *, school_id: int, join_code: str
+) -> SchoolClass | None:
+    """The school's active class behind a join code, if any (another school's link: None)."""
     found = (
-        await session.exec(select(SchoolClass).where(SchoolClass.join_code == join_code))
+        await session.exec(
+            select(SchoolClass).where(
+                SchoolClass.school_id == school_id, SchoolClass.join_code == join_code
+            )
+        )
     ).first()
     return None if found is None or found.archived else found
 

@@ -211,10 +211,12 @@ async def event_of(session: AsyncSession, *, announcement_id: int) -> Event | No
     return found.first()
 
 
-async def upcoming(session: AsyncSession, *, now: datetime) -> list[Event]:
-    """Open events still to come (their reminders are registered again at start-up)."""
+async def upcoming(session: AsyncSession, *, school_id: int, now: datetime) -> list[Event]:
+    """A school's open events not over before `now` (their jobs are armed again at start-up)."""
     rows = await session.exec(
-        select(Event).where(Event.status == "open", col(Event.starts_at) > now)
+        select(Event).where(
+            Event.school_id == school_id, Event.status == "open", col(Event.ends_at) > now
+        )
     )
     return list(rows)
 

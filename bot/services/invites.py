@@ -66,10 +66,14 @@ async def redeem_invite(
     session: AsyncSession, *, code: str, member: Member, now: datetime
 ) -> Redeemed | None:
     """Use an invite once; None if unknown, used or expired. A coordinator is never demoted."""
-    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code)))).first()
+    invite = (
+        await session.exec(
+            select(Invite).where(
+                Invite.school_id == member.school_id, Invite.code_hash == hash_code(code)
+            )
+        )
+    ).first()
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        return None
-    if invite.school_id != member.school_id:
         return None
     # Claim it atomically, so that two people racing for one code cannot both get it.
     claimed = await session.exec(

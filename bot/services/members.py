@@ -24,19 +24,24 @@ from bot.models import (
 )
 
 
-async def ensure_school(session: AsyncSession, *, name: str, now: datetime) -> School:
-    """The school row (created on first start)."""
-    school = (await session.exec(select(School).order_by(col(School.id)))).first()
+async def ensure_school(
+    session: AsyncSession, *, key: str = "default", name: str, now: datetime
+) -> School:
+    """The school with this key (created on its first start)."""
+    school = (await session.exec(select(School).where(School.key == key))).first()
     if school is None:
-        school = School(name=name, created_at=now)
+        school = School(key=key, name=name, created_at=now)
         session.add(school)
         await session.commit()
     return school
 
 
-async def get_member(session: AsyncSession, *, telegram_id: int) -> Member | None:
-    """The member with this Telegram user id."""
-    return (await session.exec(select(Member).where(Member.telegram_id == telegram_id))).first()
+async def get_member(session: AsyncSession, *, school_id: int, telegram_id: int) -> Member | None:
+    """The member of this school with this Telegram user id."""
+    found = await session.exec(
+        select(Member).where(Member.school_id == school_id, Member.telegram_id == telegram_id)
+    )
+    return found.first()
 
 
 async def get_or_create_member(
@@ -49,7 +54,7 @@ async def get_or_create_member(
     now: datetime,
 ) -> tuple[Member, bool]:
     """The member for a Telegram user, created as a parent on first contact."""
-    member = await get_member(session, telegram_id=telegram_id)
+    member = await get_member(session, school_id=school_id, telegram_id=telegram_id)
     if member is not None:
         return member, False
     member = Member(

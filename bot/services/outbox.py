@@ -80,7 +80,9 @@ async def _open_outbox(
     announcement = await session.get(Announcement, announcement_id)
     assert announcement is not None
     await session.refresh(announcement)
-    people = await recipients(session, class_ids=class_ids_of(announcement))
+    people = await recipients(
+        session, school_id=announcement.school_id, class_ids=class_ids_of(announcement)
+    )
     for person in people:
         assert person.id is not None
         session.add(
@@ -118,10 +120,13 @@ async def schedule(
     return announcement
 
 
-async def scheduled(session: AsyncSession) -> list[Announcement]:
-    """Announcements waiting for their time (registered again with the scheduler at start-up)."""
+async def scheduled(session: AsyncSession, *, school_id: int) -> list[Announcement]:
+    """A school's announcements waiting for their time (armed again at start-up)."""
     rows = await session.exec(
-        select(Announcement).where(Announcement.status == AnnouncementStatus.SCHEDULED)
+        select(Announcement).where(
+            Announcement.school_id == school_id,
+            Announcement.status == AnnouncementStatus.SCHEDULED,
+        )
     )
     return list(rows)
 

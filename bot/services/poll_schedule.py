@@ -111,10 +111,12 @@ async def due_reminders(
     return due
 
 
-async def close_due_polls(session: AsyncSession, *, now: datetime) -> list[Poll]:
-    """Close every open poll whose deadline has passed."""
+async def close_due_polls(session: AsyncSession, *, school_id: int, now: datetime) -> list[Poll]:
+    """Close every open poll of the school whose deadline has passed."""
     rows = await session.exec(
-        select(Poll).where(Poll.status == PollStatus.OPEN, col(Poll.closes_at) <= now)
+        select(Poll).where(
+            Poll.school_id == school_id, Poll.status == PollStatus.OPEN, col(Poll.closes_at) <= now
+        )
     )
     return [poll for poll in list(rows) if await close(session, poll=poll)]
 

@@ -66,7 +66,7 @@ async def audience(session: AsyncSession, *, poll: Poll) -> list[Member]:
     """Active parents of the poll's classes, each once (after a meeting: who said they would come)."""
     if poll.event_id is not None:
         return await invitations.coming(session, event_id=poll.event_id)
-    return await recipients(session, class_ids=class_ids_of(poll))
+    return await recipients(session, school_id=poll.school_id, class_ids=class_ids_of(poll))
 
 
 async def launch(

@@ -16,6 +16,7 @@ async def team_for_parent(session: AsyncSession, *, parent: Member) -> list[Memb
             select(Member)
             .join(ClassMembership, col(ClassMembership.member_id) == col(Member.id))
             .where(
+                Member.school_id == parent.school_id,
                 col(ClassMembership.class_id).in_(classes),
                 ClassMembership.kind == "teacher",
                 col(Member.role).in_([Role.TEACHER, Role.COORDINATOR]),

@@ -25,14 +25,18 @@ SEND_METHODS = frozenset(
 UPLOAD_BODY_LIMIT = 60 * 1024 * 1024
 
 
-def make_app(tg: FakeTelegram) -> web.Application:
-    """The aiohttp application serving one FakeTelegram."""
+def make_app(host: FakeTelegram) -> web.Application:
+    """The aiohttp application serving a FakeTelegram and the bots added to it (by token)."""
 
     async def handle(request: web.Request) -> web.Response:
+        tg = host.bots.get(request.match_info["token"])
+        if tg is None:
+            return _count(host, request.match_info["method"], error(401, "Unauthorized"))
         return _count(tg, request.match_info["method"], await _call(tg, request))
 
     async def serve_file(request: web.Request) -> web.Response:
-        if request.match_info["token"] != tg.token:
+        tg = host.bots.get(request.match_info["token"])
+        if tg is None:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
         stored = next((f for f in tg.files.values() if f.path == path), None)
@@ -49,8 +53,6 @@ def make_app(tg: FakeTelegram) -> web.Application:
 
 async def _call(tg: FakeTelegram, request: web.Request) -> web.Response:
     """Decode, log, check faults and limits, run the method."""
-    if request.match_info["token"] != tg.token:
-        return error(401, "Unauthorized")
     method = request.match_info["method"]
     try:
         params, uploads = await read_params(request)

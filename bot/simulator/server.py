@@ -74,6 +74,9 @@ class FakeTelegram:
         self._poll_generation = 0
         self._runner: web.AppRunner | None = None
         self._port = 0
+        # Several bots on one server (one per school): each its own token, users and chats.
+        self.bots: dict[str, FakeTelegram] = {token: self}
+        self._host: FakeTelegram | None = None
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -85,8 +88,25 @@ class FakeTelegram:
         self._runner = runner
         self._port = int(runner.addresses[0][1])
 
+    def add_bot(
+        self, *, token: str, bot_username: str, bot_name: str = "Ouderbrug", seed: int = 0
+    ) -> FakeTelegram:
+        """Another bot served by this server (same port): its own users, chats and updates.
+
+        The same person (user id) can talk to several bots: each bot has its own chat with them.
+        """
+        if token in self.bots:
+            raise ValueError("a bot with this token is served already")
+        other = FakeTelegram(token=token, bot_username=bot_username, bot_name=bot_name, seed=seed)
+        other._host = self
+        self.bots[token] = other
+        return other
+
     async def stop(self) -> None:
         """Answer pending long polls, cut injected delays short and release the port."""
+        for other in self.bots.values():
+            if other is not self:
+                await other.stop()
         self.closing = True
         self._closed.set()
         self._new_updates.set()
@@ -105,17 +125,17 @@ class FakeTelegram:
     @property
     def port(self) -> int:
         """The TCP port (0 before start)."""
-        return self._port
+        return self._host.port if self._host is not None else self._port
 
     @property
     def base_url(self) -> str:
         """PTB's base_url (PTB appends the token)."""
-        return f"http://127.0.0.1:{self._port}/bot"
+        return f"http://127.0.0.1:{self.port}/bot"
 
     @property
     def base_file_url(self) -> str:
         """PTB's base_file_url (PTB appends the token)."""
-        return f"http://127.0.0.1:{self._port}/file/bot"
+        return f"http://127.0.0.1:{self.port}/file/bot"
 
     # people and controls -----------------------------------------------------------------
     def user(

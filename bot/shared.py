@@ -1,0 +1,68 @@
+"""What the schools' bots of one process share: one database engine, one translator, the catalogs.
+
+Translation models are big, so they are loaded once for every school; each school's bot still
+has its own token, rate budget, sender, scheduler and school-scoped database sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock
+from bot.db import SessionFactory, create_engine, session_factory
+from bot.flows import load_flows
+from bot.i18n import Catalogs
+from bot.services.anonymity import load_secret
+from bot.settings import Settings
+from bot.translation import Translator
+
+if TYPE_CHECKING:
+    from bot.flows import Flow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Shared:
+    """Opened once per process (see `open_shared`), closed after the last bot stopped."""
+
+    engine: AsyncEngine
+    sessions: SessionFactory  # every school's rows: only for what no school owns (translations)
+    catalogs: Catalogs
+    flows: dict[str, Flow]
+    poll_secret: bytes
+    translator: Translator
+
+    async def close(self) -> None:
+        """Stop the translation threads and close the database pool."""
+        await self.translator.close()
+        await self.engine.dispose()
+
+
+async def open_shared(settings: Settings, clock: Clock) -> Shared:
+    """Open the database engine, load catalogs and flows, start the translator."""
+    catalogs = Catalogs.load(settings.locales_path, settings.default_language)
+    engine = create_engine(settings.db_url)
+    sessions = session_factory(engine)
+    translator = Translator(
+        data_dir=settings.models_data_dir,
+        glossary_dir=settings.locales_path / "glossary",
+        sessions=sessions,
+        clock=clock,
+        max_workers=settings.translation_threads,
+    )
+    await translator.start()
+    pairs = sorted(f"{a}>{b}" for a, b in translator.available_pairs())
+    log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
+    return Shared(
+        engine=engine,
+        sessions=sessions,
+        catalogs=catalogs,
+        flows=load_flows(settings.flows_path, languages=catalogs.languages),
+        poll_secret=load_secret(settings),
+        translator=translator,
+    )
