@@ -33,8 +33,8 @@ def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def run_bot(settings: Settings) -> int:
-    """Migrate, then long-poll until stopped (Ctrl+C)."""
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """Migrate, then long-poll (or serve the webhook) until stopped (Ctrl+C, SIGTERM)."""
     from bot.app import build_application
     from bot.flows import FlowError, load_flows
     from bot.services.invitations import TemplateError, load_templates, templates_path
@@ -47,6 +47,10 @@ def run_bot(settings: Settings) -> int:
         print(f"A file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
         return 2
     upgrade(settings.db_url)
+    if webhook:
+        from bot.web.server import serve
+
+        return asyncio.run(serve(settings))
     app = build_application(settings)
     app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
     return 0

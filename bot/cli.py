@@ -17,7 +17,12 @@ log = logging.getLogger("ouderbrug")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ouderbrug", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling); without a token, run the demo")
+    run = sub.add_parser("run", help="run the bot (long polling); without a token, run the demo")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on a web server (OUDERBRUG_PUBLIC_URL) instead of long polling",
+    )
     demo = sub.add_parser(
         "demo", help="run the bot against a simulated Telegram with a demo school"
     )
@@ -82,7 +87,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.telegram_bot_token:
             print("TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", file=sys.stderr)
             return _demo(20)
-        return admin.run_bot(settings)
+        return admin.run_bot(settings, webhook=args.webhook)
     if args.command == "demo":
         return _demo(args.parents)
     if args.command == "db":

@@ -24,6 +24,7 @@ from bot.simulator.state import (
     TranscriptEvent,
 )
 from bot.simulator.users import SimUser
+from bot.simulator.webhook import WebhookPusher
 
 FOLDERS = {"photo": "photos", "voice": "voice", "audio": "music", "video": "videos"}
 
@@ -74,6 +75,7 @@ class FakeTelegram:
         self._poll_generation = 0
         self._runner: web.AppRunner | None = None
         self._port = 0
+        self.webhook: WebhookPusher | None = None  # set by setWebhook: updates are pushed
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -91,6 +93,8 @@ class FakeTelegram:
         self._closed.set()
         self._new_updates.set()
         self.notify()
+        if self.webhook is not None:
+            await self.webhook.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -209,11 +213,13 @@ class FakeTelegram:
         return self._serial
 
     def add_update(self, payload: Json) -> Json:
-        """Queue an update for getUpdates."""
+        """Queue an update for getUpdates (or the webhook, when one is set)."""
         update = {"update_id": self._next_update_id, **payload}
         self._next_update_id += 1
         self.updates.append(update)
         self._new_updates.set()
+        if self.webhook is not None:
+            self.webhook.wake()
         self.notify()
         return update
 
