@@ -6,8 +6,13 @@ Telegram was told the webhook by the bot's own setWebhook call and posts every u
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -15,12 +20,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import BotApp, build_application
 from bot.clock import ManualClock
 from bot.demo.school import School
+from bot.i18n import Catalogs
 from bot.settings import Settings
 from bot.simulator import FakeTelegram
 from bot.web.server import web_side
+from tests.conftest import BOT_USERNAME, TOKEN
 from tests.helpers.web import Site, text_update
 
 FORGED_ID = 700_000  # update ids far above the fake Telegram's own
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
 @pytest.fixture
@@ -158,3 +166,44 @@ async def test_metrics_count_updates_and_deliveries(
     assert await site.metric("ouderbrug_outbox_depth", school="default") == 0
     assert await site.metric("ouderbrug_database_up", school="default") == 1
     assert "ouderbrug_translation_cache_hit_ratio" in text
+
+
+async def test_ouderbrug_run_webhook_serves_and_stops_on_sigterm(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """The school's server: `ouderbrug run --webhook` migrates, sets the webhook, answers, stops cleanly."""
+    async with FakeTelegram(token=TOKEN, bot_username=BOT_USERNAME) as tg:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("OUDERBRUG_", "TELEGRAM_", "DATABASE_URL"))
+        }
+        env |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": tg.base_url.removesuffix("/bot"),
+            "OUDERBRUG_LOCALES_DIR": str(LOCALES),
+            "OUDERBRUG_LISTEN_PORT": str(unused_tcp_port),
+            "OUDERBRUG_PUBLIC_URL": f"http://127.0.0.1:{unused_tcp_port}",
+            "HOME": str(tmp_path),
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        try:
+            assert await tg.wait_until(lambda: tg.webhook is not None, 60), "no setWebhook"
+            assert tg.webhook is not None
+            assert tg.webhook.url == f"http://127.0.0.1:{unused_tcp_port}/telegram/default"
+            assert (tmp_path / "data" / "webhook.key").exists()
+            yusuf = tg.user(4242, "Yusuf")
+            await yusuf.send("/start")
+            no_code = Catalogs.load(LOCALES, "nl").t("nl", "start.no_code")
+            await yusuf.expect_text(no_code, timeout=30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                rest = await proc.stdout.read()
+                code = await proc.wait()
+        assert code == 0, rest.decode()[-2000:]
+        assert "stopping" in rest.decode()
