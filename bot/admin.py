@@ -231,3 +231,25 @@ def check_flows(settings: Settings) -> int:
         title = flow.title.get(settings.default_language) or flow.title["nl"]
         print(f"{flow.id}\t{len(flow.questions)} questions\t{flow.emoji} {title}")
     return 0
+
+
+def backup_command(settings: Settings, action: str, path: Path) -> int:
+    """`ouderbrug backup FILE` / `ouderbrug restore FILE`."""
+    from bot.backup import BackupError, backup, restore
+
+    try:
+        if action == "backup":
+            counts = asyncio.run(backup(settings.db_url, path))
+        else:
+            counts = asyncio.run(restore(settings.db_url, path))
+    except BackupError as err:
+        print(err, file=sys.stderr)
+        return 1
+    rows = sum(counts.values())
+    done = "Wrote" if action == "backup" else "Restored"
+    print(f"{done} {rows} rows in {len(counts)} tables ({path}).")
+    print(
+        "Remember the poll secret: back up OUDERBRUG_SECRET or "
+        f"{settings.data_dir / 'secret.key'} separately (it is not in the database)."
+    )
+    return 0

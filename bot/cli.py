@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     flyer = cls.add_parser("flyer", help="write a class's QR flyer (PNG and PDF)")
     flyer.add_argument("name")
     flyer.add_argument("--out", default=".", help="folder to write to")
+    backup = sub.add_parser(
+        "backup", help="write every table to a file (portable, .gz to compress)"
+    )
+    backup.add_argument("file")
+    restore = sub.add_parser("restore", help="fill an empty database from a backup file")
+    restore.add_argument("file")
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
     flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(
@@ -90,6 +96,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return admin.run_bot(settings, webhook=args.webhook)
     if args.command == "demo":
         return _demo(args.parents)
+    if args.command in ("backup", "restore"):
+        return admin.backup_command(settings, args.command, Path(args.file))
     if args.command == "db":
         return admin.db_upgrade(settings)
     if args.command == "invite":
