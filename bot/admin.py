@@ -46,6 +46,12 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     except (FlowError, TemplateError) as err:
         print(f"A file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
         return 2
+    if webhook and not settings.public_url:
+        print(
+            "Webhook mode needs OUDERBRUG_PUBLIC_URL: the https:// address Telegram can reach.",
+            file=sys.stderr,
+        )
+        return 2
     upgrade(settings.db_url)
     if webhook:
         from bot.web.server import serve

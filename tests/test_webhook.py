@@ -207,3 +207,17 @@ async def test_ouderbrug_run_webhook_serves_and_stops_on_sigterm(
                 code = await proc.wait()
         assert code == 0, rest.decode()[-2000:]
         assert "stopping" in rest.decode()
+
+
+def test_webhook_mode_without_a_public_address_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ICT person forgets OUDERBRUG_PUBLIC_URL: one clear sentence, nothing started."""
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.delenv("OUDERBRUG_PUBLIC_URL", raising=False)
+    assert main(["run", "--webhook"]) == 2
+    assert "OUDERBRUG_PUBLIC_URL" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiohttp import web
+from telegram.error import TelegramError
 
 from bot.app import BotApp, build_application
 from bot.settings import Settings
@@ -177,6 +178,9 @@ async def serve(settings: Settings, apps: dict[str, BotApp] | None = None) -> in
         async with web_side(settings, apps):
             await stop.wait()
             log.info("stopping: no new updates; finishing the ones accepted")
+    except TelegramError as err:
+        log.error("Telegram did not accept the webhook at %s: %s", settings.public_url, err)
+        return 1
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(ValueError, RuntimeError):
