@@ -33,8 +33,8 @@ def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def run_bot(settings: Settings, schools: list[Settings]) -> int:
-    """Migrate, then long-poll every school's bot until stopped (Ctrl+C)."""
+def run_bot(settings: Settings, schools: list[Settings], *, webhook: bool = False) -> int:
+    """Migrate, then long-poll every school's bot (or serve their webhooks) until stopped."""
     from bot.flows import FlowError, load_flows
     from bot.services.invitations import TemplateError, load_templates, templates_path
 
@@ -45,7 +45,17 @@ def run_bot(settings: Settings, schools: list[Settings]) -> int:
     except (FlowError, TemplateError) as err:
         print(f"A file in {settings.flows_path} has a mistake: {err}", file=sys.stderr)
         return 2
+    if webhook and not settings.public_url:
+        print(
+            "Webhook mode needs OUDERBRUG_PUBLIC_URL: the https:// address Telegram can reach.",
+            file=sys.stderr,
+        )
+        return 2
     upgrade(settings.db_url)
+    if webhook:
+        from bot.web.server import serve_schools_webhook
+
+        return asyncio.run(serve_schools_webhook(settings, schools))
     from bot.runtime import serve_schools
 
     asyncio.run(serve_schools(schools))
@@ -236,4 +246,26 @@ def check_flows(settings: Settings) -> int:
     for flow in flows.values():
         title = flow.title.get(settings.default_language) or flow.title["nl"]
         print(f"{flow.id}\t{len(flow.questions)} questions\t{flow.emoji} {title}")
+    return 0
+
+
+def backup_command(settings: Settings, action: str, path: Path) -> int:
+    """`ouderbrug backup FILE` / `ouderbrug restore FILE`."""
+    from bot.backup import BackupError, backup, restore
+
+    try:
+        if action == "backup":
+            counts = asyncio.run(backup(settings.db_url, path))
+        else:
+            counts = asyncio.run(restore(settings.db_url, path))
+    except BackupError as err:
+        print(err, file=sys.stderr)
+        return 1
+    rows = sum(counts.values())
+    done = "Wrote" if action == "backup" else "Restored"
+    print(f"{done} {rows} rows in {len(counts)} tables ({path}).")
+    print(
+        "Remember the poll secret: back up OUDERBRUG_SECRET or "
+        f"{settings.data_dir / 'secret.key'} separately (it is not in the database)."
+    )
     return 0

@@ -53,15 +53,24 @@ BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, A
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, shared: Shared | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    shared: Shared | None = None,
+    webhook: bool = False,
 ) -> BotApp:
-    """One school's bot: services opened in post_init (or `shared` by several schools)."""
+    """One school's bot: services opened in post_init (or `shared` by several schools).
+
+    With `webhook=True` there is no updater: the web server (bot/web) puts updates on the queue.
+    """
     if not settings.telegram_bot_token:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    builder = ApplicationBuilder()
+    if webhook:
+        builder = builder.updater(None)
     app: BotApp = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        builder.token(settings.telegram_bot_token)
         .base_url(settings.api_base)
         .base_file_url(settings.api_file_base)
         .context_types(context_types)

@@ -18,7 +18,12 @@ log = logging.getLogger("ouderbrug")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ouderbrug", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling); without a token, run the demo")
+    run = sub.add_parser("run", help="run the bot (long polling); without a token, run the demo")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on a web server (OUDERBRUG_PUBLIC_URL) instead of long polling",
+    )
     demo = sub.add_parser(
         "demo", help="run the bot against a simulated Telegram with a demo school"
     )
@@ -43,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     flyer.add_argument("--out", default=".", help="folder to write to")
     for action in (create, rename, archive, flyer):
         _school_option(action)
+    backup = sub.add_parser(
+        "backup", help="write every table to a file (portable, .gz to compress)"
+    )
+    backup.add_argument("file")
+    restore = sub.add_parser("restore", help="fill an empty database from a backup file")
+    restore.add_argument("file")
     db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="create or migrate the database to the newest schema")
     flows = sub.add_parser("flows", help="poll flows in flows/").add_subparsers(
@@ -100,9 +111,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
         if not settings.telegram_bot_token and settings.schools_file is None:
             print("TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", file=sys.stderr)
             return _demo(20)
-        return admin.run_bot(settings, schools)
+        return admin.run_bot(settings, schools, webhook=args.webhook)
     if args.command == "demo":
         return _demo(args.parents)
+    if args.command in ("backup", "restore"):
+        return admin.backup_command(settings, args.command, Path(args.file))
     if args.command == "db":
         return admin.db_upgrade(settings)
     if args.command == "invite":

@@ -24,6 +24,6 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade_async(url: str) -> None:
+async def upgrade_async(url: str, revision: str = "head") -> None:
     """`upgrade` from inside a running event loop (Alembic's env uses its own loop)."""
-    await asyncio.to_thread(upgrade, url)
+    await asyncio.to_thread(upgrade, url, revision)

@@ -68,11 +68,13 @@ async def running_schools(
 
 
 def build_applications(
-    schools: Sequence[Settings], *, clock: Clock, shared: Shared
+    schools: Sequence[Settings], *, clock: Clock, shared: Shared, webhook: bool = False
 ) -> list[BotApp]:
-    """One bot per school, all on the same shared services (polling here; a webhook server can
-    take the same list)."""
-    return [build_application(school, clock=clock, shared=shared) for school in schools]
+    """One bot per school, all on the same shared services (polling, or fed by the webhook
+    server when `webhook`)."""
+    return [
+        build_application(school, clock=clock, shared=shared, webhook=webhook) for school in schools
+    ]
 
 
 async def serve_schools(schools: Sequence[Settings]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,14 @@ class Settings(BaseSettings):
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
     flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
+    # Webhook mode (`ouderbrug run --webhook`): the address Telegram posts to, and where we listen.
+    public_url: str | None = Field(default=None, alias="OUDERBRUG_PUBLIC_URL")
+    listen_host: str = Field(default="127.0.0.1", alias="OUDERBRUG_LISTEN_HOST")
+    listen_port: int = Field(default=8080, ge=0, le=65535, alias="OUDERBRUG_LISTEN_PORT")
+    # Telegram sends it back in a header with every update; generated into the data folder if unset.
+    webhook_secret: str | None = Field(
+        default=None, alias="OUDERBRUG_WEBHOOK_SECRET", min_length=16, max_length=256
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -55,6 +64,24 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("it should start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("it should start with https:// (the address Telegram can reach)")
+        return value.strip().rstrip("/")
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() == "":
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+            raise ValueError("it may only contain letters, digits, _ and -")
+        return value
 
     @field_validator("timezone")
     @classmethod

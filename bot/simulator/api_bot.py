@@ -41,6 +41,11 @@ async def get_updates(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
         tg.updates = tg.updates[offset:]
     limit = min(max(int_param(p, "limit", 100), 1), 100)
     timeout = max(float(p.get("timeout") or 0), 0.0)
+    if tg.webhook is not None:
+        raise ApiError(
+            409, "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first",
+        )  # fmt: skip
     if not tg.updates and timeout > 0 and not tg.closing and not await tg.poll(timeout):
         raise ApiError(
             409,
@@ -48,18 +53,6 @@ async def get_updates(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
             "make sure that only one bot instance is running",
         )
     return list(tg.updates[:limit])
-
-
-@api("deleteWebhook")
-async def delete_webhook(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
-    if flag(p, "drop_pending_updates"):
-        tg.updates.clear()
-    return True
-
-
-@api("getWebhookInfo")
-async def get_webhook_info(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(tg.updates)}
 
 
 def _menu_key(p: Json) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.simulator import api_bot, api_messages  # noqa: F401  (they register the methods)
+from bot.simulator import api_bot, api_messages, webhook  # noqa: F401  (they register the methods)
 from bot.simulator.checks import ApiError
 from bot.simulator.state import ApiCall, Json
 from bot.simulator.wire import METHODS, error, ok, read_params

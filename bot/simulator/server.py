@@ -24,6 +24,7 @@ from bot.simulator.state import (
     TranscriptEvent,
 )
 from bot.simulator.users import SimUser
+from bot.simulator.webhook import WebhookPusher
 
 FOLDERS = {"photo": "photos", "voice": "voice", "audio": "music", "video": "videos"}
 
@@ -77,6 +78,7 @@ class FakeTelegram:
         # Several bots on one server (one per school): each its own token, users and chats.
         self.bots: dict[str, FakeTelegram] = {token: self}
         self._host: FakeTelegram | None = None
+        self.webhook: WebhookPusher | None = None  # set by setWebhook: updates are pushed
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -111,6 +113,8 @@ class FakeTelegram:
         self._closed.set()
         self._new_updates.set()
         self.notify()
+        if self.webhook is not None:
+            await self.webhook.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -229,11 +233,13 @@ class FakeTelegram:
         return self._serial
 
     def add_update(self, payload: Json) -> Json:
-        """Queue an update for getUpdates."""
+        """Queue an update for getUpdates (or the webhook, when one is set)."""
         update = {"update_id": self._next_update_id, **payload}
         self._next_update_id += 1
         self.updates.append(update)
         self._new_updates.set()
+        if self.webhook is not None:
+            self.webhook.wake()
         self.notify()
         return update
 

@@ -1,0 +1,143 @@
+"""Telegram's webhook: one path per school bot, secret checked, repeats dropped, queued fast.
+
+Telegram POSTs every update to `<public url>/telegram/<school key>` with the header
+`X-Telegram-Bot-Api-Secret-Token`. Each school's token is derived from one server secret
+(OUDERBRUG_WEBHOOK_SECRET, or `<data dir>/webhook.key` generated on first start), so a leaked
+token of one school opens nothing of another. A request is answered as soon as its update is on
+the application's queue; the handlers work through the queue in the background.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+from telegram import Update
+
+from bot.app import BotApp
+from bot.settings import Settings
+from bot.web.metrics import Metrics
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_FILE = "webhook.key"
+WEBHOOK_PREFIX = "/telegram/"
+# Telegram retries an update it got no 2xx for; an id seen among the last ones is a repeat.
+RECENT_IDS = 10_000
+# What the bot handles (anything else Telegram need not send).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+class RecentIds:
+    """The last `size` update ids, in a set (to look up) and a ring (to forget the oldest)."""
+
+    def __init__(self, size: int = RECENT_IDS) -> None:
+        self._seen: set[int] = set()
+        self._order: deque[int] = deque()
+        self._size = size
+
+    def add(self, update_id: int) -> bool:
+        """Remember an id; False if it was already among the recent ones."""
+        if update_id in self._seen:
+            return False
+        self._seen.add(update_id)
+        self._order.append(update_id)
+        if len(self._order) > self._size:
+            self._seen.discard(self._order.popleft())
+        return True
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+@dataclass
+class SchoolBot:
+    """One school's bot on the web server: its key (URL path), application and webhook token."""
+
+    key: str
+    app: BotApp
+    secret: str
+    recent: RecentIds = field(default_factory=RecentIds)
+
+    @property
+    def path(self) -> str:
+        """The webhook's path on this server."""
+        return f"{WEBHOOK_PREFIX}{self.key}"
+
+
+def load_webhook_secret(settings: Settings) -> str:
+    """The server's webhook secret (created in the data folder on first use when not configured)."""
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    path = Path(settings.data_dir) / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")
+    log.info("generated a webhook secret in %s", path)
+    return value
+
+
+def school_secret(server_secret: str, key: str) -> str:
+    """The token Telegram sends for one school (HMAC of its key; Telegram allows [A-Za-z0-9_-])."""
+    return hmac.new(server_secret.encode(), f"webhook:{key}".encode(), hashlib.sha256).hexdigest()
+
+
+def school_bots(apps: dict[str, BotApp], server_secret: str) -> list[SchoolBot]:
+    """Wrap each school's application with its path and token."""
+    return [SchoolBot(key, app, school_secret(server_secret, key)) for key, app in apps.items()]
+
+
+async def set_webhook(bot: SchoolBot, public_url: str) -> None:
+    """Tell Telegram where to post this school's updates."""
+    url = f"{public_url.rstrip('/')}{bot.path}"
+    await bot.app.bot.set_webhook(url=url, secret_token=bot.secret, allowed_updates=ALLOWED_UPDATES)
+    log.info("webhook set for %s: %s", bot.key, url)
+
+
+def webhook_route(bots: list[SchoolBot], metrics: Metrics) -> web.RouteDef:
+    """The POST route serving every school's webhook."""
+    by_key = {bot.key: bot for bot in bots}
+
+    async def receive(request: web.Request) -> web.Response:
+        bot = by_key.get(request.match_info["school"])
+        if bot is None:
+            metrics.rejected("unknown_path")
+            return web.Response(status=404)
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), bot.secret.encode()):
+            metrics.rejected("secret")
+            log.warning(
+                "webhook %s: request without the right secret from %s", bot.key, request.remote
+            )
+            return web.Response(status=403)
+        try:
+            data = json.loads(await request.read())
+            update_id = data["update_id"]
+            if not isinstance(update_id, int):
+                raise TypeError("update_id is not a number")
+            update = Update.de_json(data, bot.app.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            metrics.rejected("bad_json")
+            log.warning("webhook %s: not a Telegram update (%s)", bot.key, err)
+            return web.Response(status=400)
+        if not bot.recent.add(update_id):
+            metrics.duplicate(bot.key)
+            log.info("webhook %s: update %s arrived again; handled once", bot.key, update_id)
+            return web.Response(status=200)
+        await bot.app.update_queue.put(update)
+        metrics.accepted(bot.key)
+        return web.Response(status=200)
+
+    return web.post(WEBHOOK_PREFIX + "{school}", receive)
