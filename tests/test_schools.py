@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlmodel import col, select
 
@@ -18,11 +19,14 @@ from bot.clock import ManualClock
 from bot.demo.school import School
 from bot.features import scheduling
 from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus, Member, Poll
-from bot.runtime import running_schools
+from bot.runtime import build_applications, running_schools
 from bot.scheduler import Scheduler
 from bot.schools import school_settings
 from bot.settings import SettingsError, load_settings
+from bot.shared import open_shared
 from bot.simulator import FakeTelegram, SimUser
+from bot.web.server import web_side
+from bot.web.webhook import SECRET_HEADER
 from tests.conftest import BOT_USERNAME, TOKEN
 from tests.helpers.polls import has_data, launch
 
@@ -345,3 +349,46 @@ async def test_ouderbrug_run_starts_every_school_and_stops_cleanly(
             rest = await proc.stdout.read()
             code = await proc.wait()
     assert code == 0, rest.decode()[-2000:]
+
+
+async def test_two_schools_behind_one_webhook_server(
+    tg: FakeTelegram,
+    tg_b: FakeTelegram,
+    fresh_db: str,
+    tmp_path: Path,
+    clock: ManualClock,
+    schools_file: Path,
+) -> None:
+    """One web server, two webhooks: each school's updates reach its own bot, each with its own
+    secret; a post with De Buurt's secret on De Klimop's path is refused."""
+    base = load_settings(
+        env_file=None,
+        OUDERBRUG_SCHOOLS_FILE=str(schools_file),
+        TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
+        DATABASE_URL=fresh_db,
+        OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
+    )
+    schools = school_settings(base)
+    shared = await open_shared(schools[0], clock)
+    try:
+        built = build_applications(schools, clock=clock, shared=shared, webhook=True)
+        apps = {app.bot_data.settings.school_key: app for app in built}
+        async with web_side(base, apps, host="127.0.0.1", port=0) as server:
+            assert tg.webhook is not None and tg_b.webhook is not None
+            assert tg.webhook.url.endswith("/telegram/debuurt")
+            assert tg_b.webhook.url.endswith("/telegram/klimop")
+            assert tg.webhook.secret != tg_b.webhook.secret
+            school_b = School(tg=tg_b, app=apps["klimop"])
+            sofie = await school_b.coordinator()
+            await school_b.new_class(sofie, "1A")
+            amina = await school_b.parent("Amina", "tr", "1A")
+            assert amina.messages and tg_b.webhook.delivered >= 5
+            assert tg.webhook.delivered == 0  # De Buurt heard nothing of it
+            headers = {SECRET_HEADER: tg.webhook.secret}
+            async with aiohttp.ClientSession() as http:
+                async with http.post(
+                    f"{server.local_url}/telegram/klimop", json={"update_id": 1}, headers=headers
+                ) as response:
+                    assert response.status == 403
+    finally:
+        await shared.close()
