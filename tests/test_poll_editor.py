@@ -197,6 +197,17 @@ async def test_limits_stale_buttons_and_deleting_get_clear_answers(
     assert await alert(sofie, "pa:new:nothing", said) == stale
     assert await alert(sofie, f"pa:xo:{own_id}:often:gone", said) == stale
 
+    # A draft made from the copy follows later changes, until it is launched.
+    await sofie.press_data(f"pn:own-{own_id}", outcome)
+    draft = await sofie.wait_for_message(lambda m: has_data(m, "pl:"))
+    said = await type_text(sofie, f"pa:rt:{own_id}", "Wat houdt je weg van school?")
+    dutch = names(school, ["es", "ru", "fa", "so", "ti", "ps"])
+    assert said.text.startswith(school.t("nl", "poll.edit_saved_dutch", languages=dutch))
+    async with school.app.bot_data.sessions() as session:
+        drafted = (await session.exec(select(Poll))).one()
+    assert drafted.definition is not None
+    assert json.loads(drafted.definition)["title"]["nl"] == "Wat houdt je weg van school?"
+
     # A reword is pending while the copy is deleted elsewhere: the text gets a clear answer.
     await sofie.press_data(f"pa:rt:{own_id}", outcome)
     await sofie.wait_for_message(lambda m: "/cancel" in m.text)
@@ -209,5 +220,6 @@ async def test_limits_stale_buttons_and_deleting_get_clear_answers(
     gone = school.t("nl", "poll.edit_gone")
     for data in (f"pa:k:{own_id}:hard", f"pa:v:{own_id}", f"pn:own-{own_id}", f"pa:dup:{own_id}"):
         assert await alert(sofie, data, said) == gone, data
+    assert await alert(sofie, f"pl:{drafted.id}", draft) == stale  # its draft was cancelled
     async with school.app.bot_data.sessions() as session:
         assert list(await session.exec(select(SchoolFlow))) == []

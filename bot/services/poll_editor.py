@@ -21,7 +21,16 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.flows import MAX_OPTIONS, MIN_OPTIONS, MIN_QUESTIONS, Flow, FlowError, parse_flow, to_raw
+from bot.flows import (
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    MIN_QUESTIONS,
+    Flow,
+    FlowError,
+    dump,
+    parse_flow,
+    to_raw,
+)
 from bot.models import Poll, PollStatus, SchoolFlow
 from bot.translation import EngineError, Translator
 
@@ -205,6 +214,11 @@ async def change(
     own.row.definition = json.dumps(raw, ensure_ascii=False)
     own.row.updated_at = now
     session.add(own.row)
+    await session.exec(  # drafts not launched yet follow; launched polls keep what they asked
+        update(Poll)
+        .where(col(Poll.flow_id) == own_flow_id(own_id), col(Poll.status) == PollStatus.DRAFT)
+        .values(definition=dump(flow))
+    )  # type: ignore[call-overload]
     await session.commit()
     return Own(own.row, raw, flow)
 
