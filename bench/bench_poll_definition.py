@@ -24,7 +24,7 @@ from bot.db import create_all, create_engine, session_factory  # noqa: E402
 from bot.flows import dump, load_flows  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.models import Poll, PollStatus, School  # noqa: E402
-from bot.services import poll_editor  # noqa: E402
+from bot.services import flow_edits, poll_editor  # noqa: E402
 from bot.services.polls import flow_of  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -81,7 +81,7 @@ async def main(reads: int) -> None:
             async with sessions() as session:
                 await poll_editor.change(
                     session, school_id=1, own_id=own.id, languages=CATALOGS.languages, now=NOW,
-                    edit=lambda raw, n=n: poll_editor.reword(raw, ("title",), {"nl": f"T{n}"} | {
+                    edit=lambda raw, n=n: flow_edits.reword(raw, ("title",), {"nl": f"T{n}"} | {
                         lang: f"T{n}" for lang in CATALOGS.languages}, None),
                 )  # fmt: skip
             edits.append((time.perf_counter() - started) * 1000)

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
@@ -21,6 +22,7 @@ from bot.features.poll_editor_views import language_names, overview, question_vi
 from bot.features.poll_views import local, preview
 from bot.features.polls import DEFAULT_DAYS, closing, coordinator
 from bot.models import Member
+from bot.services import flow_edits as edits
 from bot.services import poll_editor as svc
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ async def _own(context: BotContext, own_id: int) -> svc.Own:
         )  # fmt: skip
 
 
-async def _change(context: BotContext, own_id: int, edit: Callable[[svc.Raw], None]) -> svc.Own:
+async def _change(context: BotContext, own_id: int, edit: Callable[[edits.Raw], None]) -> svc.Own:
     services = context.services
     async with services.sessions() as session:
         return await svc.change(
@@ -50,7 +52,11 @@ async def _show(update: Update, view: tuple[str, InlineKeyboardMarkup]) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(view[0], reply_markup=view[1])
+    try:
+        await query.edit_message_text(view[0], reply_markup=view[1])
+    except BadRequest as err:  # a second press on what is already shown
+        if "not modified" not in str(err):
+            raise
 
 
 async def adapt(update: Update, context: BotContext, member: Member, args: list[str]) -> None:
@@ -58,7 +64,7 @@ async def adapt(update: Update, context: BotContext, member: Member, args: list[
     services = context.services
     flow = services.flows.get(args[0])
     if flow is None:
-        raise svc.EditError("error.stale_button")
+        raise edits.EditError("error.stale_button")
     async with services.sessions() as session:
         own = await svc.adapt(
             session, school_id=services.school_id, flow=flow, author_id=member.id,
@@ -90,13 +96,15 @@ async def show(update: Update, context: BotContext, member: Member, args: list[s
 
 async def toggle(update: Update, context: BotContext, member: Member, args: list[str]) -> None:
     """✅/🚫: keep a question or leave it out."""
-    own = await _change(context, int(args[0]), lambda raw: svc.toggle_question(raw, args[1]))
+    own = await _change(context, int(args[0]), lambda raw: edits.toggle_question(raw, args[1]))
     await _show(update, overview(context, own))
 
 
 async def remove(update: Update, context: BotContext, member: Member, args: list[str]) -> None:
     """🗑 next to an answer: leave it out."""
-    own = await _change(context, int(args[0]), lambda raw: svc.remove_option(raw, args[1], args[2]))
+    own = await _change(
+        context, int(args[0]), lambda raw: edits.remove_option(raw, args[1], args[2])
+    )
     await _show(update, question_view(context, own, args[1]))
 
 
@@ -107,19 +115,19 @@ async def ask_text(update: Update, context: BotContext, member: Member, args: li
     action = query.data.split(":")[1]
     own = await _own(context, int(args[0]))
     if own.row.launched:
-        raise svc.EditError("poll.edit_locked")
+        raise edits.EditError("poll.edit_locked")
     kind = {"rt": "title", "ru": "outcome", "rq": "question", "ro": "option", "ao": "add"}[action]
     target = (kind, *args[1:])
-    current, emoji = "—", svc.DEFAULT_EMOJI
+    current, emoji = "—", edits.DEFAULT_EMOJI
     if kind in ("title", "outcome"):
         current = local(own.raw[kind], context.lang)
     elif kind == "question":
-        current = local(svc.question(own.raw, args[1])["text"], context.lang)
+        current = local(edits.question(own.raw, args[1])["text"], context.lang)
     elif kind == "option":
-        found = svc.option(own.raw, args[1], args[2])
+        found = edits.option(own.raw, args[1], args[2])
         current, emoji = f"{found['emoji']} {local(found['text'], context.lang)}", found["emoji"]
     else:
-        svc.check_room(own.raw, args[1])
+        edits.check_room(own.raw, args[1])
     limit = svc.LIMITS["option" if kind in ("option", "add") else kind]
     key = "poll.edit_ask_option" if kind in ("option", "add") else "poll.edit_ask"
     pending.ask(context, EDITING, (own.id, target))
@@ -131,7 +139,7 @@ async def preview_in(update: Update, context: BotContext, member: Member, args: 
     """👁️: the own poll as a parent reads it in that language."""
     catalogs = context.services.catalogs
     if len(args) != 2 or not catalogs.has(args[1]):
-        raise svc.EditError("error.stale_button")
+        raise edits.EditError("error.stale_button")
     own = await _own(context, int(args[0]))
     text = preview(
         catalogs, own.flow, closes_at=closing(context, DEFAULT_DAYS),
@@ -150,7 +158,7 @@ async def delete(update: Update, context: BotContext, member: Member, args: list
     if query.data.startswith("pa:del:"):
         own = await _own(context, own_id)
         if own.row.launched:
-            raise svc.EditError("poll.edit_locked")
+            raise edits.EditError("poll.edit_locked")
         rows = [[(context.t("common.yes"), f"pa:dely:{own_id}"),
                  (context.t("common.no"), f"pa:v:{own_id}")]]  # fmt: skip
         title = local(own.raw["title"], context.lang)
@@ -184,7 +192,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     try:
         await found[1](update, context, member, fields[2:])
-    except svc.EditError as err:
+    except edits.EditError as err:
         log.info("poll editor %s refused: %s", query.data, err.key)
         await query.answer(context.t(err.key, **err.values), show_alert=True)
 
@@ -202,7 +210,7 @@ async def typed(update: Update, context: BotContext) -> None:
     emoji, words = svc.split_emoji(msg.text or "") if kind == "option" else (None, msg.text or "")
     try:
         text = svc.clean(words, kind=kind)
-    except svc.EditError as err:  # they try again; the question stays open
+    except edits.EditError as err:  # they try again; the question stays open
         log.info("own poll %s: typed text refused: %s", own_id, err.key)
         await reply(update, context.t(err.key, **err.values))
         raise ApplicationHandlerStop from None
@@ -214,15 +222,15 @@ async def typed(update: Update, context: BotContext) -> None:
         languages=services.catalogs.languages,
     )  # fmt: skip
 
-    def edit(raw: svc.Raw) -> None:
+    def edit(raw: edits.Raw) -> None:
         if target[0] == "add":
-            svc.add_option(raw, target[1], texts, emoji)
+            edits.add_option(raw, target[1], texts, emoji)
         else:
-            svc.reword(raw, target, texts, emoji)
+            edits.reword(raw, target, texts, emoji)
 
     try:
         own = await _change(context, own_id, edit)
-    except svc.EditError as err:
+    except edits.EditError as err:
         log.info("own poll %s: change refused: %s", own_id, err.key)
         await reply(update, context.t(err.key, **err.values))
         raise ApplicationHandlerStop from None

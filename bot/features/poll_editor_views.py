@@ -8,6 +8,7 @@ from bot.context import BotContext
 from bot.features.common import Button, in_columns, keyboard
 from bot.features.poll_views import local
 from bot.flows import MAX_OPTIONS
+from bot.services import flow_edits as edits
 from bot.services import poll_editor as svc
 
 
@@ -66,7 +67,7 @@ def question_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One question with its answers: reword, leave out, add one."""
     lang, t, oid = context.lang, context.t, own.id
-    q = svc.question(own.raw, question_id)
+    q = edits.question(own.raw, question_id)
     number = own.raw["questions"].index(q) + 1
     options = "\n".join(f"{o['emoji']} {local(o['text'], lang)}" for o in q["options"])
     text = t(

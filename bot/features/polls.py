@@ -18,6 +18,7 @@ from bot.features.poll_views import local, poll_flow, preview, when
 from bot.flows import Flow
 from bot.models import Member, Poll, PollStatus, Role
 from bot.services import announcements as ann
+from bot.services import flow_edits as edits
 from bot.services import poll_editor as editor
 from bot.services import polls as svc
 
@@ -102,7 +103,7 @@ async def chosen_flow(context: BotContext, flow_id: str) -> Flow | None:
                 session, school_id=services.school_id, own_id=own_id,
                 languages=services.catalogs.languages,
             )  # fmt: skip
-        except editor.EditError:
+        except edits.EditError:
             return None
     return own.flow
 

@@ -15,42 +15,22 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.flows import (
-    MAX_OPTIONS,
-    MIN_OPTIONS,
-    MIN_QUESTIONS,
-    Flow,
-    FlowError,
-    dump,
-    parse_flow,
-    to_raw,
-)
+from bot.flows import Flow, FlowError, dump, parse_flow, to_raw
 from bot.models import Poll, PollStatus, SchoolFlow
+from bot.services.flow_edits import EditError, Raw
 from bot.translation import EngineError, Translator
 
 log = logging.getLogger(__name__)
 
 OWN_PREFIX = "own-"
-DEFAULT_EMOJI = "🔹"
 # What fits: a question in a chat message, an answer on a phone-wide button (translations run
 # longer than Dutch), a title in the /polls list, the thank-you line under the last question.
 LIMITS = {"question": 200, "option": 40, "title": 60, "outcome": 300}
-Raw = dict[str, Any]
-
-
-class EditError(Exception):
-    """A change that cannot be made; `key` names the message for the coordinator."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)
@@ -142,7 +122,11 @@ async def get_own(
     if row is None or row.school_id != school_id:
         raise EditError("poll.edit_gone")
     raw = json.loads(row.definition)
-    return Own(row, raw, build(raw, languages=languages))
+    try:
+        return Own(row, raw, build(raw, languages=languages))
+    except FlowError as err:  # e.g. a UI language added since: the copy needs its texts again
+        log.error("own poll %s no longer passes the validator: %s", own_id, err)
+        raise EditError("poll.edit_invalid") from err
 
 
 async def own_polls(session: AsyncSession, *, school_id: int) -> list[SchoolFlow]:
@@ -250,70 +234,3 @@ async def mark_launched(session: AsyncSession, *, school_id: int, flow_id: str) 
         .values(launched=True)
     )
     await session.commit()
-
-
-# Edits on the data (each raises EditError for a change the rules do not allow).
-
-
-def question(raw: Raw, question_id: str) -> Raw:
-    """A question's data (EditError("error.stale_button") if it is not there)."""
-    found = next((q for q in raw["questions"] if q["id"] == question_id), None)
-    if found is None:
-        raise EditError("error.stale_button")
-    return found
-
-
-def option(raw: Raw, question_id: str, option_id: str) -> Raw:
-    """An option's data."""
-    found = next((o for o in question(raw, question_id)["options"] if o["id"] == option_id), None)
-    if found is None:
-        raise EditError("error.stale_button")
-    return found
-
-
-def toggle_question(raw: Raw, question_id: str) -> None:
-    """Keep a question left out, or leave a kept one out (at least one stays)."""
-    found = question(raw, question_id)
-    kept = [q for q in raw["questions"] if not q.get("left_out")]
-    if not found.get("left_out") and len(kept) <= MIN_QUESTIONS:
-        raise EditError("poll.edit_min_questions")
-    found["left_out"] = not found.get("left_out")
-
-
-def remove_option(raw: Raw, question_id: str, option_id: str) -> None:
-    """Leave an option out."""
-    found = question(raw, question_id)
-    option(raw, question_id, option_id)
-    if len(found["options"]) <= MIN_OPTIONS:
-        raise EditError("poll.edit_min_options", min=MIN_OPTIONS)
-    found["options"] = [o for o in found["options"] if o["id"] != option_id]
-
-
-def add_option(raw: Raw, question_id: str, text: dict[str, str], emoji: str | None) -> None:
-    """A new option at the end, with a fresh short id."""
-    found = question(raw, question_id)
-    check_room(raw, question_id)
-    ids = {o["id"] for o in found["options"]}
-    new_id = next(f"n{n}" for n in range(1, MAX_OPTIONS + 2) if f"n{n}" not in ids)
-    found["options"].append({"id": new_id, "emoji": emoji or DEFAULT_EMOJI, "text": text})
-
-
-def check_room(raw: Raw, question_id: str) -> None:
-    """EditError when a question already has as many options as fit on a keyboard."""
-    if len(question(raw, question_id)["options"]) >= MAX_OPTIONS:
-        raise EditError("poll.edit_too_many_options", max=MAX_OPTIONS)
-
-
-def reword(raw: Raw, target: Sequence[str], text: dict[str, str], emoji: str | None) -> None:
-    """New texts for ("title",), ("outcome",), ("question", q) or ("option", q, o)."""
-    kind = target[0]
-    if kind in ("title", "outcome"):
-        raw[kind] = text
-    elif kind == "question":
-        question(raw, target[1])["text"] = text
-    elif kind == "option":
-        found = option(raw, target[1], target[2])
-        found["text"] = text
-        found["emoji"] = emoji or found["emoji"]
-    else:
-        raise EditError("error.stale_button")
