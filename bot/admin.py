@@ -184,6 +184,7 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
     from bot.models import Poll, PollStatus
     from bot.services.poll_export import tables
     from bot.services.poll_results import tally
+    from bot.services.polls import flow_of
 
     await upgrade_async(settings.db_url)
     catalogs = Catalogs.load(settings.locales_path, settings.default_language)
@@ -198,9 +199,10 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
             poll = await session.get(Poll, poll_id)  # another school's poll is not found
             if poll is not None and poll.school_id != school.id:
                 poll = None
-            if poll is None or poll.status == PollStatus.DRAFT or poll.flow_id not in flows:
+            flow = flow_of(poll, flows=flows) if poll is not None else None
+            if poll is None or flow is None or poll.status == PollStatus.DRAFT:
                 return None
-            results = await tally(session, poll=poll, flow=flows[poll.flow_id])
+            results = await tally(session, poll=poll, flow=flow)
     finally:
         await engine.dispose()
     return tables(results, catalogs, settings.default_language)

@@ -28,6 +28,7 @@ from bot.features import (
     invitations,
     onboarding,
     poll_answers,
+    poll_editor,
     poll_jobs,
     poll_reports,
     polls,
@@ -112,6 +113,7 @@ def build_application(
     buddies.register(app)  # /buddy, and connecting a language buddy with a parent
     school_settings.register(app)  # /quiethours
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
+    poll_editor.register(app)  # ✏️ Adapt: the school's own copy of a poll, edited in the bot
     poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
     poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons

@@ -7,14 +7,17 @@ optionally a free "something else" answer. Every text is written in every UI lan
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 6
+MIN_OPTIONS = 2  # a question with one answer asks nothing
 MAX_OPTIONS = 10  # with Skip / Something else / Done, more no longer fits a phone screen
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 LONGEST_POLL_ID = "9" * 10
@@ -108,6 +111,8 @@ def _question(raw: Any, where: str, languages: list[str]) -> Question:
     raw_options = raw.get("options") or []
     if not isinstance(raw_options, list) or not raw_options:
         raise FlowError(f"{where}: needs a list of options")
+    if len(raw_options) < MIN_OPTIONS:
+        raise FlowError(f"{where}: needs at least {MIN_OPTIONS} options")
     if len(raw_options) > MAX_OPTIONS:
         raise FlowError(
             f"{where}: {len(raw_options)} options is too many for a keyboard (at most {MAX_OPTIONS})"
@@ -180,3 +185,41 @@ def load_flows(folder: Path, *, languages: list[str]) -> dict[str, Flow]:
             raise FlowError(f"{path.name}: duplicate flow id {flow.id!r}")
         flows[flow.id] = flow
     return flows
+
+
+def to_raw(flow: Flow) -> dict[str, Any]:
+    """A flow back in the shape of a flow file (what `parse_flow` reads)."""
+    return {
+        "id": flow.id,
+        "emoji": flow.emoji,
+        "title": dict(flow.title),
+        "outcome": dict(flow.outcome),
+        "audience": flow.audience,
+        "questions": [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "other": q.other,
+                "text": dict(q.text),
+                "options": [
+                    {"id": o.id, "emoji": o.emoji, "text": dict(o.text)} for o in q.options
+                ],
+            }
+            for q in flow.questions
+        ],
+    }
+
+
+def dump(flow: Flow) -> str:
+    """A flow as JSON, to freeze it with a poll."""
+    return json.dumps(to_raw(flow), ensure_ascii=False, sort_keys=True)
+
+
+@lru_cache(maxsize=256)
+def frozen(definition: str) -> Flow:
+    """A flow frozen with a poll (validated again; Dutch is the one language it must have)."""
+    try:
+        raw = json.loads(definition)
+    except ValueError as exc:
+        raise FlowError(f"frozen definition: not valid JSON ({exc})") from exc
+    return parse_flow(raw, source="frozen definition", languages=["nl"])

@@ -338,6 +338,29 @@ class Poll(SQLModel, table=True):
             Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, unique=True
         ),
     )
+    # The flow as it was when the draft was made (JSON, the shape of a flows/ file), frozen with the
+    # poll so that answers keep meaning what was asked; None for polls older than this column.
+    definition: str | None = Field(default=None)
+
+
+class SchoolFlow(SQLModel, table=True):
+    """A school's own poll: a shipped flow duplicated and adapted by a coordinator in the bot.
+
+    `definition` holds the flow as validated data (JSON, the shape of a flows/ file; questions
+    left out carry `left_out: true`). Once launched it is no longer edited or deleted: the
+    coordinator makes a copy instead.
+    """
+
+    __tablename__ = "school_flow"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    base: str = Field(max_length=32)  # the shipped flow it started from
+    definition: str
+    launched: bool = Field(default=False)
+    created_by: int | None = member_fk(nullable=True, ondelete="SET NULL")
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
 
 
 # The three tables below are what makes polls anonymous. Their primary keys are random (uuid4 or

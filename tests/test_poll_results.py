@@ -56,7 +56,7 @@ async def _poll(session, school_id: int, class_ids: list[int]) -> Poll:  # type:
     session.add(author)
     await session.commit()
     poll = await svc.create_draft(
-        session, school_id=school_id, author=author, flow_id="barriers", class_ids=class_ids,
+        session, school_id=school_id, author=author, flow=FLOWS["barriers"], class_ids=class_ids,
         closes_at=START + timedelta(days=7), now=START,
     )  # fmt: skip
     poll.status = PollStatus.OPEN

@@ -75,6 +75,39 @@ async def answer(
     return msg
 
 
+async def adapt(school: School, coordinator: SimUser, flow_id: str) -> tuple[int, BotMessage]:
+    """/polls, ✏️ Adapt under a flow: the school's own copy as a list; returns its id and the list."""
+    await coordinator.send("/polls")
+    await coordinator.press(f"pa:new:{flow_id}")
+    view = await coordinator.wait_for_message(lambda m: has_data(m, "pa:k:"))
+    first = next(b.value for row in view.buttons for b in row if b.value.startswith("pa:k:"))
+    return int(first.split(":")[2]), view
+
+
+async def type_text(coordinator: SimUser, button: str, text: str) -> BotMessage:
+    """Press a ✏️ or ➕ button of an own poll and type the Dutch text; returns the bot's reply."""
+    await coordinator.press(button)
+    await coordinator.wait_for_message(lambda m: "/cancel" in m.text)
+    await coordinator.send(text)
+    return await coordinator.next_message(timeout=15)
+
+
+async def adapted_barriers(school: School, coordinator: SimUser) -> str:
+    """The coordinator adapts the barriers poll (one more answer, a question reworded), previews it."""
+    own_id, _view = await adapt(school, coordinator, "barriers")
+    await coordinator.press(f"pa:q:{own_id}:hard")
+    await type_text(coordinator, f"pa:ao:{own_id}:hard", "🚲 De school is te ver")
+    await coordinator.press(f"pa:v:{own_id}")
+    await coordinator.press(f"pa:q:{own_id}:help")
+    await type_text(
+        coordinator, f"pa:rq:{own_id}:help", "Wat zou jou helpen om naar school te komen?"
+    )
+    await coordinator.press(f"pa:v:{own_id}")
+    await coordinator.press(f"pa:pv:{own_id}:ar")
+    await coordinator.wait_for_message(lambda m: "🚲" in m.text and "🚧" in m.text)
+    return f"own-{own_id}"
+
+
 DEMO_PICKS: list[list[Pick]] = [
     [["language", "letters"], "sometimes", ["interpreter"]],
     [["hours"], "rarely", ["time", "kids"]],
@@ -90,7 +123,7 @@ async def barriers_poll(
     """The coordinator asks every parent what keeps them away; five answer; the chart."""
     if len(families) < len(DEMO_PICKS):
         return
-    poll_id = await launch(school, coordinator, "barriers", None)
+    poll_id = await launch(school, coordinator, await adapted_barriers(school, coordinator), None)
     for (parent, lang), picks in zip(families, DEMO_PICKS, strict=False):
         done = await answer(school, parent, lang, poll_id, picks)
         await parent.wait_for(lambda u: done.text.startswith("🙏"))

@@ -127,7 +127,8 @@ async def send_summary(services: BotData, bot: Bot, event_id: int) -> bool:
 
 async def start_thank_you(services: BotData, bot: Bot, event_id: int) -> bool:
     """After the meeting: open the thank-you poll for those who said they would come."""
-    if inv.THANK_YOU_FLOW not in services.flows:
+    flow = services.flows.get(inv.THANK_YOU_FLOW)
+    if flow is None:
         log.warning(
             "no %s flow in flows/: no thank-you poll after event %s", inv.THANK_YOU_FLOW, event_id
         )
@@ -142,7 +143,9 @@ async def start_thank_you(services: BotData, bot: Bot, event_id: int) -> bool:
             return False
         if not await inv.coming(session, event_id=event_id):
             return False
-        poll = await inv.open_thank_you_poll(session, event=event, now=services.clock.now())
+        poll = await inv.open_thank_you_poll(
+            session, event=event, flow=flow, now=services.clock.now()
+        )
     if poll is not None:
         await poll_jobs.schedule(services, bot)
     return poll is not None

@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.features import pending
 from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
-from bot.features.poll_views import CHECK, option_label, question_view, thanks
+from bot.features.poll_views import CHECK, option_label, poll_flow, question_view, thanks
 from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
 from bot.services import polls as svc
@@ -51,7 +51,7 @@ async def _poll(
         return None
     async with context.services.sessions() as session:
         poll = await session.get(Poll, int(fields[0]))
-    flow = context.services.flows.get(poll.flow_id) if poll else None
+    flow = poll_flow(context.services, poll)
     if poll is None or flow is None or poll.school_id != context.services.school_id:
         await stale(update, context)
         return None
@@ -270,7 +270,7 @@ async def written(update: Update, context: BotContext) -> None:
             await context.bot.edit_message_reply_markup(member.chat_id, prompt, reply_markup=None)
     async with services.sessions() as session:
         poll = await session.get(Poll, poll_id)
-    flow = services.flows.get(poll.flow_id) if poll else None
+    flow = poll_flow(services, poll)
     if poll is None or flow is None or poll.status != PollStatus.OPEN:
         await reply(update, context.t("poll.closed"))
         raise ApplicationHandlerStop

@@ -14,7 +14,7 @@ from typing import Any
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import BotData
-from bot.features.poll_views import invitation
+from bot.features.poll_views import invitation, poll_flow
 from bot.models import Member, MemberStatus, Poll, School
 from bot.services import members
 from bot.services import poll_schedule as schedule_svc
@@ -27,7 +27,7 @@ async def send_to(
     bot: Any, data: BotData, poll: Poll, people: list[Member], *, reminder: bool
 ) -> int:
     """The invitation (or reminder) to each parent in their language; returns how many got it."""
-    flow = data.flows.get(poll.flow_id)
+    flow = poll_flow(data, poll)
     if flow is None:
         return 0
     sent = 0
@@ -85,7 +85,7 @@ async def tick(bot: Any, data: BotData) -> None:
 
 async def tell_author_closed(bot: Any, data: BotData, poll: Poll) -> None:
     """The coordinator who launched the poll hears that it closed, with the respondent count."""
-    flow = data.flows.get(poll.flow_id)
+    flow = poll_flow(data, poll)
     if poll.author_chat_id is None or flow is None:
         return
     async with data.sessions() as session:

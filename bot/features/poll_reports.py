@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, Button, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
 from bot.features.poll_jobs import tell_author_closed, unschedule
-from bot.features.poll_views import local, when
+from bot.features.poll_views import local, poll_flow, when
 from bot.flows import Flow
 from bot.models import Poll, PollStatus, Role
 from bot.services import polls as svc
@@ -89,7 +89,7 @@ async def _coordinator_poll(
         return None
     async with context.services.sessions() as session:
         poll = await session.get(Poll, int(fields[0]))
-    flow = context.services.flows.get(poll.flow_id) if poll else None
+    flow = poll_flow(context.services, poll)
     if (
         poll is None
         or flow is None
@@ -152,7 +152,7 @@ async def export_command(update: Update, context: BotContext) -> None:
         found = await svc.polls_of(session, school_id=services.school_id)
     rows: list[list[Button]] = []
     for poll in found[:8]:
-        flow = services.flows.get(poll.flow_id)
+        flow = poll_flow(services, poll)
         if flow is not None:
             rows.append(
                 [

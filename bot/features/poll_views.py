@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.context import BotData
 from bot.features.common import Button, keyboard
 from bot.flows import Flow, Question, option_data
 from bot.i18n import Catalogs
+from bot.models import Poll
+from bot.services.polls import flow_of
 
 CHECK = "✅ "
 
@@ -18,6 +21,11 @@ CHECK = "✅ "
 def local(texts: dict[str, str], lang: str) -> str:
     """A flow text in `lang` (flows are validated to have every UI language; Dutch otherwise)."""
     return texts.get(lang) or texts["nl"]
+
+
+def poll_flow(data: BotData, poll: Poll | None) -> Flow | None:
+    """The questions of a poll (frozen with it), or None."""
+    return flow_of(poll, flows=data.flows) if poll is not None else None
 
 
 def when(moment: datetime, tz: ZoneInfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
@@ -13,14 +14,18 @@ from bot.features.common import GROUP_FEATURES, Button, in_columns, keyboard, pa
 from bot.features.onboarding import stale
 from bot.features.poll_jobs import schedule, send_invitations
 from bot.features.poll_reports import report_buttons, status_line
-from bot.features.poll_views import local, preview, when
+from bot.features.poll_views import local, poll_flow, preview, when
+from bot.flows import Flow
 from bot.models import Member, Poll, PollStatus, Role
 from bot.services import announcements as ann
+from bot.services import flow_edits as edits
+from bot.services import poll_editor as editor
 from bot.services import polls as svc
 
 DEADLINES = (3, 7, 14)  # days
 DEFAULT_DAYS = 7
 CLOSING_HOUR = time(18, 0)
+MAX_OWN_SHOWN = 8  # the school's own polls in /polls, newest
 
 
 def closing(context: BotContext, days: int) -> datetime:
@@ -39,19 +44,25 @@ def coordinator(context: BotContext) -> Member | None:
 async def polls_command(update: Update, context: BotContext) -> None:
     """/polls: start a poll from a flow, or open the results of an earlier one."""
     services, lang = context.services, context.lang
+    adapt = context.t("poll.adapt_button")
     rows: list[list[Button]] = [
-        [(f"🆕 {f.emoji} {local(f.title, lang)}", f"pn:{f.id}")]
+        [(f"🆕 {f.emoji} {local(f.title, lang)}", f"pn:{f.id}"), (adapt, f"pa:new:{f.id}")]
         for f in services.flows.values()
         if f.audience == "classes"  # the thank-you poll after a meeting starts by itself
     ]
     async with services.sessions() as session:
+        own = await editor.own_polls(session, school_id=services.school_id)
         earlier = (await svc.polls_of(session, school_id=services.school_id))[:8]
+    for row in own[-MAX_OWN_SHOWN:]:
+        raw = json.loads(row.definition)
+        label = f"🆕 🏫 {raw.get('emoji', '')} {local(raw['title'], lang)}"
+        rows.append([(label, f"pn:{editor.own_flow_id(row.id or 0)}"), (adapt, f"pa:v:{row.id}")])
     for poll in earlier:
-        flow = services.flows.get(poll.flow_id)
+        flow = poll_flow(services, poll)
         if flow is not None:
             label = f"📊 {flow.emoji} {local(flow.title, lang)} · {status_line(context, poll)}"
             rows.append([(label, f"pr:{poll.id}")])
-    await reply(update, context.t("poll.menu"), keyboard(rows))
+    await reply(update, context.t("poll.menu") + "\n" + context.t("poll.menu_own"), keyboard(rows))
 
 
 async def new_poll(update: Update, context: BotContext) -> None:
@@ -59,8 +70,13 @@ async def new_poll(update: Update, context: BotContext) -> None:
     query, member = update.callback_query, coordinator(context)
     fields = parse_callback(query.data if query else None, "pn", 1)
     services = context.services
-    flow = services.flows.get(fields[0]) if fields else None
-    if query is None or member is None or flow is None or flow.audience != "classes":
+    flow = await chosen_flow(context, fields[0]) if fields else None
+    if flow is not None and flow.audience != "classes":
+        flow = None
+    if query is None or member is None or fields is None or flow is None:
+        if query is not None and fields and editor.own_id_of(fields[0]) is not None:
+            await query.answer(context.t("poll.edit_gone"), show_alert=True)
+            return
         await stale(update, context)
         return
     async with services.sessions() as session:
@@ -69,7 +85,7 @@ async def new_poll(update: Update, context: BotContext) -> None:
             await query.answer(context.t("announce.no_class"), show_alert=True)
             return
         poll = await svc.create_draft(
-            session, school_id=services.school_id, author=member, flow_id=flow.id,
+            session, school_id=services.school_id, author=member, flow=flow,
             class_ids=[c.id for c in classes if c.id], closes_at=closing(context, DEFAULT_DAYS),
             now=services.clock.now(),
         )  # fmt: skip
@@ -78,12 +94,30 @@ async def new_poll(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
+async def chosen_flow(context: BotContext, flow_id: str) -> Flow | None:
+    """A shipped flow, or one of the school's own polls (None: no such flow, or deleted)."""
+    services = context.services
+    own_id = editor.own_id_of(flow_id)
+    if own_id is None:
+        return services.flows.get(flow_id)
+    async with services.sessions() as session:
+        try:
+            own = await editor.get_own(
+                session, school_id=services.school_id, own_id=own_id,
+                languages=services.catalogs.languages,
+            )  # fmt: skip
+        except edits.EditError:
+            return None
+    return own.flow
+
+
 async def draft_view(
     context: BotContext, poll: Poll, member: Member
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The draft: flow, audience, closing date; class toggles, deadlines, previews, Launch."""
     services, lang = context.services, context.lang
-    flow = services.flows[poll.flow_id]
+    flow = poll_flow(services, poll)
+    assert flow is not None  # drafts are made from a flow that loads
     chosen = set(svc.class_ids_of(poll))
     async with services.sessions() as session:
         classes = await ann.audience_classes(session, member=member)
@@ -181,7 +215,10 @@ async def preview_in(update: Update, context: BotContext) -> None:
     if not catalogs.has(lang):
         await stale(update, context)
         return
-    flow = context.services.flows[poll.flow_id]
+    flow = poll_flow(context.services, poll)
+    if flow is None:
+        await stale(update, context)
+        return
     text = preview(
         catalogs, flow, closes_at=poll.closes_at, tz=context.services.settings.tz, lang=lang
     )
@@ -208,6 +245,8 @@ async def launch(update: Update, context: BotContext) -> None:
         opened = await svc.launch(
             session, poll_id=poll.id or 0, author_id=member.id or 0, now=now, invite_at=held or now
         )
+        if opened is not None:  # an own poll stays as it was launched
+            await editor.mark_launched(session, school_id=poll.school_id, flow_id=poll.flow_id)
     if opened is None:
         await stale(update, context)
         return

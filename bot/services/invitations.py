@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.flows import Flow, dump
 from bot.models import Announcement, Event, Member, MemberStatus, Poll, PollStatus, Rsvp
 from bot.services.when import parse_when
 from bot.services.when import show as show_moment
@@ -278,7 +279,7 @@ def invitation_text(event: Event, *, emoji: str, t: Callable[..., str], lang: st
 
 
 async def open_thank_you_poll(
-    session: AsyncSession, *, event: Event, now: datetime, days: int = 7
+    session: AsyncSession, *, event: Event, flow: Flow, now: datetime, days: int = 7
 ) -> Poll | None:
     """After the meeting: the one-question anonymous poll for those who said they would come (once)."""
     found = await session.exec(select(Poll).where(Poll.event_id == event.id))
@@ -286,7 +287,8 @@ async def open_thank_you_poll(
     if found.first() is not None or announcement is None:
         return None
     poll = Poll(
-        school_id=event.school_id, flow_id=THANK_YOU_FLOW, author_id=announcement.author_id,
+        school_id=event.school_id, flow_id=flow.id, definition=dump(flow),
+        author_id=announcement.author_id,
         author_chat_id=announcement.author_chat_id, class_ids=announcement.class_ids,
         status=PollStatus.OPEN, created_at=now, opened_at=now, invite_at=now,
         closes_at=now + timedelta(days=days), event_id=event.id,

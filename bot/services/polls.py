@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.flows import Flow, FlowError, dump, frozen
 from bot.models import (
     ClassMembership,
     Member,
@@ -23,7 +25,19 @@ from bot.services import invitations
 from bot.services.announcements import recipients
 from bot.services.anonymity import participation_key
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # characters of a free-text answer that are kept
+
+
+def flow_of(poll: Poll, *, flows: dict[str, Flow]) -> Flow | None:
+    """The questions a poll asks: its frozen definition, or (older polls) the flow file."""
+    if poll.definition is None:
+        return flows.get(poll.flow_id)
+    try:
+        return frozen(poll.definition)
+    except FlowError:
+        log.error("poll %s: its frozen definition does not load", poll.id, exc_info=True)
+        return None
 
 
 def class_ids_of(poll: Poll) -> list[int]:
@@ -41,15 +55,16 @@ async def create_draft(
     *,
     school_id: int,
     author: Member,
-    flow_id: str,
+    flow: Flow,
     class_ids: list[int],
     closes_at: datetime,
     now: datetime,
 ) -> Poll:
-    """A poll the author still reviews."""
+    """A poll the author still reviews; the flow is frozen with it as it is now."""
     poll = Poll(
         school_id=school_id,
-        flow_id=flow_id,
+        flow_id=flow.id,
+        definition=dump(flow),
         author_id=author.id,
         author_chat_id=author.chat_id,
         class_ids=",".join(str(c) for c in sorted(class_ids)),

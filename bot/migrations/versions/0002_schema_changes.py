@@ -1,4 +1,5 @@
-"""Several schools on one server; invitations with own text, options and map; thank-you polls.
+"""Several schools on one server; invitations with own text, options and map; thank-you polls;
+schools' own polls, and every poll's definition frozen with it.
 
 Revision ID: 0002
 Revises: 0001
@@ -9,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+import bot.models
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -59,7 +62,27 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("latitude", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("longitude", sa.Float(), nullable=True))
 
+    op.create_table(
+        "school_flow",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("base", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("definition", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("launched", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", bot.models.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["member.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_school_flow_created_by"), "school_flow", ["created_by"], unique=False)
+    op.create_index(op.f("ix_school_flow_school_id"), "school_flow", ["school_id"], unique=False)
+
     with op.batch_alter_table("poll", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("definition", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
         batch_op.add_column(sa.Column("event_id", sa.Integer(), nullable=True))
         batch_op.create_unique_constraint("uq_poll_event_id", ["event_id"])
         batch_op.create_foreign_key(
@@ -72,6 +95,10 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_poll_event_id_event", type_="foreignkey")
         batch_op.drop_constraint("uq_poll_event_id", type_="unique")
         batch_op.drop_column("event_id")
+        batch_op.drop_column("definition")
+    op.drop_index(op.f("ix_school_flow_school_id"), table_name="school_flow")
+    op.drop_index(op.f("ix_school_flow_created_by"), table_name="school_flow")
+    op.drop_table("school_flow")
 
     with op.batch_alter_table("event", schema=None) as batch_op:
         for column in ("longitude", "latitude", "thank_you", "interpreter_offered", "description"):
