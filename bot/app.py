@@ -19,6 +19,7 @@ from bot.features import (
     buddies,
     classes,
     conversations,
+    dashboard,
     event_changes,
     fallback,
     housekeeping,
@@ -103,6 +104,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
     poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
     poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
+    dashboard.register(app)  # /dashboard: a one-time login link to the coordinator dashboard
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app

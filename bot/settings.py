@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
     flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
+    # Where the web side is reached from outside (the dashboard's login links); unset: no dashboard.
+    public_url: str | None = Field(default=None, alias="OUDERBRUG_PUBLIC_URL")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -56,6 +58,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("it should start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.strip().startswith(("http://", "https://")):
+            raise ValueError("it should start with https:// (or http:// on this machine only)")
+        return value.strip().rstrip("/")
 
     @field_validator("timezone")
     @classmethod

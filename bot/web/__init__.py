@@ -1,0 +1,1 @@
+"""The school's web side: webhook, health, metrics and the coordinator dashboard."""
