@@ -193,7 +193,9 @@ async def test_a_coordinator_never_sees_another_schools_poll(
         other = SchoolRow(name="School B", created_at=now)
         session.add(other)
         await session.flush()
-        klass = SchoolClass(school_id=other.id or 0, name="6B", join_code="bbbbbbbb", created_at=now)
+        klass = SchoolClass(
+            school_id=other.id or 0, name="6B", join_code="bbbbbbbb", created_at=now
+        )
         session.add(klass)
         poll = Poll(
             school_id=other.id or 0, flow_id="barriers", status=PollStatus.OPEN, invited=9,
@@ -202,12 +204,15 @@ async def test_a_coordinator_never_sees_another_schools_poll(
         session.add(poll)
         await session.flush()
         session.add_all(
-            PollResponse(id=f"b{i}", poll_id=poll.id or 0, day=date(2026, 11, 23))
-            for i in range(9)
+            PollResponse(id=f"b{i}", poll_id=poll.id or 0, day=date(2026, 11, 23)) for i in range(9)
         )
         await session.commit()
     page = await open_page(browser, await ask_login_link(sofie))
-    for path in (f"/polls/{poll.id}", f"/polls/{poll.id}/chart.png", f"/polls/{poll.id}/totals.csv"):
+    for path in (
+        f"/polls/{poll.id}",
+        f"/polls/{poll.id}/chart.png",
+        f"/polls/{poll.id}/totals.csv",
+    ):
         response = await page.goto(served.url + "/dashboard" + path)
         assert response is not None and response.status == 404, path
     assert school.t("nl", "dash.not_found") in await page.content()
@@ -246,3 +251,49 @@ async def test_without_a_public_url_the_command_explains(school: School, app: Bo
     sofie: SimUser = await school.coordinator()
     await sofie.send("/dashboard")
     await sofie.expect_text(school.t("nl", "dash.not_configured"))
+
+
+async def test_inbox_classes_and_invitations_on_a_phone(
+    school: School, served: Served, browser: Browser
+) -> None:
+    """Mehmet's message shows in the inbox and is marked handled; 1A's link and flyer; an invitation."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    lies = await school.teacher(sofie, "Juf Lies", "1A")
+    mehmet = await school.parent("Mehmet", "tr", "1A")
+    await mehmet.send("Merhaba, oğlum yarın hasta.")
+    await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
+    await lies.send("/meeting")
+    await lies.press("☕ Koffiemoment voor ouders")
+    await lies.send("27/11 08:30-10:00")
+    await lies.send("de refter")
+    preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await lies.press(school.t("nl", "announce.send_now"), message=preview)
+    invitation = await mehmet.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
+    await mehmet.press(school.t("tr", "event.button_yes"), message=invitation)
+    await mehmet.expect_text(school.t("tr", "event.how_many"))
+
+    page = await open_page(browser, await ask_login_link(sofie), phone=True)
+    await page.goto(served.url + "/dashboard/inbox")
+    assert "Merhaba, oğlum yarın hasta." in await page.content()
+    await screenshot(page, "inbox-phone")
+    await page.click(f"button:has-text('{school.t('nl', 'dash.mark_handled')}')")
+    await page.wait_for_url("**/dashboard/inbox")
+    assert school.t("nl", "dash.inbox_none") in await page.content()
+
+    await page.goto(served.url + "/dashboard/invitations")
+    row = await page.locator("table tr").nth(1).inner_text()
+    assert "Koffiemoment voor ouders" in row and "de refter" in row
+    await screenshot(page, "invitations-phone")
+
+    await page.goto(served.url + "/dashboard/classes")
+    assert f"https://t.me/ouderbrug_test_bot?start={school.classes['1A']}" in await page.content()
+    await screenshot(page, "classes-phone")
+    flyer = await page.request.get(page.url + "/" + (await _class_id(school, "1A")) + "/flyer.png")
+    assert flyer.status == 200 and (await flyer.body()).startswith(b"\x89PNG")
+    pdf = await page.request.get(page.url + "/" + (await _class_id(school, "1A")) + "/flyer.pdf")
+    assert pdf.status == 200 and (await pdf.body()).startswith(b"%PDF")
+
+
+async def _class_id(school: School, name: str) -> str:
+    return str((await school.class_row(name)).id)

@@ -108,14 +108,15 @@ async def announcement(
 
 
 async def by_language(session: AsyncSession, *, announcement_id: int) -> list[Rate]:
-    """Delivered and seen copies per language, biggest first."""
+    """Delivered and seen copies per parent's language (whatever the copy's), biggest first."""
     total, delivered, seen = _figures()
     rows = await session.exec(
-        select(Delivery.language, total, delivered, seen)  # type: ignore[call-overload]
+        select(Member.language, total, delivered, seen)  # type: ignore[call-overload]
+        .join(Member, col(Member.id) == col(Delivery.member_id))
         .where(Delivery.announcement_id == announcement_id, _counted())
-        .group_by(col(Delivery.language))
+        .group_by(col(Member.language))
     )
-    rates = [Rate(lang, int(n), int(d or 0), int(s)) for lang, n, d, s in rows]
+    rates = [Rate(lang or "nl", int(n), int(d or 0), int(s)) for lang, n, d, s in rows]
     return sorted(rates, key=lambda r: (-r.total, r.label))
 
 

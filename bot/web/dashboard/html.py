@@ -53,7 +53,15 @@ form.settings input { font:inherit; padding:.35rem .5rem; width:8rem; border:1px
   margin:.7rem 0; }
 .msg p { margin:.2rem 0; }
 code, .link { word-break:break-all; font-size:.9rem; }
-@media (max-width: 30rem) { main { padding:.6rem; } th, td { padding:.3rem; } }
+@media (max-width: 40rem) {
+  main { padding:.6rem; }
+  th, td { padding:.3rem; }
+  table.stack tr:first-child { display:none; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display:block; width:100%; }
+  table.stack tr { border-bottom:1px solid var(--line); padding:.4rem 0; }
+  table.stack td { border:0; padding:.1rem .5rem; }
+  table.stack td::before { content: attr(data-label) " · "; color:var(--muted); font-size:.85rem; }
+}
 """
 
 
@@ -85,16 +93,18 @@ def page(
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
     """A table; cells are HTML already (escape before); `numeric` columns are aligned as numbers."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    labels = [esc(h) for h in header]
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="n">{cell}</td>' if i in numeric else f"<td>{cell}</td>"
+            f'<td{" class=n" if i in numeric else ""} data-label="{labels[i]}">{cell}</td>'
             for i, cell in enumerate(row)
         )
         + "</tr>"
         for row in rows
     )
-    return f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div>'
+    stack = ' class="stack"' if len(header) > 3 else ""  # one card per row on a phone
+    return f'<div class="scroll"><table{stack}><tr>{head}</tr>{body}</table></div>'
 
 
 def meter(percent: int) -> str:
