@@ -1,7 +1,8 @@
 """Poll pages: the list, one poll's results with its chart, CSV and XLSX downloads.
 
-The figures come from `bot.services.poll_results.tally`, so the dashboard hides exactly what the
-bot hides: nothing under the school's smallest group, no free text under its text threshold.
+The figures come from `bot.services.poll_tally.tally_counted`, which applies the rules of the bot's
+`poll_results.tally` (a test checks they agree), so the dashboard hides exactly what the bot hides:
+nothing under the school's smallest group, no free text under its text threshold.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from bot.models import Poll, PollStatus
 from bot.services import dashboard_stats
 from bot.services.poll_chart import render_chart
 from bot.services.poll_export import tables, to_csv, to_xlsx
-from bot.services.poll_results import Results, tally
+from bot.services.poll_results import Results
+from bot.services.poll_tally import tally_counted
 from bot.services.polls import polls_of
 from bot.web.dashboard.html import esc, table
 from bot.web.dashboard.visit import Visit, coordinator_only, no_store, not_found, number
@@ -58,7 +60,7 @@ async def _poll(visit: Visit) -> tuple[Poll, Flow, Results] | None:
         flow = services.flows.get(poll.flow_id) if poll else None
         if poll is None or flow is None:
             return None
-        return poll, flow, await tally(session, poll=poll, flow=flow)
+        return poll, flow, await tally_counted(session, poll=poll, flow=flow)
 
 
 def _groups_html(visit: Visit, results: Results) -> str:
