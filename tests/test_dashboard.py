@@ -117,6 +117,10 @@ async def test_a_coordinator_opens_the_dashboard_and_changes_the_quiet_hours(
     await chart.wait_for()
     assert await chart.evaluate("img => img.complete && img.naturalWidth") == 1000
     await screenshot(page, "poll")
+    totals = await page.request.get(page.url + "/totals.csv")
+    assert "De taal" in (await totals.body()).decode("utf-8-sig")
+    xlsx = await page.request.get(page.url + "/results.xlsx")
+    assert (await xlsx.body()).startswith(b"PK")
 
     await page.click(f"text={school.t('nl', 'dash.nav_settings')}")
     await page.fill("#quiet_start", "20:00")

@@ -231,16 +231,19 @@ async def inbox(session: AsyncSession, *, school_id: int, last: int = 3) -> list
         .order_by(col(Conversation.updated_at).desc())
         .limit(100)
     )
-    rows = []
-    for conversation, parent in found:
-        messages = await session.exec(
-            select(InboxMessage)
-            .where(InboxMessage.conversation_id == conversation.id)
-            .order_by(col(InboxMessage.id).desc())
-            .limit(last)
-        )
-        rows.append(InboxRow(conversation, parent, list(reversed(list(messages)))))
-    return rows
+    pairs = list(found)
+    ids = [c.id for c, _ in pairs]
+    newest: dict[int, list[InboxMessage]] = {}
+    messages = await session.exec(
+        select(InboxMessage)
+        .where(col(InboxMessage.conversation_id).in_(ids))
+        .order_by(col(InboxMessage.id).desc())
+    )
+    for message in messages:  # newest first; keep the last few of each conversation
+        kept = newest.setdefault(message.conversation_id or 0, [])
+        if len(kept) < last:
+            kept.append(message)
+    return [InboxRow(c, p, list(reversed(newest.get(c.id or 0, [])))) for c, p in pairs]
 
 
 async def conversation(

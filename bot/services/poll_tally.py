@@ -9,6 +9,7 @@ that both give the same results.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -133,3 +134,43 @@ async def _texts(session: AsyncSession, results: Results) -> None:
         (FreeText(qid, lang or "", text or "", text_nl) for qid, lang, text, text_nl in found),
         key=lambda t: (order.get(t.question_id, 99), t.text),
     )
+
+
+_CACHE: dict[tuple[str, int], tuple[tuple[object, ...], Results, dict[str, bytes]]] = {}
+CACHE_SIZE = 32
+
+
+async def _version(session: AsyncSession, poll: Poll) -> tuple[object, ...]:
+    """What the results depend on; answers are only ever added, so counts tell a change."""
+    answers = await session.exec(select(func.count()).where(PollAnswer.poll_id == poll.id))
+    responses = await session.exec(select(func.count()).where(PollResponse.poll_id == poll.id))
+    school = await session.get(School, poll.school_id)
+    classes = await session.exec(
+        select(SchoolClass.id, SchoolClass.name).where(SchoolClass.school_id == poll.school_id)
+    )
+    thresholds = (school.min_group, school.min_text_group) if school else ()
+    return (answers.one(), responses.one(), thresholds, tuple(sorted(classes)), poll.status)
+
+
+async def tally_cached(session: AsyncSession, *, poll: Poll, flow: Flow) -> Results:
+    """`tally_counted`, counted again only when an answer, a threshold or a class name changed."""
+    key = (str(getattr(session.bind, "url", "")), poll.id or 0)
+    version = await _version(session, poll)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    results = await tally_counted(session, poll=poll, flow=flow)
+    if len(_CACHE) >= CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (version, results, {})
+    return results
+
+
+def rendered(results: Results, name: str, make: Callable[[], bytes]) -> bytes:
+    """A file made from these results (chart, export), made once while the results hold."""
+    for _, cached, files in _CACHE.values():
+        if cached is results:
+            if name not in files:
+                files[name] = make()
+            return files[name]
+    return make()

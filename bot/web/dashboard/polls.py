@@ -16,7 +16,7 @@ from bot.services import dashboard_stats
 from bot.services.poll_chart import render_chart
 from bot.services.poll_export import tables, to_csv, to_xlsx
 from bot.services.poll_results import Results
-from bot.services.poll_tally import tally_counted
+from bot.services.poll_tally import rendered, tally_cached
 from bot.services.polls import polls_of
 from bot.web.dashboard.html import esc, table
 from bot.web.dashboard.visit import Visit, coordinator_only, no_store, not_found, number
@@ -60,7 +60,7 @@ async def _poll(visit: Visit) -> tuple[Poll, Flow, Results] | None:
         flow = services.flows.get(poll.flow_id) if poll else None
         if poll is None or flow is None:
             return None
-        return poll, flow, await tally_counted(session, poll=poll, flow=flow)
+        return poll, flow, await tally_cached(session, poll=poll, flow=flow)
 
 
 def _groups_html(visit: Visit, results: Results) -> str:
@@ -141,12 +141,17 @@ async def chart(visit: Visit) -> web.StreamResponse:
     if found is None or found[2].hidden:
         return not_found(visit)
     poll, flow, results = found
-    png = render_chart(
+    lang = visit.lang
+    png = rendered(
         results,
-        lang=visit.lang,
-        title=f"{flow.emoji} {local(flow.title, visit.lang)}",
-        subtitle=visit.t("poll.respondents", count=results.respondents, invited=poll.invited),
-        other_label=visit.t("poll.other_label"),
+        f"chart.png:{lang}",
+        lambda: render_chart(
+            results,
+            lang=lang,
+            title=f"{flow.emoji} {local(flow.title, lang)}",
+            subtitle=visit.t("poll.respondents", count=results.respondents, invited=poll.invited),
+            other_label=visit.t("poll.other_label"),
+        ),
     )
     response = web.Response(body=png, content_type="image/png")
     no_store(response)
@@ -160,11 +165,20 @@ async def export(visit: Visit) -> web.StreamResponse:
     if found is None:
         return not_found(visit)
     poll, flow, results = found
-    data = tables(results, visit.services.catalogs, visit.lang)
+    catalogs, lang = visit.services.catalogs, visit.lang
     base, kind = f"poll-{poll.id}-{flow.id}", visit.request.match_info["kind"]
+
+    def make() -> bytes:
+        data = tables(results, catalogs, lang)
+        if kind == "results.xlsx":
+            return to_xlsx(data)
+        if kind == "texts.csv":
+            return to_csv(data.texts_header, data.texts)
+        return to_csv(data.totals_header, data.totals)
+
+    body = rendered(results, f"{kind}:{lang}", make)
     if kind == "results.xlsx":
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _download(to_xlsx(data), xlsx, f"{base}.xlsx")
-    if kind == "texts.csv":
-        return _download(to_csv(data.texts_header, data.texts), "text/csv", f"{base}-texts.csv")
-    return _download(to_csv(data.totals_header, data.totals), "text/csv", f"{base}-totals.csv")
+        return _download(body, xlsx, f"{base}.xlsx")
+    name = f"{base}-texts.csv" if kind == "texts.csv" else f"{base}-totals.csv"
+    return _download(body, "text/csv", name)
