@@ -54,6 +54,8 @@ async def serve_dashboard() -> AsyncIterator[Served]:
 @asynccontextmanager
 async def chromium() -> AsyncIterator[Browser]:
     """Headless Chromium, closed at the end."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Debian's chromium is missing: apt-get install chromium (.ci/run does)")
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
