@@ -5,6 +5,7 @@ Every value that comes from the database or a person goes through `esc`; the mar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -70,6 +71,14 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+COMMAND = re.compile(r"(/[a-z]+)")
+
+
+def prose(text: str) -> str:
+    """Escaped text whose /commands stay left to right inside Arabic, Persian or Pashto."""
+    return COMMAND.sub(r'<bdi dir="ltr">\1</bdi>', esc(text))
+
+
 def page(
     *,
     lang: str,
@@ -85,8 +94,8 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="referrer" content="no-referrer"><title>{esc(title)}</title>'
         '<link rel="stylesheet" href="/dashboard/style.css"></head><body>'
-        f'<header><div class="school">{esc(school)}</div>{nav}</header>'
-        f"<main><h1>{esc(title)}</h1>{body}</main></body></html>"
+        + (f'<header><div class="school">{esc(school)}</div>{nav}</header>' if nav else "")
+        + f"<main><h1>{esc(title)}</h1>{body}</main></body></html>"
     )
 
 

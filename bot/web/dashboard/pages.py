@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.services import conversations, dashboard_stats
 from bot.services.dashboard_stats import Rate
-from bot.web.dashboard.html import esc, meter, post_button, table
+from bot.web.dashboard.html import esc, meter, post_button, prose, table
 from bot.web.dashboard.visit import Visit, coordinator_only, not_found, number
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ async def announcements(visit: Visit) -> web.StreamResponse:
     async with visit.services.sessions() as session:
         rows = await dashboard_stats.announcements(session, school_id=visit.school_id)
     if not rows:
-        body = f'<p class="note">{esc(visit.t("dash.announcements_none"))}</p>'
+        body = f'<p class="note">{prose(visit.t("dash.announcements_none"))}</p>'
         return visit.render(visit.t("dash.nav_announcements"), body, here="announcements")
     header = [
         visit.t("dash.col_when"),
@@ -131,7 +131,7 @@ async def invitations(visit: Visit) -> web.StreamResponse:
     async with visit.services.sessions() as session:
         rows = await dashboard_stats.events(session, school_id=visit.school_id)
     if not rows:
-        body = f'<p class="note">{esc(visit.t("dash.invitations_none"))}</p>'
+        body = f'<p class="note">{prose(visit.t("dash.invitations_none"))}</p>'
         return visit.render(visit.t("dash.nav_invitations"), body, here="invitations")
     header = [
         visit.t("dash.col_when"),
@@ -161,9 +161,9 @@ async def inbox(visit: Visit) -> web.StreamResponse:
     catalogs = visit.services.catalogs
     async with visit.services.sessions() as session:
         rows = await dashboard_stats.inbox(session, school_id=visit.school_id)
-    body = f'<p class="muted">{esc(visit.t("dash.inbox_answer_in_bot"))}</p>'
+    body = f'<p class="muted">{prose(visit.t("dash.inbox_answer_in_bot"))}</p>'
     if not rows:
-        body += f'<p class="note">{esc(visit.t("dash.inbox_none"))}</p>'
+        body += f'<p class="note">{prose(visit.t("dash.inbox_none"))}</p>'
     for row in rows:
         parent, conversation = row.parent, row.conversation
         to = visit.t("dash.to_school" if conversation.to_school else "dash.to_teacher")

@@ -18,7 +18,7 @@ from bot.services.poll_export import tables, to_csv, to_xlsx
 from bot.services.poll_results import Results
 from bot.services.poll_tally import rendered, tally_cached
 from bot.services.polls import polls_of
-from bot.web.dashboard.html import esc, table
+from bot.web.dashboard.html import esc, prose, table
 from bot.web.dashboard.visit import Visit, coordinator_only, no_store, not_found, number
 
 MAX_TEXTS = 50
@@ -43,7 +43,7 @@ async def poll_list(visit: Visit) -> web.StreamResponse:
         link = f'<a href="/dashboard/polls/{poll.id}">{esc(title)}</a>'
         items.append([link, esc(_status(visit, poll)), str(poll.invited)])
     if not items:
-        body = f'<p class="note">{esc(visit.t("dash.polls_none"))}</p>'
+        body = f'<p class="note">{prose(visit.t("dash.polls_none"))}</p>'
     else:
         header = [visit.t("dash.col_poll"), visit.t("dash.col_status"), visit.t("dash.col_invited")]
         body = table(header, items, numeric={2})
@@ -86,7 +86,7 @@ def _groups_html(visit: Visit, results: Results) -> str:
 def _texts_html(visit: Visit, results: Results) -> str:
     catalogs = visit.services.catalogs
     if results.texts_total and results.texts_hidden:
-        return f'<p class="note">{esc(visit.t("poll.texts_hidden", min=results.min_text))}</p>'
+        return f'<p class="note">{prose(visit.t("poll.texts_hidden", min=results.min_text))}</p>'
     if not results.texts:
         return ""
     out = f"<h2>{esc(visit.t('poll.texts_heading', count=len(results.texts)))}</h2>"
@@ -119,7 +119,7 @@ async def poll_page(visit: Visit) -> web.StreamResponse:
         "</div>"
     )
     if results.hidden:
-        body += f'<p class="note">{esc(t("poll.too_few", min=results.min_group))}</p>'
+        body += f'<p class="note">{prose(t("poll.too_few", min=results.min_group))}</p>'
     else:
         body += f'<img class="chart" src="{base}/chart.png" alt="{esc(t("dash.chart_alt"))}">'
         body += _groups_html(visit, results)

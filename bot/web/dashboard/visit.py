@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.models import Member
 from bot.services import dashboard_auth as auth
-from bot.web.dashboard.html import esc, page, post_button
+from bot.web.dashboard.html import esc, page, post_button, prose
 
 if TYPE_CHECKING:
     from bot.app import BotApp
@@ -134,7 +134,7 @@ def message_page(
     text = page(
         lang=lang,
         title=catalogs.t(lang, "dash.title"),
-        body=f'<p class="note">{esc(catalogs.t(lang, key))}</p>',
+        body=f'<p class="note">{prose(catalogs.t(lang, key))}</p>',
     )
     return html_response(text, status=status)
 
@@ -193,7 +193,7 @@ def coordinator_only(handler: Handler) -> Callable[[web.Request], Awaitable[web.
 
 def not_found(visit: Visit) -> web.Response:
     """The same answer for another school's object as for one that does not exist."""
-    body = f'<p class="note">{esc(visit.t("dash.not_found"))}</p>'
+    body = f'<p class="note">{prose(visit.t("dash.not_found"))}</p>'
     return visit.render(visit.t("dash.not_found_title"), body, here="", status=404)
 
 
