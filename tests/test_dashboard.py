@@ -30,6 +30,7 @@ from tests.helpers.dashboard import (
     serve_dashboard,
 )
 from tests.helpers.polls import answer, launch
+from tests.test_invitations import invite
 
 
 @pytest.fixture
@@ -195,6 +196,8 @@ async def test_a_coordinator_never_sees_another_schools_poll(
     now = school.app.bot_data.clock.now()
     async with school.app.bot_data.sessions() as session:
         other = SchoolRow(name="School B", created_at=now)
+        if hasattr(other, "key"):  # with several schools on one server, each has its own key
+            other.key = "school-b"
         session.add(other)
         await session.flush()
         klass = SchoolClass(
@@ -267,12 +270,7 @@ async def test_inbox_classes_and_invitations_on_a_phone(
     mehmet = await school.parent("Mehmet", "tr", "1A")
     await mehmet.send("Merhaba, oğlum yarın hasta.")
     await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
-    await lies.send("/meeting")
-    await lies.press("☕ Koffiemoment voor ouders")
-    await lies.send("27/11 08:30-10:00")
-    await lies.send("de refter")
-    preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
-    await lies.press(school.t("nl", "announce.send_now"), message=preview)
+    await invite(school, lies)  # a coffee morning on 27/11 08:30 in de refter
     invitation = await mehmet.wait_for_message(lambda m: "rsvp:yes:" in str(m.buttons), timeout=10)
     await mehmet.press(school.t("tr", "event.button_yes"), message=invitation)
     await mehmet.expect_text(school.t("tr", "event.how_many"))
