@@ -19,6 +19,7 @@ from bot.features import (
     buddies,
     classes,
     conversations,
+    dashboard,
     event_changes,
     fallback,
     housekeeping,
@@ -116,6 +117,7 @@ def build_application(
     poll_editor.register(app)  # ✏️ Adapt: the school's own copy of a poll, edited in the bot
     poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
     poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
+    dashboard.register(app)  # /dashboard: a one-time login link to the coordinator dashboard
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
     return app

@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run the bot against a simulated Telegram with a demo school"
     )
     demo.add_argument("--parents", type=int, default=20, help="number of simulated parents")
+    demo.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="afterwards, keep the coordinator's dashboard open on 127.0.0.1 (Ctrl-C stops)",
+    )
+    demo.add_argument("--port", type=int, default=0, help="the dashboard's port (default: any)")
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
@@ -113,7 +119,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
             return _demo(20)
         return admin.run_bot(settings, schools, webhook=args.webhook)
     if args.command == "demo":
-        return _demo(args.parents)
+        return _demo(args.parents, dashboard=args.dashboard, port=args.port)
     if args.command in ("backup", "restore"):
         return admin.backup_command(settings, args.command, Path(args.file))
     if args.command == "db":
@@ -133,10 +139,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
     return 2
 
 
-def _demo(parents: int) -> int:
+def _demo(parents: int, *, dashboard: bool = False, port: int = 0) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(parents=parents))
+    try:
+        return asyncio.run(run_demo(parents=parents, dashboard=dashboard, port=port))
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":

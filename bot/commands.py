@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("retention", COORDINATORS),
     Command("polls", COORDINATORS),
     Command("export", COORDINATORS),
+    Command("dashboard", COORDINATORS),
     Command("buddy", frozenset({PARENT})),
     Command("language", EVERYONE),
     Command("mydata", EVERYONE),

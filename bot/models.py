@@ -478,3 +478,17 @@ class Rsvp(SQLModel, table=True):
     people: int = Field(default=1, ge=1, le=10)
     interpreter: bool = Field(default=False)  # would like someone who speaks their language
     updated_at: datetime = utc_column()
+
+
+class DashboardLogin(SQLModel, table=True):
+    """A one-time link to the coordinator dashboard; only the token's hash is kept."""
+
+    __tablename__ = "dashboard_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = utc_column()
+    expires_at: datetime = utc_column()
+    used_at: datetime | None = utc_column(nullable=True)

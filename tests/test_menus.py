@@ -37,6 +37,7 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "retention",
         "polls",
         "export",
+        "dashboard",
         "language",
         "mydata",
         "forget",

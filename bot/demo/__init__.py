@@ -19,6 +19,7 @@ from bot.app import build_application
 from bot.clock import ManualClock
 from bot.db import SessionFactory
 from bot.demo import scenes
+from bot.demo.dashboard import ask_link, dashboard_server, keep_serving
 from bot.demo.polls import barriers_poll
 from bot.demo.school import School
 from bot.migrate import upgrade_async
@@ -62,19 +63,28 @@ def demo_clock(tz: ZoneInfo) -> ManualClock:
 
 
 async def run_demo(
-    *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
+    *,
+    parents: int = 20,
+    out: TextIO = sys.stdout,
+    models_dir: Path | None = None,
+    dashboard: bool = False,
+    port: int = 0,
 ) -> int:
     """Play a small school joining Ouderbrug, then print what everyone saw.
 
     Translation models installed in the real data folder (`ouderbrug models install ...`) are used
-    read-only; without them parents get the Dutch original, marked as such in the report.
+    read-only; without them parents get the Dutch original, marked as such in the report. With
+    `dashboard`, the coordinator's dashboard stays served on 127.0.0.1 until Ctrl-C.
     """
     logging.getLogger("telegram").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     models = models_dir or load_settings().models_data_dir
     with tempfile.TemporaryDirectory(prefix="ouderbrug-demo-") as tmp:
-        async with FakeTelegram(token=DEMO_TOKEN, bot_username=DEMO_BOT) as tg:
+        async with (
+            FakeTelegram(token=DEMO_TOKEN, bot_username=DEMO_BOT) as tg,
+            dashboard_server(port) as web,
+        ):
             settings = load_settings(
                 env_file=None,
                 TELEGRAM_BOT_TOKEN=DEMO_TOKEN,
@@ -83,19 +93,26 @@ async def run_demo(
                 OUDERBRUG_DATA_DIR=tmp,
                 OUDERBRUG_MODELS_DIR=str(models),
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
+                OUDERBRUG_PUBLIC_URL=web.url,
             )
             await upgrade_async(settings.db_url)
             async with running(
                 build_application(settings, clock=demo_clock(settings.tz)), poll_timeout=5
             ) as app:
+                web.apps.append(app)
                 school = School(tg=tg, app=app)
-                await play(school, parents=parents)
+                sofie = await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)
-            print(render_transcript(tg.transcript), file=out)
-            print("\n== What the school team has in its inbox (stored for review) ==", file=out)
-            for line in inbox:
-                print(line, file=out)
+                link = await ask_link(sofie)
+                print(render_transcript(tg.transcript), file=out)
+                print("\n== What the school team has in its inbox (stored for review) ==", file=out)
+                for line in inbox:
+                    print(line, file=out)
+                if dashboard:
+                    await keep_serving(link, out)
     print(f"\nDemo finished: {parents} parents joined in their own language.", file=out)
+    if not dashboard:
+        print("To look around the coordinator's dashboard: ouderbrug demo --dashboard", file=out)
     return 0
 
 
@@ -125,8 +142,8 @@ async def team_inbox(sessions: SessionFactory) -> list[str]:
     return lines or ["(empty)"]
 
 
-async def play(school: School, *, parents: int) -> None:
-    """The scenario: coordinator, classes, teachers, parents, privacy."""
+async def play(school: School, *, parents: int) -> SimUser:
+    """The scenario: coordinator, classes, teachers, parents, privacy; returns the coordinator."""
     sofie = await school.coordinator("Sofie (coordinator)")
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "3B")
@@ -172,6 +189,7 @@ async def play(school: School, *, parents: int) -> None:
         await sofie.next_message()
     if len(in_1a) > 1:  # a week later the coffee morning is over: a thank-you question to who came
         await scenes.thank_you_after_the_meeting(school, in_1a[1][0], clock)
+    return sofie
 
 
 async def announce(

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.features.common import GROUP_FEATURES, reply
 from bot.services.announcements import school_of
-
-HOURS = re.compile(r"^([01]?\d|2[0-3])[:.hu]([0-5]\d)$")
-
-
-def parse_hours(value: str) -> str | None:
-    """'7:00', '07.00', '7u00' -> '07:00'; None if it is not a time of day."""
-    match = HOURS.match(value.strip())
-    return f"{int(match[1]):02d}:{match[2]}" if match else None
+from bot.services.school_settings import parse_hours
 
 
 async def quiet_hours(update: Update, context: BotContext) -> None:

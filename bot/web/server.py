@@ -26,6 +26,7 @@ from bot.runtime import build_applications
 from bot.settings import Settings
 from bot.shared import open_shared
 from bot.web import metrics as prometheus
+from bot.web.dashboard import setup_dashboard
 from bot.web.health import HealthChecker
 from bot.web.metrics import Metrics
 from bot.web.webhook import SchoolBot, load_webhook_secret, school_bots, set_webhook, webhook_route
@@ -169,6 +170,11 @@ async def web_side(
         yield server
 
 
+def mount_dashboard(web_app: web.Application, apps: dict[str, BotApp]) -> None:
+    """The coordinator dashboard on the same server (every school's, each seeing only its own)."""
+    setup_dashboard(web_app, list(apps.values()))
+
+
 async def serve_schools_webhook(settings: Settings, schools: Sequence[Settings]) -> int:
     """`ouderbrug run --webhook`: every school's bot behind one server, on shared services."""
     clock = SystemClock()
@@ -190,7 +196,7 @@ async def serve(settings: Settings, apps: dict[str, BotApp] | None = None) -> in
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with web_side(settings, apps):
+        async with web_side(settings, apps, setup=mount_dashboard):
             await stop.wait()
             log.info("stopping: no new updates; finishing the ones accepted")
     except TelegramError as err:

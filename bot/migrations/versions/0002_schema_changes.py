@@ -1,5 +1,5 @@
 """Several schools on one server; invitations with own text, options and map; thank-you polls;
-schools' own polls, and every poll's definition frozen with it.
+schools' own polls, and every poll's definition frozen with it; dashboard login links.
 
 Revision ID: 0002
 Revises: 0001
@@ -63,6 +63,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("longitude", sa.Float(), nullable=True))
 
     op.create_table(
+        "dashboard_login",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", bot.models.UTCDateTime(), nullable=False),
+        sa.Column("used_at", bot.models.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    op.create_index(
+        op.f("ix_dashboard_login_member_id"), "dashboard_login", ["member_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_dashboard_login_school_id"), "dashboard_login", ["school_id"], unique=False
+    )
+    op.create_table(
         "school_flow",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
@@ -99,6 +119,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_school_flow_school_id"), table_name="school_flow")
     op.drop_index(op.f("ix_school_flow_created_by"), table_name="school_flow")
     op.drop_table("school_flow")
+    op.drop_index(op.f("ix_dashboard_login_school_id"), table_name="dashboard_login")
+    op.drop_index(op.f("ix_dashboard_login_member_id"), table_name="dashboard_login")
+    op.drop_table("dashboard_login")
 
     with op.batch_alter_table("event", schema=None) as batch_op:
         for column in ("longitude", "latitude", "thank_you", "interpreter_offered", "description"):
