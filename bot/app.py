@@ -9,6 +9,7 @@ from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors, middleware
+from bot.cache import watch
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import create_engine, session_factory
@@ -49,6 +50,7 @@ from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
 from bot.settings import Settings
 from bot.translation import Translator
+from bot.updates import OrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -74,6 +76,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         # A request Telegram does not answer in time is retried (it may have arrived: see docs).
         .read_timeout(settings.telegram_timeout)
         .write_timeout(settings.telegram_timeout)
+        # Poll presses side by side (each person's in order), the rest one at a time (bot/updates.py).
+        .concurrent_updates(OrderedUpdateProcessor(poll_answers.alongside))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -115,6 +119,7 @@ async def _post_init(app: BotApp) -> None:
     data.flows = load_flows(settings.flows_path, languages=data.catalogs.languages)
     data.poll_secret = load_secret(settings)
     data.engine = create_engine(settings.db_url)
+    watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/cache.py)
     data.sessions = session_factory(data.engine)
     async with data.sessions() as session:
         school = await ensure_school(session, name=settings.school_name, now=data.clock.now())

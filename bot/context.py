@@ -40,7 +40,10 @@ class BotData:
     poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
 
     def __init__(self) -> None:
+        from bot.services.lookups import Caches
+
         self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)
+        self.caches = Caches()  # members, their classes, polls (bot/services/lookups.py)
 
 
 @dataclass

@@ -7,6 +7,7 @@ progress (user_data), so a parent's answers count as one respondent; it is dropp
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from telegram import Message, Update
@@ -14,17 +15,26 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.db import one_writer
 from bot.features import pending
 from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
 from bot.features.poll_views import CHECK, option_label, question_view, thanks
 from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
+from bot.services import lookups
 from bot.services import polls as svc
 from bot.services.anonymity import participation_key
 
+ALONGSIDE = ("pg:", "pq:", "pd:", "ps:", "px:")  # presses that touch only the parent's progress
 WAITING = "poll_other"  # user_data: (poll id, question index, ticked options) while writing
 RESPONSES = "poll_responses"  # user_data: poll id -> anonymous response id, while answering
+
+
+def alongside(update: object) -> bool:
+    """A poll press, handled side by side with other parents' presses (bot/updates.py)."""
+    query = update.callback_query if isinstance(update, Update) else None
+    return query is not None and (query.data or "").startswith(ALONGSIDE)
 
 
 def ticked(message: Message | None, question: Question, lang: str) -> tuple[str, ...]:
@@ -49,9 +59,9 @@ async def _poll(
     if query is None or member is None or fields is None or not fields[0].isdigit():
         await stale(update, context)
         return None
-    async with context.services.sessions() as session:
-        poll = await session.get(Poll, int(fields[0]))
-    flow = context.services.flows.get(poll.flow_id) if poll else None
+    services = context.services
+    poll = await lookups.poll_of(services.caches, services.sessions, poll_id=int(fields[0]))
+    flow = services.flows.get(poll.flow_id) if poll else None
     if poll is None or flow is None or poll.school_id != context.services.school_id:
         await stale(update, context)
         return None
@@ -76,10 +86,12 @@ async def start(update: Update, context: BotContext) -> None:
     if found is None:
         return
     poll, flow, _, member = found
-    async with context.services.sessions() as session:
-        if not await svc.in_audience(session, poll=poll, member_id=member.id or 0):
-            await stale(update, context)
-            return
+    services = context.services
+    classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
+    if not svc.guardian_in(classes, poll=poll):
+        await stale(update, context)
+        return
+    async with services.sessions() as session:
         part = await svc.begin(session, poll=poll, key=_key(context, poll, member))
     query = update.callback_query
     assert query is not None
@@ -106,11 +118,16 @@ async def _current(
         return None
     poll, flow, fields, member = found
     index = flow.index_of(fields[0])
-    part = await _progress(context, _key(context, poll, member))
-    if index is None or part is None or part.done or part.progress != index:
+    if index is None or not await _at(context, poll, member, index):
         await stale(update, context)
         return None
     return poll, flow, index, fields, member
+
+
+async def _at(context: BotContext, poll: Poll, member: Member, index: int) -> bool:
+    """Whether this parent is at question `index` of the poll."""
+    part = await _progress(context, _key(context, poll, member))
+    return part is not None and not part.done and part.progress == index
 
 
 async def record(
@@ -127,8 +144,9 @@ async def record(
     services, member = context.services, context.member
     assert member is not None
     responses = context.user_data.setdefault(RESPONSES, {}) if context.user_data is not None else {}
-    async with services.sessions() as session:
-        class_id = await svc.single_class(session, poll=poll, member_id=member.id or 0)
+    classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
+    class_id = svc.single_class_in(classes, poll=poll)
+    async with services.sessions() as session, one_writer(services.engine):
         accepted, response_id = await svc.advance(
             session, poll=poll, key=_key(context, poll, member), index=index,
             total=len(flow.questions), question_id=flow.questions[index].id, given=given,
@@ -148,9 +166,8 @@ async def record(
             services.catalogs, flow, poll_id=poll.id or 0, index=index + 1, lang=context.lang
         )
     query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_text(text, reply_markup=markup)
+    if query is not None:  # both at once: one round trip to Telegram, not two
+        await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=markup))
     else:
         await reply(update, text, markup)
     return True
@@ -158,17 +175,21 @@ async def record(
 
 async def option(update: Update, context: BotContext) -> None:
     """An option: single choice answers at once; multiple choice ticks or unticks it."""
-    found = await _current(update, context, "pq", 3)
+    found = await _poll(update, context, "pq", 3)
     if found is None:
         return
-    poll, flow, index, (_question_id, option_id), _member = found
-    query, question = update.callback_query, flow.questions[index]
+    poll, flow, (question_id, option_id), member = found
+    index, query = flow.index_of(question_id), update.callback_query
+    question = flow.questions[index] if index is not None else None
     assert query is not None
-    if question.option(option_id) is None:
+    if index is None or question is None or question.option(option_id) is None:
         await stale(update, context)
         return
-    if question.kind == "single":
+    if question.kind == "single":  # the guarded write turns away an old or replayed press
         await record(update, context, poll, flow, index, svc.Given(options=(option_id,)))
+        return
+    if not await _at(context, poll, member, index):
+        await stale(update, context)
         return
     chosen = set(ticked(query.message, question, context.lang)) ^ {option_id}  # type: ignore[arg-type]
     _, markup = question_view(

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -132,12 +132,14 @@ async def advance(
     (or a replayed one) finds it moved and changes nothing. Returns (accepted, response id).
     """
     nxt = index + 1
+    still_open = exists().where(col(Poll.id) == poll.id, col(Poll.status) == PollStatus.OPEN)
     result = await session.exec(  # type: ignore[call-overload]
         update(PollParticipation)
         .where(
             col(PollParticipation.key) == key,
             col(PollParticipation.progress) == index,
             col(PollParticipation.done).is_(False),
+            still_open,
         )
         .values(progress=nxt, done=stop or nxt >= total)
     )
@@ -145,26 +147,29 @@ async def advance(
         await session.rollback()
         return False, response_id
     if given is not None and (given.options or given.text):
-        if response_id is None or await session.get(PollResponse, response_id) is None:
+        # `response_id` comes from this parent's earlier, committed answer to this poll.
+        if response_id is None:
             response_id = random_id()
-            session.add(
-                PollResponse(id=response_id, poll_id=poll.id or 0, class_id=class_id, day=day)
-            )
-            await session.flush()  # the response row before its answers (foreign key)
-        rows = [(o, None) for o in given.options] + ([(None, given.text)] if given.text else [])
-        for option_id, text in rows:
-            session.add(
-                PollAnswer(
-                    id=random_id(),
-                    poll_id=poll.id or 0,
-                    response_id=response_id,
-                    question_id=question_id,
-                    option_id=option_id,
-                    text=text[:MAX_TEXT] if text else None,
-                    language=given.language if text else None,
-                    text_nl=given.text_nl if text else None,
+            await session.exec(  # type: ignore[call-overload]
+                insert(PollResponse).values(
+                    id=response_id, poll_id=poll.id or 0, class_id=class_id, day=day
                 )
             )
+        rows = [(o, None) for o in given.options] + ([(None, given.text)] if given.text else [])
+        answers = [
+            {
+                "id": random_id(),
+                "poll_id": poll.id or 0,
+                "response_id": response_id,
+                "question_id": question_id,
+                "option_id": option_id,
+                "text": text[:MAX_TEXT] if text else None,
+                "language": given.language if text else None,
+                "text_nl": given.text_nl if text else None,
+            }
+            for option_id, text in rows
+        ]
+        await session.exec(insert(PollAnswer), params=answers)  # type: ignore[call-overload]
     await session.commit()
     return True, response_id
 
@@ -226,6 +231,17 @@ async def close(session: AsyncSession, *, poll: Poll) -> bool:
     await session.commit()
     await session.refresh(poll)
     return bool(result.rowcount == 1)
+
+
+def single_class_in(classes: tuple[tuple[int, str], ...], *, poll: Poll) -> int | None:
+    """Among a member's (class, kind) memberships, their class in the poll when exactly one."""
+    found = sorted({c for c, _kind in classes if c in class_ids_of(poll)})
+    return found[0] if len(found) == 1 else None
+
+
+def guardian_in(classes: tuple[tuple[int, str], ...], *, poll: Poll) -> bool:
+    """Whether (class, kind) memberships make a member a guardian in one of the poll's classes."""
+    return any(kind == "guardian" and c in class_ids_of(poll) for c, kind in classes)
 
 
 async def in_audience(session: AsyncSession, *, poll: Poll, member_id: int) -> bool:
