@@ -8,7 +8,7 @@ from typing import Any
 from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import errors, middleware
+from bot import errors, inline_sqlite, middleware
 from bot.cache import watch
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
@@ -170,4 +170,5 @@ async def _post_shutdown(app: BotApp) -> None:
     if app.bot_data.translator is not None:
         await app.bot_data.translator.close()
     if app.bot_data.engine is not None:
+        inline_sqlite.close(app.bot_data.engine)
         await app.bot_data.engine.dispose()

@@ -15,14 +15,13 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.db import one_writer
 from bot.features import pending
 from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
 from bot.features.poll_views import CHECK, option_label, question_view, thanks
 from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
-from bot.services import lookups
+from bot.services import lookups, poll_presses
 from bot.services import polls as svc
 from bot.services.anonymity import participation_key
 
@@ -146,13 +145,12 @@ async def record(
     responses = context.user_data.setdefault(RESPONSES, {}) if context.user_data is not None else {}
     classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
     class_id = svc.single_class_in(classes, poll=poll)
-    async with services.sessions() as session, one_writer(services.engine):
-        accepted, response_id = await svc.advance(
-            session, poll=poll, key=_key(context, poll, member), index=index,
-            total=len(flow.questions), question_id=flow.questions[index].id, given=given,
-            response_id=responses.get(poll.id), class_id=class_id,
-            day=services.clock.now().astimezone(services.settings.tz).date(), stop=stop,
-        )  # fmt: skip
+    accepted, response_id = await poll_presses.store(services, dict(
+        poll=poll, key=_key(context, poll, member), index=index, total=len(flow.questions),
+        question_id=flow.questions[index].id, given=given, response_id=responses.get(poll.id),
+        class_id=class_id, day=services.clock.now().astimezone(services.settings.tz).date(),
+        stop=stop,
+    ))  # fmt: skip
     if not accepted:
         await stale(update, context)
         return False

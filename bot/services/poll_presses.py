@@ -1,0 +1,59 @@
+"""Storing a poll press: on a SQLite file without thread hops (bot/inline_sqlite.py), else async.
+
+Both paths write the same rows in one transaction (`polls.plan`), behind the same guard: the
+participation moves from question `index` to the next only if it is there and the poll is open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import bindparam, exists, insert, update
+from sqlmodel import col
+
+from bot import inline_sqlite
+from bot.context import BotData
+from bot.db import one_writer
+from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
+from bot.services import polls
+
+_MOVE = inline_sqlite.sql(
+    update(PollParticipation)
+    .where(
+        col(PollParticipation.key) == bindparam("key"),
+        col(PollParticipation.progress) == bindparam("at"),
+        col(PollParticipation.done).is_(False),
+        exists().where(col(Poll.id) == bindparam("poll_id"), col(Poll.status) == bindparam("open")),
+    )
+    .values(progress=bindparam("to_progress"), done=bindparam("to_done"))
+)
+_RESPONSE = inline_sqlite.sql(insert(PollResponse))
+_ANSWER = inline_sqlite.sql(insert(PollAnswer))
+
+
+def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
+    """The press's rows, if the guard lets it through (else nothing is written)."""
+    moved = conn.execute(_MOVE, {
+        "key": step.key, "at": step.index, "poll_id": step.poll_id, "open": str(PollStatus.OPEN),
+        "to_progress": step.index + 1, "to_done": step.done,
+    })  # fmt: skip
+    if moved.rowcount != 1:
+        return False
+    if step.response is not None:
+        conn.execute(_RESPONSE, {**step.response, "day": step.response["day"].isoformat()})
+    if step.answers:
+        conn.executemany(_ANSWER, step.answers)
+    return True
+
+
+async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | None]:
+    """Record a press exactly once (arguments of `polls.plan`); (accepted, response id)."""
+    inline = inline_sqlite.for_engine(services.engine)
+    if inline is not None:
+        step = polls.plan(**press)
+        accepted = inline.run(lambda conn: _write(conn, step))
+        if accepted is not inline_sqlite.BUSY:
+            return bool(accepted), step.response_id if accepted else press["response_id"]
+    async with services.sessions() as session, one_writer(services.engine):
+        return await polls.advance(session, **press)
