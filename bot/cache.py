@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 K = TypeVar("K")
 V = TypeVar("V")
-TTL = 10.0  # seconds an entry may be stale when another process changed the row
+TTL = 30.0  # seconds an entry may be stale when another process changed the row
 MISSING: Any = object()
 KEY = "ouderbrug_written"  # in a connection's info: the watched tables it wrote to
 

@@ -90,8 +90,7 @@ async def start(update: Update, context: BotContext) -> None:
     if not svc.guardian_in(classes, poll=poll):
         await stale(update, context)
         return
-    async with services.sessions() as session:
-        part = await svc.begin(session, poll=poll, key=_key(context, poll, member))
+    part = await poll_presses.begin(services, poll=poll, key=_key(context, poll, member))
     query = update.callback_query
     assert query is not None
     if part is None:

@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot import inline_sqlite
 from bot.context import BotData
@@ -29,6 +29,12 @@ _MOVE = inline_sqlite.sql(
     .values(progress=bindparam("to_progress"), done=bindparam("to_done"))
 )
 _RESPONSE = inline_sqlite.sql(insert(PollResponse))
+_FIND = inline_sqlite.sql(
+    select(PollParticipation.progress, PollParticipation.done).where(
+        col(PollParticipation.key) == bindparam("key")
+    )
+)
+_JOIN = inline_sqlite.sql(insert(PollParticipation))
 _ANSWER = inline_sqlite.sql(insert(PollAnswer))
 
 
@@ -45,6 +51,25 @@ def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
     if step.answers:
         conn.executemany(_ANSWER, step.answers)
     return True
+
+
+def _begin(conn: sqlite3.Connection, poll_id: int, key: str) -> PollParticipation:
+    found = conn.execute(_FIND, {"key": key}).fetchone()
+    if found is not None:
+        return PollParticipation(key=key, poll_id=poll_id, progress=found[0], done=bool(found[1]))
+    conn.execute(_JOIN, {"key": key, "poll_id": poll_id, "progress": 0, "done": False})
+    return PollParticipation(key=key, poll_id=poll_id)
+
+
+async def begin(services: BotData, *, poll: Poll, key: str) -> PollParticipation | None:
+    """The participation of this person (created on first use); None once they are done."""
+    inline = inline_sqlite.for_engine(services.engine)
+    if inline is not None:
+        found = inline.run(lambda conn: _begin(conn, poll.id or 0, key))
+        if found is not inline_sqlite.BUSY:
+            return None if found.done else found
+    async with services.sessions() as session, one_writer(services.engine):
+        return await polls.begin(session, poll=poll, key=key)
 
 
 async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | None]:
