@@ -30,6 +30,7 @@ class Caches:
         default_factory=lambda: Cache({"class_membership"})
     )
     polls: Cache[int, Values | None] = field(default_factory=lambda: Cache({"poll"}))
+    since_shuffle: dict[int, int] = field(default_factory=dict)  # poll id -> presses (PostgreSQL)
 
     def all(self) -> list[Cache[Any, Any]]:
         """Every cache, for `bot.cache.watch`."""

@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import inline_sqlite
 from bot.context import BotData
 from bot.db import one_writer
 from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
 from bot.services import polls
+from bot.services.anonymity import SHUFFLE_EVERY, reshuffle
 
 _MOVE = inline_sqlite.sql(
     update(PollParticipation)
@@ -81,4 +83,16 @@ async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | N
         if accepted is not inline_sqlite.BUSY:
             return bool(accepted), step.response_id if accepted else press["response_id"]
     async with services.sessions() as session, one_writer(services.engine):
-        return await polls.advance(session, **press)
+        accepted, response_id = await polls.advance(session, **press)
+        if accepted and services.engine.dialect.name == "postgresql":
+            await _count_for_shuffle(services, session, press["poll"].id or 0)
+    return accepted, response_id
+
+
+async def _count_for_shuffle(services: BotData, session: AsyncSession, poll_id: int) -> None:
+    """Every SHUFFLE_EVERY presses of a poll, its anonymous rows are rewritten in random order."""
+    counts = services.caches.since_shuffle
+    counts[poll_id] = counts.get(poll_id, 0) + 1
+    if counts[poll_id] >= SHUFFLE_EVERY:
+        counts[poll_id] = 0
+        await reshuffle(session, poll_id=poll_id)

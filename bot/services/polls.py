@@ -21,7 +21,7 @@ from bot.models import (
     PollStatus,
 )
 from bot.services.announcements import recipients
-from bot.services.anonymity import participation_key
+from bot.services.anonymity import participation_key, reshuffle
 
 MAX_TEXT = 2000  # characters of a free-text answer that are kept
 
@@ -248,6 +248,8 @@ async def close(session: AsyncSession, *, poll: Poll) -> bool:
     )
     await session.commit()
     await session.refresh(poll)
+    if result.rowcount == 1:  # no more answers: the last ones lose their order too
+        await reshuffle(session, poll_id=poll.id or 0)
     return bool(result.rowcount == 1)
 
 
