@@ -30,7 +30,8 @@ class Caches:
         default_factory=lambda: Cache({"class_membership"})
     )
     polls: Cache[int, Values | None] = field(default_factory=lambda: Cache({"poll"}))
-    since_shuffle: dict[int, int] = field(default_factory=dict)  # poll id -> presses (PostgreSQL)
+    # poll id -> (presses since its rows were last rewritten, rows then): bot/services/poll_presses.py
+    since_shuffle: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def all(self) -> list[Cache[Any, Any]]:
         """Every cache, for `bot.cache.watch`."""

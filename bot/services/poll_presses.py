@@ -90,9 +90,12 @@ async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | N
 
 
 async def _count_for_shuffle(services: BotData, session: AsyncSession, poll_id: int) -> None:
-    """Every SHUFFLE_EVERY presses of a poll, its anonymous rows are rewritten in random order."""
+    """A poll's anonymous rows are rewritten in random order after SHUFFLE_EVERY presses, or
+    after as many presses as a fifth of its rows if that is more (so the cost per press stays
+    flat as a poll grows: a rewrite costs in proportion to the rows)."""
     counts = services.caches.since_shuffle
-    counts[poll_id] = counts.get(poll_id, 0) + 1
-    if counts[poll_id] >= SHUFFLE_EVERY:
-        counts[poll_id] = 0
-        await reshuffle(session, poll_id=poll_id)
+    presses, rows = counts.get(poll_id, (0, 0))
+    if presses + 1 < max(SHUFFLE_EVERY, rows // 5):
+        counts[poll_id] = (presses + 1, rows)
+        return
+    counts[poll_id] = (0, await reshuffle(session, poll_id=poll_id))
