@@ -39,6 +39,7 @@ from bot.features import (
     staff,
 )
 from bot.flows import load_flows
+from bot.http import AiohttpRequest
 from bot.i18n import Catalogs
 from bot.menus import set_default_menus
 from bot.pacer import Pacer
@@ -72,10 +73,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> BotA
         )
         # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
-        .connection_pool_size(CONNECTIONS)  # the rate limiter sends at most this many at once
-        # A request Telegram does not answer in time is retried (it may have arrived: see docs).
-        .read_timeout(settings.telegram_timeout)
-        .write_timeout(settings.telegram_timeout)
+        # aiohttp (bot/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
+        # request Telegram does not answer in time is retried (it may have arrived: see docs).
+        .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
         # Poll presses side by side (each person's in order), the rest one at a time (bot/updates.py).
         .concurrent_updates(OrderedUpdateProcessor(poll_answers.alongside))
         .post_init(_post_init)
