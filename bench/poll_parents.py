@@ -5,7 +5,7 @@ Prints the base URL on the first line. Once every parent has the poll's invitati
 it prints "ready"; on a line "go" from stdin each parent presses Start and one option per question,
 waiting for the bot's edit before the next press and thinking for an exponentially distributed
 time (mean --think seconds; 0 = pressing again at once) between presses. Starts are spread over
-the first mean think time. At the end it prints one JSON line: presses, seconds, latencies (ms).
+the first mean think time. At the end it prints one JSON line: presses, seconds, latencies (ms), completion times (s).
 The parents wait on their own chat (not on a scan of every parent at every change of the server),
 so the load process stays cheap next to the bot.
 """
@@ -53,8 +53,9 @@ def first_option(msg: BotMessage) -> str:
 
 
 async def parent(
-    tg: LoadTelegram, user: SimUser, think: float, latencies: list[float], rng: random.Random
-) -> None:
+    tg: LoadTelegram, user: SimUser, think: float, latencies: list[float], rng: random.Random,
+    ends: list[float],
+) -> None:  # fmt: skip
     """Start, then one option per question, each press waiting for its edit."""
     flag = tg.events[user.display_name]
     msg = poll_message(user)
@@ -71,7 +72,9 @@ async def parent(
             async with asyncio.timeout(60):
                 await flag.wait()
             flag.clear()
-        latencies.append(time.perf_counter() - started)
+        ended = time.perf_counter()
+        latencies.append(ended - started)
+        ends.append(ended)
         if think:
             await asyncio.sleep(rng.expovariate(1 / think))
 
@@ -94,9 +97,10 @@ async def main() -> None:
         print("ready", flush=True)
         await loop.run_in_executor(None, sys.stdin.readline)
         latencies: list[float] = []
+        ends: list[float] = []
         rng = random.Random(args.seed)
         started, cpu = time.perf_counter(), time.process_time()
-        await asyncio.gather(*(parent(tg, u, args.think, latencies, rng) for u in users))
+        await asyncio.gather(*(parent(tg, u, args.think, latencies, rng, ends) for u in users))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
             json.dumps(
@@ -105,6 +109,7 @@ async def main() -> None:
                     "seconds": seconds,
                     "server_cpu": cpu,
                     "latencies": [round(x * 1000, 2) for x in latencies],
+                    "ends": sorted(round(x - started, 4) for x in ends),
                 }
             ),
             flush=True,
