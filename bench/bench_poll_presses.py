@@ -10,7 +10,7 @@ Two load models:
 - saturated: no think time, all 500 press again at once: the bot's maximum throughput (with 500
   closed-loop clients latency is then 500/throughput by Little's law).
 Reports presses handled/s, press-to-edit latency and the bot's CPU time per press.
-Run: scripts/bench  (or python bench/bench_poll_presses.py [parents] [offered|saturated])
+Run: scripts/bench  (or python bench/bench_poll_presses.py [parents] [offered|saturated] [think])
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def row(label: str, result: dict[str, Any]) -> str:
     )
 
 
-async def main(parents: int, only: str) -> None:
+async def main(parents: int, only: str, think: float = THINK) -> None:
     logging.getLogger("telegram").setLevel(logging.WARNING)
     print(
         "| load | presses handled/s (sustained) | press-to-edit p50 / p99 | bot CPU per press | load process CPU |"
@@ -148,9 +148,9 @@ async def main(parents: int, only: str) -> None:
     print("|---|---|---|---|---|")
     if only in ("", "offered"):
         label = (
-            f"{parents} parents, think time exp. mean {THINK} s (offered ~{parents / THINK:.0f}/s)"
+            f"{parents} parents, think time exp. mean {think} s (offered ~{parents / think:.0f}/s)"
         )
-        print(row(label, await run(parents, THINK)), flush=True)
+        print(row(label, await run(parents, think)), flush=True)
     if only in ("", "saturated"):
         label = f"{parents} parents, no think time (saturated)"
         print(row(label, await run(parents, 0)), flush=True)
@@ -159,6 +159,8 @@ async def main(parents: int, only: str) -> None:
 if __name__ == "__main__":
     asyncio.run(
         main(
-            int(sys.argv[1]) if len(sys.argv) > 1 else 500, sys.argv[2] if len(sys.argv) > 2 else ""
+            int(sys.argv[1]) if len(sys.argv) > 1 else 500,
+            sys.argv[2] if len(sys.argv) > 2 else "",
+            float(sys.argv[3]) if len(sys.argv) > 3 else THINK,
         )
     )
