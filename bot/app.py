@@ -9,6 +9,7 @@ from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors, middleware
+from bot.cache import watch
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.context import BotContext, BotData
 from bot.db import session_factory
@@ -40,6 +41,7 @@ from bot.features import (
     school_settings,
     staff,
 )
+from bot.http import AiohttpRequest
 from bot.menus import set_default_menus
 from bot.pacer import Pacer
 from bot.ratelimit import CONNECTIONS, PacedRateLimiter
@@ -49,6 +51,7 @@ from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
 from bot.settings import Settings
 from bot.shared import Shared, open_shared
+from bot.updates import OrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -81,10 +84,11 @@ def build_application(
         )
         # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
-        .connection_pool_size(CONNECTIONS)  # the rate limiter sends at most this many at once
-        # A request Telegram does not answer in time is retried (it may have arrived: see docs).
-        .read_timeout(settings.telegram_timeout)
-        .write_timeout(settings.telegram_timeout)
+        # aiohttp (bot/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
+        # request Telegram does not answer in time is retried (it may have arrived: see docs).
+        .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
+        # Poll presses side by side (each person's in order), the rest one at a time (bot/updates.py).
+        .concurrent_updates(OrderedUpdateProcessor(poll_answers.alongside))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -138,6 +142,7 @@ async def _post_init(app: BotApp) -> None:
     assert school.id is not None
     data.school_id = school.id
     data.sessions = session_factory(data.engine, school_id=school.id)  # sees this school only
+    watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/cache.py)
     async with data.sessions() as session:
         code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
     if code is not None:

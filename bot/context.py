@@ -43,7 +43,10 @@ class BotData:
     owns_shared: bool = False  # opened by this bot (one school alone), so closed by it too
 
     def __init__(self) -> None:
+        from bot.services.lookups import Caches
+
         self.input_routes: list[Route] = []  # questions the bot asked (bot/features/pending.py)
+        self.caches = Caches()  # members, their classes, polls (bot/services/lookups.py)
 
 
 @dataclass

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import weakref
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,23 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def one_writer(engine: AsyncEngine | None) -> AbstractAsyncContextManager[Any]:
+    """On SQLite, hot write paths take turns here (SQLite has one writer at a time).
+
+    Without it, concurrent updates wait for each other inside SQLite's busy handler, which
+    sleeps up to 100 ms at a time; here they queue on the event loop instead. PostgreSQL: no-op.
+    """
+    if engine is None or engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    lock = _WRITERS.get(engine.sync_engine)
+    if lock is None:
+        lock = _WRITERS[engine.sync_engine] = asyncio.Lock()
+    return lock
 
 
 def session_factory(engine: AsyncEngine, *, school_id: int | None = None) -> SessionFactory:

@@ -11,7 +11,7 @@ from bot.commands import allowed
 from bot.context import BotContext, Who
 from bot.errors import on_error
 from bot.models import MemberStatus
-from bot.services import members
+from bot.services import lookups, members
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +27,18 @@ def command_of(update: Update) -> str | None:
 
 
 async def load_member(update: Update, context: BotContext) -> None:
-    """Attach the member and UI language to the context; stop unauthorised commands early."""
+    """Attach the member (cached: bot/services/lookups.py) and UI language; stop unauthorised commands."""
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
     services = context.services
     try:
-        async with services.sessions() as session:
-            member = await members.get_member(
-                session, school_id=services.school_id, telegram_id=user.id
-            )
-            if member is not None and member.status == MemberStatus.BLOCKED:
-                # They wrote to us again, so they unblocked the bot.
+        member = await lookups.member_of(
+            services.caches, services.sessions, school_id=services.school_id, telegram_id=user.id
+        )
+        if member is not None and member.status == MemberStatus.BLOCKED:
+            # They wrote to us again, so they unblocked the bot.
+            async with services.sessions() as session:
                 member = await members.set_status(
                     session, member=member, status=MemberStatus.ACTIVE
                 )

@@ -70,6 +70,10 @@ class Pacer:
         self._paused_until = max(self._paused_until, now + seconds)
         self._next = max(self._next, self._paused_until)
 
+    def pause_left(self) -> float:
+        """Seconds until a 429 pause ends (0 when not paused)."""
+        return max(0.0, self._paused_until - self.now())
+
     def _chat_wait(self, chat_id: int | None, now: float) -> float | None:
         """0 if the chat may send now, seconds to wait, or None while its last send is in flight."""
         if chat_id is None:

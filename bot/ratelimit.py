@@ -34,6 +34,12 @@ UNPACED = {
     "deleteMyCommands",
     "getFile",
 }
+# Edits of the message a person just pressed a button on (poll questions, menus): Telegram's
+# 30/s counts messages sent, and these are answers to the person's own press, at the pace they
+# press. They skip the send budget (so a busy outbox does not slow buttons down, nor buttons the
+# outbox) but wait out a 429 pause like everything else. Edits of delivered copies (the outbox,
+# `rate_limit_args` given) stay paced.
+INTERACTIVE_EDITS = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
 
 
 class PacedRateLimiter(BaseRateLimiter[int]):
@@ -66,7 +72,10 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         chat_id = _as_int(data.get("chat_id")) if rate_limit_args is not None else None
         for attempt in range(retries + 1):
             try:
-                if endpoint in UNPACED:
+                interactive = endpoint in INTERACTIVE_EDITS and rate_limit_args is None
+                if endpoint in UNPACED or interactive:
+                    if interactive and (paused := self.pacer.pause_left()) > 0:
+                        await asyncio.sleep(paused)
                     async with self._connections:
                         return await callback(*args, **kwargs)
                 async with self.pacer.slot(chat_id), self._connections:

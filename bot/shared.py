@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import inline_sqlite
 from bot.clock import Clock
 from bot.db import SessionFactory, create_engine, session_factory
 from bot.flows import load_flows
@@ -40,6 +41,7 @@ class Shared:
     async def close(self) -> None:
         """Stop the translation threads and close the database pool."""
         await self.translator.close()
+        inline_sqlite.close(self.engine)  # the poll presses' own connection (bot/inline_sqlite.py)
         await self.engine.dispose()
 
 

@@ -1,4 +1,4 @@
-"""Daily jobs: delete conversations past the school's retention, and the team's inbox summary."""
+"""Daily jobs: retention, the team's inbox summary, and open polls' anonymous rows reshuffled."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from telegram.error import TelegramError
 from bot.context import BotData
 from bot.models import Member
 from bot.services import conversations as svc
+from bot.services import polls as poll_svc
 from bot.services.announcements import school_of
+from bot.services.anonymity import reshuffle
 
 log = logging.getLogger(__name__)
 PURGE_AT = time(3, 15)
@@ -28,6 +30,16 @@ def schedule(services: BotData, bot: Bot) -> None:
     services.scheduler.daily(
         "inbox-summary", SUMMARY_AT, tz, partial(send_summaries, services, bot)
     )
+    services.scheduler.daily("poll-shuffle", PURGE_AT, tz, partial(shuffle_polls, services))
+
+
+async def shuffle_polls(services: BotData) -> int:
+    """Every night: the anonymous rows of open polls rewritten in random order (PostgreSQL)."""
+    async with services.sessions() as session:
+        polls = await poll_svc.polls_of(session, school_id=services.school_id)
+        return sum(
+            [await reshuffle(session, poll_id=p.id or 0) for p in polls if p.status == "open"]
+        )
 
 
 async def purge_old(services: BotData) -> int:

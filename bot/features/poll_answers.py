@@ -7,6 +7,7 @@ progress (user_data), so a parent's answers count as one respondent; it is dropp
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from telegram import Message, Update
@@ -20,11 +21,19 @@ from bot.features.onboarding import stale
 from bot.features.poll_views import CHECK, option_label, poll_flow, question_view, thanks
 from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
+from bot.services import lookups, poll_presses
 from bot.services import polls as svc
 from bot.services.anonymity import participation_key
 
+ALONGSIDE = ("pg:", "pq:", "pd:", "ps:", "px:")  # presses that touch only the parent's progress
 WAITING = "poll_other"  # user_data: (poll id, question index, ticked options) while writing
 RESPONSES = "poll_responses"  # user_data: poll id -> anonymous response id, while answering
+
+
+def alongside(update: object) -> bool:
+    """A poll press, handled side by side with other parents' presses (bot/updates.py)."""
+    query = update.callback_query if isinstance(update, Update) else None
+    return query is not None and (query.data or "").startswith(ALONGSIDE)
 
 
 def ticked(message: Message | None, question: Question, lang: str) -> tuple[str, ...]:
@@ -49,9 +58,9 @@ async def _poll(
     if query is None or member is None or fields is None or not fields[0].isdigit():
         await stale(update, context)
         return None
-    async with context.services.sessions() as session:
-        poll = await session.get(Poll, int(fields[0]))
-    flow = poll_flow(context.services, poll)
+    services = context.services
+    poll = await lookups.poll_of(services.caches, services.sessions, poll_id=int(fields[0]))
+    flow = poll_flow(services, poll)
     if poll is None or flow is None or poll.school_id != context.services.school_id:
         await stale(update, context)
         return None
@@ -76,11 +85,12 @@ async def start(update: Update, context: BotContext) -> None:
     if found is None:
         return
     poll, flow, _, member = found
-    async with context.services.sessions() as session:
-        if not await svc.in_audience(session, poll=poll, member_id=member.id or 0):
-            await stale(update, context)
-            return
-        part = await svc.begin(session, poll=poll, key=_key(context, poll, member))
+    services = context.services
+    classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
+    if not svc.guardian_in(classes, poll=poll):
+        await stale(update, context)
+        return
+    part = await poll_presses.begin(services, poll=poll, key=_key(context, poll, member))
     query = update.callback_query
     assert query is not None
     if part is None:
@@ -106,11 +116,16 @@ async def _current(
         return None
     poll, flow, fields, member = found
     index = flow.index_of(fields[0])
-    part = await _progress(context, _key(context, poll, member))
-    if index is None or part is None or part.done or part.progress != index:
+    if index is None or not await _at(context, poll, member, index):
         await stale(update, context)
         return None
     return poll, flow, index, fields, member
+
+
+async def _at(context: BotContext, poll: Poll, member: Member, index: int) -> bool:
+    """Whether this parent is at question `index` of the poll."""
+    part = await _progress(context, _key(context, poll, member))
+    return part is not None and not part.done and part.progress == index
 
 
 async def record(
@@ -127,14 +142,14 @@ async def record(
     services, member = context.services, context.member
     assert member is not None
     responses = context.user_data.setdefault(RESPONSES, {}) if context.user_data is not None else {}
-    async with services.sessions() as session:
-        class_id = await svc.single_class(session, poll=poll, member_id=member.id or 0)
-        accepted, response_id = await svc.advance(
-            session, poll=poll, key=_key(context, poll, member), index=index,
-            total=len(flow.questions), question_id=flow.questions[index].id, given=given,
-            response_id=responses.get(poll.id), class_id=class_id,
-            day=services.clock.now().astimezone(services.settings.tz).date(), stop=stop,
-        )  # fmt: skip
+    classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
+    class_id = svc.single_class_in(classes, poll=poll)
+    accepted, response_id = await poll_presses.store(services, dict(
+        poll=poll, key=_key(context, poll, member), index=index, total=len(flow.questions),
+        question_id=flow.questions[index].id, given=given, response_id=responses.get(poll.id),
+        class_id=class_id, day=services.clock.now().astimezone(services.settings.tz).date(),
+        stop=stop,
+    ))  # fmt: skip
     if not accepted:
         await stale(update, context)
         return False
@@ -148,9 +163,8 @@ async def record(
             services.catalogs, flow, poll_id=poll.id or 0, index=index + 1, lang=context.lang
         )
     query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_text(text, reply_markup=markup)
+    if query is not None:  # both at once: one round trip to Telegram, not two
+        await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=markup))
     else:
         await reply(update, text, markup)
     return True
@@ -158,17 +172,21 @@ async def record(
 
 async def option(update: Update, context: BotContext) -> None:
     """An option: single choice answers at once; multiple choice ticks or unticks it."""
-    found = await _current(update, context, "pq", 3)
+    found = await _poll(update, context, "pq", 3)
     if found is None:
         return
-    poll, flow, index, (_question_id, option_id), _member = found
-    query, question = update.callback_query, flow.questions[index]
+    poll, flow, (question_id, option_id), member = found
+    index, query = flow.index_of(question_id), update.callback_query
+    question = flow.questions[index] if index is not None else None
     assert query is not None
-    if question.option(option_id) is None:
+    if index is None or question is None or question.option(option_id) is None:
         await stale(update, context)
         return
-    if question.kind == "single":
+    if question.kind == "single":  # the guarded write turns away an old or replayed press
         await record(update, context, poll, flow, index, svc.Given(options=(option_id,)))
+        return
+    if not await _at(context, poll, member, index):
+        await stale(update, context)
         return
     chosen = set(ticked(query.message, question, context.lang)) ^ {option_id}  # type: ignore[arg-type]
     _, markup = question_view(

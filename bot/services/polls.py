@@ -6,8 +6,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +24,7 @@ from bot.models import (
 )
 from bot.services import invitations
 from bot.services.announcements import recipients
-from bot.services.anonymity import participation_key
+from bot.services.anonymity import participation_key, reshuffle
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # characters of a free-text answer that are kept
@@ -130,61 +131,83 @@ class Given:
     text_nl: str | None = None  # the Dutch translation of the text
 
 
-async def advance(
-    session: AsyncSession,
-    *,
-    poll: Poll,
-    key: str,
-    index: int,
-    total: int,
-    question_id: str,
-    given: Given | None,
-    response_id: str | None,
-    class_id: int | None,
-    day: date,
-    stop: bool = False,
-) -> tuple[bool, str | None]:
+@dataclass(frozen=True)
+class Step:
+    """What one accepted press writes: the participation moves on, maybe a response, answers."""
+
+    poll_id: int
+    key: str
+    index: int
+    done: bool
+    response: dict[str, Any] | None  # a new anonymous respondent (first answer), or None
+    answers: list[dict[str, Any]]
+    response_id: str | None
+
+
+def plan(
+    *, poll: Poll, key: str, index: int, total: int, question_id: str, given: Given | None,
+    response_id: str | None, class_id: int | None, day: date, stop: bool = False,
+) -> Step:  # fmt: skip
+    """The rows a press writes if it is accepted (random ids, the day only)."""
+    response, answers = None, []
+    if given is not None and (given.options or given.text):
+        # `response_id` comes from this parent's earlier, committed answer to this poll.
+        if response_id is None:
+            response_id = random_id()
+            response = {
+                "id": response_id,
+                "poll_id": poll.id or 0,
+                "class_id": class_id,
+                "day": day,
+            }
+        rows = [(o, None) for o in given.options] + ([(None, given.text)] if given.text else [])
+        answers = [
+            {
+                "id": random_id(), "poll_id": poll.id or 0, "response_id": response_id,
+                "question_id": question_id, "option_id": option_id,
+                "text": text[:MAX_TEXT] if text else None,
+                "language": given.language if text else None,
+                "text_nl": given.text_nl if text else None,
+            }
+            for option_id, text in rows
+        ]  # fmt: skip
+    done = stop or index + 1 >= total
+    return Step(poll.id or 0, key, index, done, response, answers, response_id)
+
+
+def guarded_move(step: Step) -> Any:
+    """The participation moves from `index` to `index + 1` only if it is there and the poll open."""
+    still_open = exists().where(col(Poll.id) == step.poll_id, col(Poll.status) == PollStatus.OPEN)
+    return (
+        update(PollParticipation)
+        .where(
+            col(PollParticipation.key) == step.key,
+            col(PollParticipation.progress) == step.index,
+            col(PollParticipation.done).is_(False),
+            still_open,
+        )
+        .values(progress=step.index + 1, done=step.done)
+    )
+
+
+async def advance(session: AsyncSession, **press: Any) -> tuple[bool, str | None]:
     """Record the answer to question `index` (or its skip) and move on, exactly once.
 
     The participation row moves from `index` to `index + 1` in one guarded UPDATE; a second press
-    (or a replayed one) finds it moved and changes nothing. Returns (accepted, response id).
+    (or a replayed one, or one after the poll closed) finds nothing to move and changes nothing.
+    Takes the arguments of `plan`. Returns (accepted, response id).
     """
-    nxt = index + 1
-    result = await session.exec(  # type: ignore[call-overload]
-        update(PollParticipation)
-        .where(
-            col(PollParticipation.key) == key,
-            col(PollParticipation.progress) == index,
-            col(PollParticipation.done).is_(False),
-        )
-        .values(progress=nxt, done=stop or nxt >= total)
-    )
+    step = plan(**press)
+    result = await session.exec(guarded_move(step))
     if result.rowcount != 1:
         await session.rollback()
-        return False, response_id
-    if given is not None and (given.options or given.text):
-        if response_id is None or await session.get(PollResponse, response_id) is None:
-            response_id = random_id()
-            session.add(
-                PollResponse(id=response_id, poll_id=poll.id or 0, class_id=class_id, day=day)
-            )
-            await session.flush()  # the response row before its answers (foreign key)
-        rows = [(o, None) for o in given.options] + ([(None, given.text)] if given.text else [])
-        for option_id, text in rows:
-            session.add(
-                PollAnswer(
-                    id=random_id(),
-                    poll_id=poll.id or 0,
-                    response_id=response_id,
-                    question_id=question_id,
-                    option_id=option_id,
-                    text=text[:MAX_TEXT] if text else None,
-                    language=given.language if text else None,
-                    text_nl=given.text_nl if text else None,
-                )
-            )
+        return False, press["response_id"]
+    if step.response is not None:
+        await session.exec(insert(PollResponse).values(**step.response))  # type: ignore[call-overload]
+    if step.answers:
+        await session.exec(insert(PollAnswer), params=step.answers)  # type: ignore[call-overload]
     await session.commit()
-    return True, response_id
+    return True, step.response_id
 
 
 async def stop(session: AsyncSession, *, key: str) -> bool:
@@ -243,7 +266,20 @@ async def close(session: AsyncSession, *, poll: Poll) -> bool:
     )
     await session.commit()
     await session.refresh(poll)
+    if result.rowcount == 1:  # no more answers: the last ones lose their order too
+        await reshuffle(session, poll_id=poll.id or 0)
     return bool(result.rowcount == 1)
+
+
+def single_class_in(classes: tuple[tuple[int, str], ...], *, poll: Poll) -> int | None:
+    """Among a member's (class, kind) memberships, their class in the poll when exactly one."""
+    found = sorted({c for c, _kind in classes if c in class_ids_of(poll)})
+    return found[0] if len(found) == 1 else None
+
+
+def guardian_in(classes: tuple[tuple[int, str], ...], *, poll: Poll) -> bool:
+    """Whether (class, kind) memberships make a member a guardian in one of the poll's classes."""
+    return any(kind == "guardian" and c in class_ids_of(poll) for c, kind in classes)
 
 
 async def in_audience(session: AsyncSession, *, poll: Poll, member_id: int) -> bool:

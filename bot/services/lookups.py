@@ -1,0 +1,94 @@
+"""Rows read on (almost) every update, through short-lived caches (bot/cache.py).
+
+What a caller gets is a detached copy: it may change it and add it to its own session (an UPDATE
+of what it changed, which in turn drops the cache), but never shares it with another update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import SQLModel, select
+
+from bot.cache import MISSING, Cache
+from bot.db import SessionFactory
+from bot.models import ClassMembership, Member, Poll
+from bot.services import members
+
+M = TypeVar("M", bound=SQLModel)
+Values = dict[str, Any]
+
+
+@dataclass
+class Caches:
+    """The caches of one bot process."""
+
+    members: Cache[int, Values | None] = field(default_factory=lambda: Cache({"member"}))
+    classes: Cache[int, tuple[tuple[int, str], ...]] = field(
+        default_factory=lambda: Cache({"class_membership"})
+    )
+    polls: Cache[int, Values | None] = field(default_factory=lambda: Cache({"poll"}))
+    # poll id -> (presses since its rows were last rewritten, rows then): bot/services/poll_presses.py
+    since_shuffle: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def all(self) -> list[Cache[Any, Any]]:
+        """Every cache, for `bot.cache.watch`."""
+        return [self.members, self.classes, self.polls]
+
+
+def values_of(row: SQLModel) -> Values:
+    """The column values of a row."""
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}  # type: ignore[attr-defined]
+
+
+def detached(model: type[M], values: Values) -> M:
+    """A detached (persistent, in no session) copy of a row from its column values."""
+    row = model(**values)
+    make_transient_to_detached(row)
+    return row
+
+
+async def member_of(
+    caches: Caches, sessions: SessionFactory, *, school_id: int, telegram_id: int
+) -> Member | None:
+    """The school's member with this Telegram user id (None if unknown)."""
+    found = caches.members.get(telegram_id)
+    if found is MISSING:
+        token = caches.members.token()
+        async with sessions() as session:
+            member = await members.get_member(session, school_id=school_id, telegram_id=telegram_id)
+        found = values_of(member) if member is not None else None
+        caches.members.put(telegram_id, found, token)
+    return detached(Member, found) if found is not None else None
+
+
+async def classes_of(
+    caches: Caches, sessions: SessionFactory, *, member_id: int
+) -> tuple[tuple[int, str], ...]:
+    """The member's classes, as (class id, kind of membership)."""
+    found = caches.classes.get(member_id)
+    if found is MISSING:
+        token = caches.classes.token()
+        async with sessions() as session:
+            rows = await session.exec(
+                select(ClassMembership.class_id, ClassMembership.kind).where(
+                    ClassMembership.member_id == member_id
+                )
+            )
+            found = tuple(sorted((int(c), str(k)) for c, k in rows))
+        caches.classes.put(member_id, found, token)
+    return found  # type: ignore[no-any-return]
+
+
+async def poll_of(caches: Caches, sessions: SessionFactory, *, poll_id: int) -> Poll | None:
+    """A poll (None if there is none with this id)."""
+    found = caches.polls.get(poll_id)
+    if found is MISSING:
+        token = caches.polls.token()
+        async with sessions() as session:
+            poll = await session.get(Poll, poll_id)
+        found = values_of(poll) if poll is not None else None
+        caches.polls.put(poll_id, found, token)
+    return detached(Poll, found) if found is not None else None

@@ -1,0 +1,100 @@
+"""Poll presses of different parents are handled side by side; one parent's presses, and every
+other update, keep the order in which they arrived (bot/updates.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from telegram import CallbackQuery, Chat, Message, Update, User
+
+from bot.features.poll_answers import alongside
+from bot.updates import OrderedUpdateProcessor
+
+PRESS_ID = iter(range(1, 1000))
+
+
+def press(user_id: int, data: str) -> Update:
+    """A button press of one person."""
+    n = next(PRESS_ID)
+    who = User(id=user_id, first_name=f"P{user_id}", is_bot=False)
+    return Update(n, callback_query=CallbackQuery(str(n), who, chat_instance="c", data=data))
+
+
+def text(user_id: int) -> Update:
+    """A message of one person (handled in order with everything else)."""
+    n = next(PRESS_ID)
+    who = User(id=user_id, first_name=f"P{user_id}", is_bot=False)
+    chat = Chat(user_id, "private")
+    return Update(
+        n, message=Message(n, datetime(2026, 12, 2, tzinfo=UTC), chat, from_user=who, text="hallo")
+    )
+
+
+class Handlers:
+    """Handlers that log when they start and end, and end only when the test lets them."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.release: dict[str, asyncio.Event] = {}
+
+    async def handle(self, name: str) -> None:
+        self.log.append(f"start {name}")
+        self.release[name] = gate = self.release.get(name, asyncio.Event())
+        await gate.wait()
+        self.log.append(f"end {name}")
+
+    def let(self, name: str) -> None:
+        self.release.setdefault(name, asyncio.Event()).set()
+
+
+async def arrive(
+    processor: OrderedUpdateProcessor, handlers: Handlers, updates: dict[str, Update]
+) -> list[asyncio.Task[None]]:
+    """The updates arrive in this order (PTB starts one task per update, as here)."""
+    tasks = [
+        asyncio.create_task(processor.process_update(u, handlers.handle(name)))
+        for name, u in updates.items()
+    ]
+    await settle()
+    return tasks
+
+
+async def settle() -> None:
+    """Let every task that can run, run (no time passes)."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_parents_press_side_by_side_but_each_in_order() -> None:
+    processor, handlers = OrderedUpdateProcessor(alongside), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "amina 1": press(1, "pg:1"), "tom 1": press(2, "pg:1"), "amina 2": press(1, "pq:1:q0:a"),
+    })  # fmt: skip
+    assert handlers.log == ["start amina 1", "start tom 1"]  # Amina's second press waits
+    handlers.let("amina 1")
+    await settle()
+    assert handlers.log[-2:] == ["end amina 1", "start amina 2"]
+    handlers.let("tom 1")
+    handlers.let("amina 2")
+    await asyncio.gather(*tasks)
+
+
+async def test_other_updates_keep_the_order_of_arrival() -> None:
+    processor, handlers = OrderedUpdateProcessor(alongside), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "amina presses": press(1, "pq:1:q0:a"), "youssef writes": text(3),
+        "sofie opens the inbox": text(4), "tom presses": press(2, "pq:1:q0:a"),
+    })  # fmt: skip
+    assert handlers.log == ["start amina presses"]  # the message waits for the press before it
+    handlers.let("amina presses")
+    await settle()
+    assert handlers.log[-1] == "start youssef writes"
+    handlers.let("youssef writes")
+    await settle()
+    assert handlers.log[-1] == "start sofie opens the inbox"  # ... and Sofie sees it
+    handlers.let("sofie opens the inbox")
+    await settle()
+    assert handlers.log[-1] == "start tom presses"  # a later press waits for what came before
+    handlers.let("tom presses")
+    await asyncio.gather(*tasks)
