@@ -100,6 +100,17 @@ async def test_an_update_posted_twice_is_handled_once(
     assert await site.metric("ouderbrug_webhook_updates_total", outcome="duplicate") == 1
 
 
+async def test_an_unreadable_update_is_logged_and_the_bot_goes_on(
+    tg: FakeTelegram, site: Site, school: School, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An update with a proper id but a garbled message: accepted, logged, skipped."""
+    yusuf = school.person("Yusuf")
+    assert await site.post({"update_id": FORGED_ID, "message": "garbled"}, secret_of(tg)) == 200
+    await yusuf.send("/start")
+    await yusuf.expect_text(school.t("nl", "start.no_code"))
+    assert f"update {FORGED_ID} is not readable" in caplog.text
+
+
 async def test_the_fake_telegram_retries_until_the_bot_answers(
     tg: FakeTelegram, site: Site, school: School
 ) -> None:
