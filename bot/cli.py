@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run the bot against a simulated Telegram with a demo school"
     )
     demo.add_argument("--parents", type=int, default=20, help="number of simulated parents")
+    demo.add_argument("--webhook", action="store_true", help="updates by webhook, as in production")
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
@@ -95,7 +96,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _demo(20)
         return admin.run_bot(settings, webhook=args.webhook)
     if args.command == "demo":
-        return _demo(args.parents)
+        return _demo(args.parents, webhook=args.webhook)
     if args.command in ("backup", "restore"):
         return admin.backup_command(settings, args.command, Path(args.file))
     if args.command == "db":
@@ -115,10 +116,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     return 2
 
 
-def _demo(parents: int) -> int:
+def _demo(parents: int, *, webhook: bool = False) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(parents=parents))
+    return asyncio.run(run_demo(parents=parents, webhook=webhook))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
 from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
+from bot.web.demo import web_demo, web_report
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
@@ -62,12 +63,18 @@ def demo_clock(tz: ZoneInfo) -> ManualClock:
 
 
 async def run_demo(
-    *, parents: int = 20, out: TextIO = sys.stdout, models_dir: Path | None = None
+    *,
+    parents: int = 20,
+    out: TextIO = sys.stdout,
+    models_dir: Path | None = None,
+    webhook: bool = False,
 ) -> int:
     """Play a small school joining Ouderbrug, then print what everyone saw.
 
     Translation models installed in the real data folder (`ouderbrug models install ...`) are used
     read-only; without them parents get the Dutch original, marked as such in the report.
+    With `webhook`, the simulated Telegram posts every update to the bot's web server, as in
+    production, and the demo ends with what /healthz and /metrics say.
     """
     logging.getLogger("telegram").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -85,13 +92,15 @@ async def run_demo(
                 OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
             )
             await upgrade_async(settings.db_url)
-            async with running(
-                build_application(settings, clock=demo_clock(settings.tz)), poll_timeout=5
-            ) as app:
+            app = build_application(settings, clock=demo_clock(settings.tz), webhook=webhook)
+            async with web_demo(settings, app) if webhook else running(app, poll_timeout=5) as on:
                 school = School(tg=tg, app=app)
                 await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)
+                web = await web_report(on) if webhook else []
             print(render_transcript(tg.transcript), file=out)
+            for line in web:
+                print(line, file=out)
             print("\n== What the school team has in its inbox (stored for review) ==", file=out)
             for line in inbox:
                 print(line, file=out)
