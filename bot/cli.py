@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         help="afterwards, keep the coordinator's dashboard open on 127.0.0.1 (Ctrl-C stops)",
     )
     demo.add_argument("--port", type=int, default=0, help="the dashboard's port (default: any)")
+    demo.add_argument("--webhook", action="store_true", help="updates by webhook, as in production")
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
@@ -119,7 +120,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
             return _demo(20)
         return admin.run_bot(settings, schools, webhook=args.webhook)
     if args.command == "demo":
-        return _demo(args.parents, dashboard=args.dashboard, port=args.port)
+        return _demo(args.parents, dashboard=args.dashboard, port=args.port, webhook=args.webhook)
     if args.command in ("backup", "restore"):
         return admin.backup_command(settings, args.command, Path(args.file))
     if args.command == "db":
@@ -139,11 +140,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
     return 2
 
 
-def _demo(parents: int, *, dashboard: bool = False, port: int = 0) -> int:
+def _demo(parents: int, *, dashboard: bool = False, port: int = 0, webhook: bool = False) -> int:
     from bot.demo import run_demo
 
     try:
-        return asyncio.run(run_demo(parents=parents, dashboard=dashboard, port=port))
+        return asyncio.run(
+            run_demo(parents=parents, dashboard=dashboard, port=port, webhook=webhook)
+        )
     except KeyboardInterrupt:
         return 0
 

@@ -7,6 +7,7 @@ Telegram was told the webhook by the bot's own setWebhook call and posts every u
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 import sys
@@ -98,6 +99,17 @@ async def test_an_update_posted_twice_is_handled_once(
     answers = [m for m in yusuf.messages if m.shows(school.t("nl", "start.no_code"))]
     assert len(answers) == 1
     assert await site.metric("ouderbrug_webhook_updates_total", outcome="duplicate") == 1
+
+
+async def test_an_unreadable_update_is_logged_and_the_bot_goes_on(
+    tg: FakeTelegram, site: Site, school: School, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An update with a proper id but a garbled message: accepted, logged, skipped."""
+    yusuf = school.person("Yusuf")
+    assert await site.post({"update_id": FORGED_ID, "message": "garbled"}, secret_of(tg)) == 200
+    await yusuf.send("/start")
+    await yusuf.expect_text(school.t("nl", "start.no_code"))
+    assert f"update {FORGED_ID} is not readable" in caplog.text
 
 
 async def test_the_fake_telegram_retries_until_the_bot_answers(
@@ -221,3 +233,20 @@ def test_webhook_mode_without_a_public_address_says_so(
     assert main(["run", "--webhook"]) == 2
     assert "OUDERBRUG_PUBLIC_URL" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+
+
+async def test_the_demo_runs_through_the_webhook(tmp_path: Path, model_files: Path) -> None:
+    """`ouderbrug demo --webhook`: the demo school, every update by POST; health and metrics last."""
+    from bot.demo import run_demo
+    from bot.translation.manage import install_from_dir
+    from tests.helpers.web import metric_value
+
+    install_from_dir(tmp_path, model_files)
+    out = io.StringIO()
+    assert await run_demo(parents=8, out=out, models_dir=tmp_path, webhook=True) == 0
+    shown = out.getvalue()
+    assert "[en>ar]" in shown, "the school's story is the same"
+    assert 'GET /healthz -> 200 {"status": "ok"' in shown
+    metrics = shown.split("GET /metrics (excerpt):", 1)[1]
+    assert metric_value(metrics.replace("\n  ", "\n"), "ouderbrug_updates_handled_total") > 20
+    assert metric_value(metrics.replace("\n  ", "\n"), "ouderbrug_deliveries", status="sent") >= 8

@@ -27,6 +27,7 @@ from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.settings import load_settings
 from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
+from bot.web.demo import web_demo, web_report
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
@@ -69,12 +70,15 @@ async def run_demo(
     models_dir: Path | None = None,
     dashboard: bool = False,
     port: int = 0,
+    webhook: bool = False,
 ) -> int:
     """Play a small school joining Ouderbrug, then print what everyone saw.
 
     Translation models installed in the real data folder (`ouderbrug models install ...`) are used
     read-only; without them parents get the Dutch original, marked as such in the report. With
-    `dashboard`, the coordinator's dashboard stays served on 127.0.0.1 until Ctrl-C.
+    `dashboard`, the coordinator's dashboard stays served on 127.0.0.1 until Ctrl-C. With
+    `webhook`, the simulated Telegram posts every update to the bot's web server, as in
+    production, and the demo ends with what /healthz and /metrics say.
     """
     logging.getLogger("telegram").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -96,15 +100,17 @@ async def run_demo(
                 OUDERBRUG_PUBLIC_URL=web.url,
             )
             await upgrade_async(settings.db_url)
-            async with running(
-                build_application(settings, clock=demo_clock(settings.tz)), poll_timeout=5
-            ) as app:
+            app = build_application(settings, clock=demo_clock(settings.tz), webhook=webhook)
+            async with web_demo(settings, app) if webhook else running(app, poll_timeout=5) as on:
                 web.apps.append(app)
                 school = School(tg=tg, app=app)
                 sofie = await play(school, parents=parents)
                 inbox = await team_inbox(app.bot_data.sessions)
                 link = await ask_link(sofie)
+                monitor = await web_report(on) if webhook else []
                 print(render_transcript(tg.transcript), file=out)
+                for line in monitor:
+                    print(line, file=out)
                 print("\n== What the school team has in its inbox (stored for review) ==", file=out)
                 for line in inbox:
                     print(line, file=out)
