@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.models import Role
@@ -56,6 +57,13 @@ def allowed(command: str, role: str | None) -> bool:
     if cmd is None:
         return True
     return Role(role or PARENT) in cmd.roles
+
+
+def help_lines(role: Role, describe: Callable[[str], str]) -> str:
+    """The commands of a role for /help, one per line with its menu description."""
+    return "\n".join(
+        f"/{c.name} – {describe(c.description_key)}" for c in menu_for(role) if c.name != "help"
+    )
 
 
 def menu_for(role: Role) -> list[Command]:

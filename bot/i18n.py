@@ -13,6 +13,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.commands import help_lines
+from bot.models import Role
+
 log = logging.getLogger(__name__)
 
 DOMAIN = "ouderbrug"
@@ -94,6 +97,11 @@ class Catalogs:
             if base in self.messages:
                 return base
         return self.default
+
+    def help(self, lang: str | None, role: str) -> str:
+        """/help for a role: its words, with the commands it may use listed from bot/commands.py."""
+        lines = help_lines(Role(role), lambda key: self.t(lang, key))
+        return self.t(lang, f"help.{role}", commands=lines)
 
     def t(self, lang: str | None, key: str, **values: object) -> str:
         """The message `key` in `lang`, with placeholders filled in."""

@@ -257,7 +257,7 @@ async def test_a_restart_mid_broadcast_resumes_without_skipping_or_repeating(
     for name in ("Mehmet", "Hodan", "Zahra", "Tom"):
         await class_1a[name].wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
     await class_1a["Tom"].send("/help")
-    await class_1a["Tom"].expect_text(school.t("nl", "help.parent"))
+    await class_1a["Tom"].expect_text(school.help("nl", "parent"))
     assert not [m for m in class_1a["Amina"].messages if "ann:seen:" in str(m.buttons)]
     for name in ("Mehmet", "Hodan", "Zahra", "Tom"):
         assert len([m for m in class_1a[name].messages if "ann:seen:" in str(m.buttons)]) == 1, name
@@ -306,7 +306,7 @@ async def test_a_coordinator_chooses_the_classes(school: School) -> None:
     await sofie.press(school.t("nl", "announce.send_now"), message=preview)
     await ioana.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=10)
     await piotr.send("/help")
-    await piotr.expect_text(school.t("pl", "help.parent"))
+    await piotr.expect_text(school.help("pl", "parent"))
     assert not [m for m in piotr.messages if "ann:seen:" in str(m.buttons)]
     assert not [m for m in sofie.messages if school.t("nl", "error.generic") in m.text]
 

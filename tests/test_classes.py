@@ -67,7 +67,7 @@ async def test_every_command_and_press_gets_exactly_one_answer(school: School) -
     await sofie.press(school.t("nl", "classes.button_link"))
     await sofie.wait_for_message(lambda m: m.kind == "document")
     await sofie.send("/help")
-    await sofie.expect_text(school.t("nl", "help.coordinator"))
+    await sofie.expect_text(school.help("nl", "coordinator"))
     unknown = school.t("nl", "error.unknown_command")
     assert not [m.text for m in sofie.messages if unknown in m.text]
     assert school.tg.stats.failures.get("answerCallbackQuery", 0) == 0

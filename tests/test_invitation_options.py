@@ -98,7 +98,7 @@ async def test_the_template_picture_and_the_thank_you_question_after_the_meeting
     await amina.expect_text(school.t("ar", "event.how_many"))
     clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # 10:00, the end: nothing yet
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if has_data(m, "pg:")]
     clock.set(datetime(2026, 11, 27, 9, 31, tzinfo=UTC))  # half an hour after the end
     await answer(school, tom, "nl", 1, ["yes"])
@@ -106,7 +106,7 @@ async def test_the_template_picture_and_the_thank_you_question_after_the_meeting
     thanks = next(m for m in amina.messages if has_data(m, "pg:1"))
     assert "[en>ar]" not in thanks.text and "🙏" in thanks.text  # written in Arabic in the flow
     await mehmet.send("/help")
-    await mehmet.expect_text(school.t("tr", "help.parent"))
+    await mehmet.expect_text(school.help("tr", "parent"))
     assert not [m for m in mehmet.messages if has_data(m, "pg:")]
     async with school.app.bot_data.sessions() as session:
         answers = list(await session.exec(select(PollAnswer)))
@@ -145,7 +145,7 @@ async def test_no_thank_you_question_when_switched_off_and_stale_option_presses(
     assert stale.text == school.t("nl", "error.stale_button")
     clock.set(datetime(2026, 11, 27, 9, 31, tzinfo=UTC))
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if has_data(m, "pg:")]
 
 

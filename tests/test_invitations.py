@@ -181,7 +181,7 @@ async def test_a_cancelled_meeting_is_marked_everywhere_and_told_to_who_answered
     assert late.text == school.t("nl", "event.closed")
     clock.set(datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # the day before: no reminder
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if "⏰" in m.text]
 
 
@@ -204,7 +204,7 @@ async def test_a_moved_meeting_changes_copies_reminders_and_tells_who_answered(
     await tom.wait_for(lambda u: "ma 30 nov 14:00" in copy.text, timeout=10)
     clock.set(datetime(2026, 11, 26, 7, 30, tzinfo=UTC))  # the old "day before": nothing
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if "⏰" in m.text]
     clock.set(datetime(2026, 11, 29, 13, 0, tzinfo=UTC))  # Sunday 14:00: the new day before
     await tom.expect_text(

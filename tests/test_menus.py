@@ -43,3 +43,22 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "forget",
         "stop",
     ]
+
+
+def test_help_lists_every_command_of_the_menu_in_every_language() -> None:
+    """/help cannot fall behind the menu: it lists the role's menu commands, in each language."""
+    from pathlib import Path
+
+    from bot.commands import menu_for
+    from bot.i18n import Catalogs
+    from bot.models import Role
+
+    catalogs = Catalogs.load(Path(__file__).resolve().parents[1] / "locales", "nl")
+    for lang in catalogs.languages:
+        for role in Role:
+            text = catalogs.help(lang, role.value)
+            assert "{" not in text, (lang, role)
+            for command in menu_for(role):
+                if command.name != "help":
+                    line = f"/{command.name} – {catalogs.t(lang, command.description_key)}"
+                    assert line in text, (lang, role, command.name)

@@ -106,7 +106,7 @@ async def test_a_parent_changes_language_and_the_menu_follows(school: School) ->
     await olena.expect_text(school.t("uk", "language.prompt"))
     await school.pick_language(olena, "ru", second="en")
     await olena.send("/help")
-    await olena.expect_text(school.t("ru", "help.parent"))
+    await olena.expect_text(school.help("ru", "parent"))
     menu = school.tg.commands_for_chat(olena.id)
     assert [c["description"] for c in menu][:1] == [school.t("ru", "cmd.help")]
     async with school.app.bot_data.sessions() as session:

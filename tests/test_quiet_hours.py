@@ -39,7 +39,7 @@ async def test_an_evening_message_waits_for_the_morning(school: School, clock: M
     )
     await lies.press(school.t("nl", "announce.send_now"))
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if "ann:seen:" in str(m.buttons)]
     clock.set(datetime(2026, 11, 24, 6, 1, tzinfo=UTC))
     sender = school.app.bot_data.sender

@@ -86,7 +86,7 @@ async def test_withdrawing_at_night_means_it_never_arrives(
     await lies.wait_for(lambda u: report.text == done)
     clock.set(datetime(2026, 11, 24, 6, 30, tzinfo=UTC))
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if is_copy(m)]
 
 

@@ -82,10 +82,10 @@ async def test_telegram_errors_are_retried_or_logged(
     sofie = await school.coordinator()
     school.tg.inject("sendMessage", status=429, retry_after=1, times=1)
     await sofie.send("/help")
-    await sofie.expect_text(school.t("nl", "help.coordinator"))
+    await sofie.expect_text(school.help("nl", "coordinator"))
     school.tg.inject("sendMessage", status=502, description="Bad Gateway", times=1)
     with caplog.at_level(logging.ERROR, logger="ouderbrug.errors"):
         await sofie.send("/mydata")
         await sofie.send("/help")
-        await sofie.expect_text(school.t("nl", "help.coordinator"))
+        await sofie.expect_text(school.help("nl", "coordinator"))
     assert any("handler failed for update" in r.getMessage() for r in caplog.records)

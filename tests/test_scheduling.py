@@ -46,7 +46,7 @@ async def test_a_typed_moment_survives_a_restart(
         ]
         clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # 08:00: not yet
         await tom.send("/help")
-        await tom.expect_text(school.t("nl", "help.parent"))
+        await tom.expect_text(school.help("nl", "parent"))
         assert not [m for m in tom.messages if is_copy(m)]
         clock.set(datetime(2026, 11, 24, 7, 15, tzinfo=UTC))
         copy = await tom.wait_for_message(is_copy, timeout=10)
@@ -69,7 +69,7 @@ async def test_a_suggested_moment_then_send_now(school: School, clock: ManualClo
     await tom.wait_for_message(is_copy, timeout=10)
     clock.set(datetime(2026, 11, 24, 6, 31, tzinfo=UTC))  # the old moment passes: nothing more
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert len([m for m in tom.messages if is_copy(m)]) == 1
 
 
@@ -83,7 +83,7 @@ async def test_a_cancelled_schedule_never_goes_out(school: School, clock: Manual
     await lies.wait_for(lambda u: preview.text == school.t("nl", "announce.cancelled"))
     clock.set(datetime(2026, 11, 23, 11, 1, tzinfo=UTC))
     await tom.send("/help")
-    await tom.expect_text(school.t("nl", "help.parent"))
+    await tom.expect_text(school.help("nl", "parent"))
     assert not [m for m in tom.messages if is_copy(m)]
     answer = await lies.wait_callback_answer(await lies.press_data(send_now))
     assert answer.text == school.t("nl", "error.stale_button")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.app import build_application
+from bot.app import BotApp, build_application
 from bot.clock import ManualClock
 from bot.db import SessionFactory
 from bot.demo import scenes
@@ -25,12 +25,13 @@ from bot.demo.school import School
 from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
 from bot.runtime import running
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
 from bot.web.demo import web_demo, web_report
 
 DEMO_TOKEN = "100000001:DEMO-token-not-a-real-bot"
 DEMO_BOT = "ouderbrug_demo_bot"
+SECOND_TOKEN = "100000002:DEMO-token-second-school"  # a second school on the same server
 
 # (name, language, class, second language): mothers, fathers and a grandparent, many languages.
 FAMILIES: list[tuple[str, str, str, str | None]] = [
@@ -105,10 +106,16 @@ async def run_demo(
                 web.apps.append(app)
                 school = School(tg=tg, app=app)
                 sofie = await play(school, parents=parents)
+                second = await second_school(tg, settings, app, school)
                 inbox = await team_inbox(app.bot_data.sessions)
                 link = await ask_link(sofie)
                 monitor = await web_report(on) if webhook else []
                 print(render_transcript(tg.transcript), file=out)
+                print(
+                    "\n== A second school on the same server: its own bot, its own data ==",
+                    file=out,
+                )
+                print(second, file=out)
                 for line in monitor:
                     print(line, file=out)
                 print("\n== What the school team has in its inbox (stored for review) ==", file=out)
@@ -120,6 +127,23 @@ async def run_demo(
     if not dashboard:
         print("To look around the coordinator's dashboard: ouderbrug demo --dashboard", file=out)
     return 0
+
+
+async def second_school(tg: FakeTelegram, settings: Settings, app: BotApp, buurt: School) -> str:
+    """GO! De Klimop joins the installation: its own bot on the same database and models; a parent
+    of De Buurt is a parent there too, and sees only De Klimop's news in De Klimop's chat."""
+    tg_b = tg.add_bot(token=SECOND_TOKEN, bot_username="klimop_demo_bot", bot_name="De Klimop")
+    settings_b = settings.model_copy(
+        update={
+            "telegram_bot_token": SECOND_TOKEN,
+            "school_key": "klimop",
+            "school_name": "GO! Basisschool De Klimop",
+        }
+    )
+    built = build_application(settings_b, clock=app.bot_data.clock, shared=app.bot_data.shared)
+    async with running(built, poll_timeout=5) as app_b:
+        await scenes.second_school(School(tg=tg_b, app=app_b), buurt)
+    return render_transcript(tg_b.transcript)
 
 
 async def team_inbox(sessions: SessionFactory) -> list[str]:

@@ -175,3 +175,23 @@ async def thank_you_after_the_meeting(school: School, parent: SimUser, clock: Ma
     )
     lang = services.catalogs.pick(parent.language_code)
     await answer(school, parent, lang, poll_id, ["yes"])
+
+
+async def second_school(klimop: School, buurt: School) -> None:
+    """De Klimop's coordinator starts, a De Buurt parent joins there too, and the news of one
+    school never reaches the other's chat."""
+    karim = await klimop.coordinator("Karim (coordinator, De Klimop)")
+    await klimop.new_class(karim, "2B")
+    people = [u for u in buurt.tg.users.values() if u.language_code != "nl"]
+    parent = next((u for u in people if u.language_code == "tr"), people[0] if people else None)
+    lang = parent.language_code if parent else "nl"
+    joined = await klimop.parent(
+        parent.first_name if parent else "Noor", lang, "2B", user_id=parent.id if parent else None
+    )
+    text = "Vrijdag is het sportdag in De Klimop: breng sportschoenen mee."
+    await karim.send(text)
+    await karim.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    await karim.press(klimop.t("nl", "announce.send_now"))
+    await joined.wait_for_message(lambda m: "ann:seen:" in str(m.buttons), timeout=15)
+    await joined.send("/mydata")
+    await joined.next_message()

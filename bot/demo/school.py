@@ -26,6 +26,10 @@ class School:
         """What the bot says in a language (from the real catalogs)."""
         return self.app.bot_data.catalogs.t(lang, key, **values)
 
+    def help(self, lang: str, role: str) -> str:
+        """What /help says to a role in a language."""
+        return self.app.bot_data.catalogs.help(lang, role)
+
     def person(self, name: str, language_code: str = "nl", user_id: int | None = None) -> SimUser:
         """A Telegram user (new, or one who already talks to another school's bot)."""
         return self.tg.user(user_id or next(_ids), name, language_code=language_code)

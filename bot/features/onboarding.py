@@ -81,7 +81,10 @@ async def complete_start(
                     "invite.joined_class", class_name=redeemed.school_class.name
                 )
             await _tell_inviter(context, redeemed.created_by, member, role_name)
-            await reply(update, text + "\n\n" + context.t(f"help.{redeemed.role.value}"))
+            await reply(
+                update,
+                text + "\n\n" + context.services.catalogs.help(context.lang, redeemed.role.value),
+            )
             return
         school_class = None
         if payload.startswith(CLASS_PREFIX):
@@ -90,7 +93,10 @@ async def complete_start(
             )
         if school_class is None:
             await reply(
-                update, context.t("start.bad_code") if payload else context.t("help.parent")
+                update,
+                context.t("start.bad_code")
+                if payload
+                else context.services.catalogs.help(context.lang, "parent"),
             )
             return
         kind = "guardian" if member.role == Role.PARENT else "teacher"
@@ -211,7 +217,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     if member is None:
         await reply(update, context.t("start.no_code"))
         return
-    await reply(update, context.t(f"help.{member.role}"))
+    await reply(update, context.services.catalogs.help(context.lang, member.role))
 
 
 async def stale(update: Update, context: BotContext) -> None:
