@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiohttp import ClientSession, CookieJar, web  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
 
 from bot.app import BotApp, build_application  # noqa: E402
 from bot.db import create_all, create_engine  # noqa: E402
@@ -43,6 +44,7 @@ from bot.models import (  # noqa: E402
     SchoolClass,
 )
 from bot.runtime import running  # noqa: E402
+from bot.services import poll_counts  # noqa: E402
 from bot.services.dashboard_auth import create_login  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.simulator import FakeTelegram  # noqa: E402
@@ -118,6 +120,8 @@ async def seed(url: str) -> None:
                 })  # fmt: skip
         await conn.execute(insert(PollResponse), responses)
         await conn.execute(insert(PollAnswer), answers)
+        for statement in poll_counts.RECOUNT:  # what the bot keeps as answers are stored
+            await conn.execute(sql(statement), {"poll_id": 1})
         for e in range(1, 6):
             await conn.execute(
                 insert(Announcement).values(id=100 + e, school_id=1, author_id=1, kind="invitation",
