@@ -17,7 +17,8 @@ Nothing here sends messages, so the figures are not capped by the 30 messages/s 
    the handlers are let go, and the time they take gives their own throughput.
 3. Flat out: 64 requests at a time; accepted updates/s.
 `--profile` writes a pyinstrument profile of each run (posting and handling) to /tmp/webperf/.
-Run: scripts/bench  (or python bench/bench_webhook.py [rate] [seconds] [--profile])
+`--uvloop` runs the bot process on uvloop (not a dependency: pip install uvloop).
+Run: scripts/bench  (or python bench/bench_webhook.py [rate] [seconds] [--profile] [--uvloop])
 """
 
 from __future__ import annotations
@@ -273,6 +274,10 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     rate = float(args[0]) if args else 1000.0
     seconds = float(args[1]) if len(args) > 1 else 10.0
+    if "--uvloop" in sys.argv:  # the bot process on uvloop's event loop (pip install uvloop)
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     results = asyncio.run(bench(rate, seconds, "--profile" in sys.argv))
     print(f"Machine: {os.cpu_count()} CPUs; load: {os.getloadavg()[0]:.2f}")
     print(
