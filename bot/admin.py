@@ -183,7 +183,7 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
     from bot.flows import load_flows
     from bot.models import Poll, PollStatus
     from bot.services.poll_export import tables
-    from bot.services.poll_results import tally
+    from bot.services.poll_tally import tally_counted
     from bot.services.polls import flow_of
 
     await upgrade_async(settings.db_url)
@@ -202,7 +202,7 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
             flow = flow_of(poll, flows=flows) if poll is not None else None
             if poll is None or flow is None or poll.status == PollStatus.DRAFT:
                 return None
-            results = await tally(session, poll=poll, flow=flow)
+            results = await tally_counted(session, poll=poll, flow=flow)
     finally:
         await engine.dispose()
     return tables(results, catalogs, settings.default_language)

@@ -51,7 +51,7 @@ from bot.services.invites import bootstrap_invite
 from bot.services.members import ensure_school
 from bot.settings import Settings
 from bot.shared import Shared, open_shared
-from bot.updates import OrderedUpdateProcessor
+from bot.updates import OrderedUpdateProcessor, either, group_chatter
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -87,8 +87,9 @@ def build_application(
         # aiohttp (bot/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
         # request Telegram does not answer in time is retried (it may have arrived: see docs).
         .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
-        # Poll presses side by side (each person's in order), the rest one at a time (bot/updates.py).
-        .concurrent_updates(OrderedUpdateProcessor(poll_answers.alongside))
+        # Poll presses and group chatter side by side (each person's in order), the rest one at a
+        # time (bot/updates.py).
+        .concurrent_updates(OrderedUpdateProcessor(either(poll_answers.alongside, group_chatter)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

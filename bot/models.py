@@ -9,7 +9,16 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -393,7 +402,11 @@ class PollResponse(SQLModel, table=True):
     """One anonymous respondent: a random id, the class (when only one applies) and the day."""
 
     __tablename__ = "poll_response"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # (poll, class) holds the id too: the tally's respondents per class from the index alone.
+    __table_args__ = (
+        Index("ix_poll_response_poll_id_class_id", "poll_id", "class_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: str = Field(primary_key=True, max_length=32)
     poll_id: int = Field(
@@ -409,7 +422,11 @@ class PollAnswer(SQLModel, table=True):
     """One chosen option, or one free-text answer (with its Dutch translation)."""
 
     __tablename__ = "poll_answer"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # Free-text answers (option_id NULL) found without reading every answer of the poll.
+    __table_args__ = (
+        Index("ix_poll_answer_poll_id_option_id", "poll_id", "option_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: str = Field(primary_key=True, max_length=32)
     poll_id: int = Field(
@@ -430,6 +447,27 @@ class PollAnswer(SQLModel, table=True):
     text: str | None = Field(default=None)
     language: str | None = Field(default=None, max_length=8)
     text_nl: str | None = Field(default=None)
+
+
+class PollCount(SQLModel, table=True):
+    """How many answers one option got in one class (kept as answers are stored: bot/services/poll_counts.py).
+
+    Only sums: no order, time or respondent. class_id 0: the respondent had no single class;
+    option_id "": a free-text answer; option_id "*": respondents who answered the question.
+    Thresholds apply when the counts are shown, as for the answers themselves.
+    """
+
+    __tablename__ = "poll_count"
+
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    class_id: int = Field(default=0, primary_key=True)
+    question_id: str = Field(primary_key=True, max_length=32)
+    option_id: str = Field(primary_key=True, max_length=32)
+    n: int = Field(default=0)
 
 
 def now_utc() -> datetime:

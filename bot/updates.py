@@ -4,7 +4,8 @@ PTB handles updates one at a time unless `concurrent_updates` is set, and then m
 about order. Most of the bot's conversations need order, also between people (a parent writes,
 then a teacher opens /inbox and expects to see it). Some updates are self-contained: a parent's
 press on a poll button only touches that parent's own (anonymous) progress, and hundreds of
-parents may press at once. So:
+parents may press at once. Likewise a parent's chatter in a class group, which no handler answers
+(`group_chatter`). So:
 - an update that `alongside(update)` accepts runs at the same time as other such updates, but
   after every earlier update of the same person (or chat) and after every earlier ordinary one;
 - every other update waits until everything that arrived before it has been handled, and
@@ -31,6 +32,24 @@ def person_of(update: object) -> int | None:
     if update.effective_user is not None:
         return update.effective_user.id
     return update.effective_chat.id if update.effective_chat is not None else None
+
+
+def group_chatter(update: object) -> bool:
+    """A text message in a group chat that is not a command.
+
+    No handler answers it or writes anything for it (only the middleware reads the sender, and
+    perhaps marks a blocked member active again): it may run beside others, the sender's own
+    updates still in order. Parents chatting in a class group can send hundreds a minute.
+    """
+    msg = update.message if isinstance(update, Update) else None
+    if msg is None or msg.chat.type not in ("group", "supergroup") or not msg.text:
+        return False
+    return not msg.text.startswith("/")
+
+
+def either(*rules: Callable[[object], bool]) -> Callable[[object], bool]:
+    """An `alongside` rule that accepts what any of `rules` accepts."""
+    return lambda update: any(rule(update) for rule in rules)
 
 
 class OrderedUpdateProcessor(BaseUpdateProcessor):

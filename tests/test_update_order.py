@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from telegram import CallbackQuery, Chat, Message, Update, User
 
 from bot.features.poll_answers import alongside
-from bot.updates import OrderedUpdateProcessor
+from bot.updates import OrderedUpdateProcessor, either, group_chatter
 
 PRESS_ID = iter(range(1, 1000))
 
@@ -28,6 +28,16 @@ def text(user_id: int) -> Update:
     chat = Chat(user_id, "private")
     return Update(
         n, message=Message(n, datetime(2026, 12, 2, tzinfo=UTC), chat, from_user=who, text="hallo")
+    )
+
+
+def in_group(user_id: int, words: str) -> Update:
+    """A message of one person in the class's parents' group."""
+    n = next(PRESS_ID)
+    who = User(id=user_id, first_name=f"P{user_id}", is_bot=False)
+    chat = Chat(-100_777, "supergroup", title="Ouders 1A")
+    return Update(
+        n, message=Message(n, datetime(2026, 12, 2, tzinfo=UTC), chat, from_user=who, text=words)
     )
 
 
@@ -97,4 +107,26 @@ async def test_other_updates_keep_the_order_of_arrival() -> None:
     await settle()
     assert handlers.log[-1] == "start tom presses"  # a later press waits for what came before
     handlers.let("tom presses")
+    await asyncio.gather(*tasks)
+
+
+async def test_chatter_in_a_group_is_read_side_by_side_but_commands_keep_their_turn() -> None:
+    processor, handlers = OrderedUpdateProcessor(either(alongside, group_chatter)), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "amina chats": in_group(1, "Tot morgen!"), "tom chats": in_group(2, "Ja, tot morgen"),
+        "amina again": in_group(1, "Wie brengt taart?"), "tom asks /help": in_group(2, "/help"),
+        "youssef writes": text(3),
+    })  # fmt: skip
+    assert handlers.log == ["start amina chats", "start tom chats"]  # Amina's next one waits
+    handlers.let("amina chats")
+    await settle()
+    assert handlers.log[-1] == "start amina again"
+    handlers.let("tom chats")
+    handlers.let("amina again")
+    await settle()
+    assert handlers.log[-1] == "start tom asks /help"  # a command waits for all before it
+    handlers.let("tom asks /help")
+    await settle()
+    assert handlers.log[-1] == "start youssef writes"  # a private message keeps its turn too
+    handlers.let("youssef writes")
     await asyncio.gather(*tasks)

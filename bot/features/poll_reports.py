@@ -15,7 +15,8 @@ from bot.models import Poll, PollStatus, Role
 from bot.services import polls as svc
 from bot.services.poll_chart import render_chart
 from bot.services.poll_export import tables, to_csv, to_xlsx
-from bot.services.poll_results import Results, tally
+from bot.services.poll_results import Results
+from bot.services.poll_tally import tally_cached
 
 MAX_TEXTS_SHOWN = 10
 
@@ -108,7 +109,7 @@ async def results(update: Update, context: BotContext) -> None:
         return
     poll, flow, _ = found
     async with context.services.sessions() as session:
-        figures = await tally(session, poll=poll, flow=flow)
+        figures = await tally_cached(session, poll=poll, flow=flow)
     await update.callback_query.answer()
     await reply(update, results_text(context, figures), report_buttons(context, poll))
     if not figures.hidden and update.effective_chat is not None:
@@ -134,7 +135,7 @@ async def export(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     async with context.services.sessions() as session:
-        figures = await tally(session, poll=poll, flow=flow)
+        figures = await tally_cached(session, poll=poll, flow=flow)
     data = tables(figures, context.services.catalogs, context.lang)
     await update.callback_query.answer()
     chat, base = update.effective_chat, f"poll-{poll.id}-{flow.id}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import inspect
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import SQLModel, select
 
 from bot.cache import MISSING, Cache
@@ -44,9 +45,18 @@ def values_of(row: SQLModel) -> Values:
 
 
 def detached(model: type[M], values: Values) -> M:
-    """A detached (persistent, in no session) copy of a row from its column values."""
-    row = model(**values)
-    make_transient_to_detached(row)
+    """A detached (persistent, in no session) copy of a row from its column values.
+
+    What `make_transient_to_detached(model(**values))` gives, about ten times faster (it runs on
+    nearly every update): the values are set as loaded ones, without attribute events.
+    """
+    row: M = manager_of_class(model).new_instance()
+    object.__setattr__(row, "__pydantic_fields_set__", set(values))
+    object.__setattr__(row, "__pydantic_extra__", None)
+    object.__setattr__(row, "__pydantic_private__", None)
+    row.__dict__.update(values)
+    state = inspect(row)
+    state.key = state.mapper._identity_key_from_state(state)
     return row
 
 

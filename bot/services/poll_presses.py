@@ -17,7 +17,7 @@ from bot import inline_sqlite
 from bot.context import BotData
 from bot.db import one_writer
 from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
-from bot.services import polls
+from bot.services import poll_counts, polls
 from bot.services.anonymity import SHUFFLE_EVERY, reshuffle
 
 _MOVE = inline_sqlite.sql(
@@ -52,6 +52,7 @@ def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
         conn.execute(_RESPONSE, {**step.response, "day": step.response["day"].isoformat()})
     if step.answers:
         conn.executemany(_ANSWER, step.answers)
+        poll_counts.add_inline(conn, step.answers)
     return True
 
 

@@ -1,9 +1,9 @@
 """Poll results counted in the database: the same `Results` as `poll_results.tally`, faster.
 
-`tally` reads every answer row; with 100,000 answers that takes seconds. Here the database counts
-per (class, question, option), and the groups are formed from those counts with exactly the rules
-of `poll_results` (every respondent is in one class, so a group's figures are sums). A test checks
-that both give the same results.
+`tally` reads every answer row; with 100,000 answers that takes seconds. Here the counts per
+(class, question, option) kept as answers are stored (bot/services/poll_counts.py) are read, and
+the groups are formed from them with exactly the rules of `poll_results` (every respondent is in
+one class, so a group's figures are sums). A test checks that both give the same results.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flows import Flow
-from bot.models import Poll, PollAnswer, PollResponse, School, SchoolClass
+from bot.models import Poll, PollAnswer, PollCount, PollResponse, School, SchoolClass
+from bot.services import poll_counts
 from bot.services.poll_results import FLOOR, FreeText, Group, QuestionTotals, Results
 
 ClassKey = int | None
@@ -60,31 +61,21 @@ async def tally_counted(session: AsyncSession, *, poll: Poll, flow: Flow) -> Res
     if results.hidden:
         return results
     counts: dict[ClassKey, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    answered: dict[ClassKey, Counter[str]] = defaultdict(Counter)
+    texts_total = 0
     rows = await session.exec(
-        select(  # type: ignore[call-overload]
-            PollResponse.class_id, PollAnswer.question_id, PollAnswer.option_id, func.count()
-        )
-        .join(PollResponse, col(PollResponse.id) == col(PollAnswer.response_id))
-        .where(PollAnswer.poll_id == poll.id)
-        .group_by(
-            col(PollResponse.class_id), col(PollAnswer.question_id), col(PollAnswer.option_id)
+        select(PollCount.class_id, PollCount.question_id, PollCount.option_id, PollCount.n).where(
+            PollCount.poll_id == poll.id
         )
     )
     for class_id, question_id, option_id, n in rows:
-        counts[class_id][question_id][option_id or ""] += int(n)
-    answered: dict[ClassKey, Counter[str]] = defaultdict(Counter)
-    distinct = await session.exec(
-        select(  # type: ignore[call-overload]
-            PollResponse.class_id,
-            PollAnswer.question_id,
-            func.count(func.distinct(PollAnswer.response_id)),
-        )
-        .join(PollResponse, col(PollResponse.id) == col(PollAnswer.response_id))
-        .where(PollAnswer.poll_id == poll.id)
-        .group_by(col(PollResponse.class_id), col(PollAnswer.question_id))
-    )
-    for class_id, question_id, n in distinct:
-        answered[class_id][question_id] += int(n)
+        key = class_id or None
+        if option_id == poll_counts.ANSWERED:
+            answered[key][question_id] += n
+            continue
+        counts[key][question_id][option_id] += n
+        if option_id == poll_counts.TEXT:
+            texts_total += n
 
     def group(name: str | None, classes: list[ClassKey]) -> Group:
         totals = []
@@ -104,6 +95,7 @@ async def tally_counted(session: AsyncSession, *, poll: Poll, flow: Flow) -> Res
     }
     for name, classes in _groups(sizes, first, names, min_group):
         results.groups.append(group(name, classes))
+    results.texts_total = texts_total
     await _texts(session, results)
     return results
 
@@ -111,21 +103,15 @@ async def tally_counted(session: AsyncSession, *, poll: Poll, flow: Flow) -> Res
 async def _texts(session: AsyncSession, results: Results) -> None:
     """The free-text answers, when the school's text threshold allows."""
     poll_id = results.poll.id
-    results.texts_total = (
-        await session.exec(
-            select(func.count()).where(
-                PollAnswer.poll_id == poll_id,
-                col(PollAnswer.text).is_not(None),
-                PollAnswer.text != "",
-            )
-        )
-    ).one()
     if results.texts_hidden or not results.texts_total:
         return
     found = await session.exec(
         select(PollAnswer.question_id, PollAnswer.language, PollAnswer.text, PollAnswer.text_nl)
         .where(
-            PollAnswer.poll_id == poll_id, col(PollAnswer.text).is_not(None), PollAnswer.text != ""
+            PollAnswer.poll_id == poll_id,
+            col(PollAnswer.option_id).is_(None),
+            col(PollAnswer.text).is_not(None),
+            PollAnswer.text != "",
         )
         .order_by(col(PollAnswer.id))
     )

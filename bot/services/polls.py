@@ -22,7 +22,7 @@ from bot.models import (
     PollResponse,
     PollStatus,
 )
-from bot.services import invitations
+from bot.services import invitations, poll_counts
 from bot.services.announcements import recipients
 from bot.services.anonymity import participation_key, reshuffle
 
@@ -206,6 +206,7 @@ async def advance(session: AsyncSession, **press: Any) -> tuple[bool, str | None
         await session.exec(insert(PollResponse).values(**step.response))  # type: ignore[call-overload]
     if step.answers:
         await session.exec(insert(PollAnswer), params=step.answers)  # type: ignore[call-overload]
+        await poll_counts.add(session, step.answers)
     await session.commit()
     return True, step.response_id
 
