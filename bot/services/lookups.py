@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import SQLModel, select
 
 from bot.cache import MISSING, Cache
@@ -44,8 +45,13 @@ def values_of(row: SQLModel) -> Values:
 
 
 def detached(model: type[M], values: Values) -> M:
-    """A detached (persistent, in no session) copy of a row from its column values."""
-    row = model(**values)
+    """A detached (persistent, in no session) copy of a row from its column values.
+
+    Built the way SQLAlchemy builds a row it loads (no validation in `__init__`: the values came
+    from the database), a third of the cost of `model(**values)`.
+    """
+    row: M = manager_of_class(model).new_instance()
+    row.__dict__.update(values)
     make_transient_to_detached(row)
     return row
 
