@@ -3,8 +3,8 @@
 Per request httpx/httpcore scan every pooled connection (each check a `poll` and a
 `getpeername` system call through anyio) and look up the async library; at hundreds of button
 presses a second that was the largest cost left in the bot's profile (docs/benchmarks.md).
-aiohttp's client does the same job with much less work per request. Long polling (getUpdates)
-keeps PTB's own client.
+aiohttp's client does the same job with much less work per request, long polling included.
+Requests without files go as one JSON body (cheaper than a urlencoded form).
 """
 
 from __future__ import annotations
