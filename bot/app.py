@@ -87,6 +87,8 @@ def build_application(
         # aiohttp (bot/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
         # request Telegram does not answer in time is retried (it may have arrived: see docs).
         .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
+        # Long polling too: with presses side by side getUpdates comes back every few updates.
+        .get_updates_request(AiohttpRequest(connections=1, timeout=settings.telegram_timeout))
         # Poll presses and group chatter side by side (each person's in order), the rest one at a
         # time (bot/updates.py).
         .concurrent_updates(OrderedUpdateProcessor(either(poll_answers.alongside, group_chatter)))

@@ -7,7 +7,6 @@ progress (user_data), so a parent's answers count as one respondent; it is dropp
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 from telegram import Message, Update
@@ -16,9 +15,17 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.context import BotContext
 from bot.features import pending
-from bot.features.common import GROUP_FEATURES, keyboard, parse_callback, reply
+from bot.features.common import GROUP_FEATURES, Button, keyboard, parse_callback, reply
 from bot.features.onboarding import stale
-from bot.features.poll_views import CHECK, option_label, poll_flow, question_view, thanks
+from bot.features.poll_views import (
+    CHECK,
+    option_label,
+    poll_flow,
+    question_rows,
+    question_view,
+    thanks,
+)
+from bot.features.quick import answer_and_edit
 from bot.flows import Flow, Question
 from bot.models import Member, Poll, PollParticipation, PollStatus
 from bot.services import lookups, poll_presses
@@ -96,15 +103,10 @@ async def start(update: Update, context: BotContext) -> None:
     if part is None:
         await query.answer(context.t("poll.already_answered"), show_alert=True)
         return
-    await query.answer()
-    text, markup = question_view(
-        context.services.catalogs,
-        flow,
-        poll_id=poll.id or 0,
-        index=part.progress,
-        lang=context.lang,
+    text, rows = question_rows(
+        services.catalogs, flow, poll_id=poll.id or 0, index=part.progress, lang=context.lang
     )
-    await query.edit_message_text(text, reply_markup=markup)
+    await answer_and_edit(update, context.bot, text, rows)
 
 
 async def _current(
@@ -155,18 +157,18 @@ async def record(
         return False
     responses[poll.id] = response_id
     finished = stop or index + 1 >= len(flow.questions)
+    rows: list[list[Button]] | None = None
     if finished:
         responses.pop(poll.id, None)
-        text, markup = thanks(services.catalogs, flow, context.lang, stopped=stop), None
+        text = thanks(services.catalogs, flow, context.lang, stopped=stop)
     else:
-        text, markup = question_view(
+        text, rows = question_rows(
             services.catalogs, flow, poll_id=poll.id or 0, index=index + 1, lang=context.lang
         )
-    query = update.callback_query
-    if query is not None:  # both at once: one round trip to Telegram, not two
-        await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=markup))
+    if update.callback_query is not None:  # both at once: one round trip to Telegram, not two
+        await answer_and_edit(update, context.bot, text, rows)
     else:
-        await reply(update, text, markup)
+        await reply(update, text, keyboard(rows) if rows is not None else None)
     return True
 
 

@@ -16,7 +16,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.context import BotData
 from bot.features.poll_views import invitation, poll_flow
 from bot.models import Member, MemberStatus, Poll, School
-from bot.services import members
+from bot.services import lookups, members
 from bot.services import poll_schedule as schedule_svc
 from bot.services import polls as svc
 
@@ -24,14 +24,23 @@ log = logging.getLogger(__name__)
 
 
 async def send_to(
-    bot: Any, data: BotData, poll: Poll, people: list[Member], *, reminder: bool
-) -> int:
-    """The invitation (or reminder) to each parent in their language; returns how many got it."""
+    bot: Any, data: BotData, poll: Poll, people: list[Member], *, reminder: bool,
+    warming: lookups.Warming | None = None,
+) -> int:  # fmt: skip
+    """The invitation (or reminder) to each parent in their language; returns how many got it.
+
+    With `warming`, each parent's member and classes are cached just before their message goes
+    out: their presses on it come in a burst (bot/services/lookups.py).
+    """
     flow = poll_flow(data, poll)
     if flow is None:
         return 0
     sent = 0
+    if warming is not None:
+        await warming.read_classes(data.sessions, people)
     for person in people:
+        if warming is not None:
+            warming.warm(data.caches, person)
         lang = data.catalogs.pick(person.language)
         text, markup = invitation(
             data.catalogs, flow, poll_id=poll.id or 0, closes_at=poll.closes_at,
@@ -50,12 +59,13 @@ async def send_to(
 
 async def send_invitations(bot: Any, data: BotData, poll_id: int) -> int:
     """Send a launched poll to its audience (once: invite_at is cleared first)."""
+    warming = lookups.Warming.begin(data.caches)
     async with data.sessions() as session:
         poll = await schedule_svc.claim_invitations(session, poll_id=poll_id)
         people = await svc.audience(session, poll=poll) if poll else []
     if poll is None:
         return 0
-    sent = await send_to(bot, data, poll, people, reminder=False)
+    sent = await send_to(bot, data, poll, people, reminder=False, warming=warming)
     async with data.sessions() as session:
         await schedule_svc.count_invited(session, poll_id=poll_id, sent=sent)
     return sent
@@ -64,6 +74,7 @@ async def send_invitations(bot: Any, data: BotData, poll_id: int) -> int:
 async def tick(bot: Any, data: BotData) -> None:
     """One round of the schedule: waiting invitations, reminders, closing."""
     now = data.clock.now()
+    warming = lookups.Warming.begin(data.caches)
     async with data.sessions() as session:
         school = await session.get(School, data.school_id)
         if school is None:
@@ -78,7 +89,7 @@ async def tick(bot: Any, data: BotData) -> None:
     for poll_id in waiting:
         await send_invitations(bot, data, poll_id)
     for poll, people in reminders:
-        await send_to(bot, data, poll, people, reminder=True)
+        await send_to(bot, data, poll, people, reminder=True, warming=warming)
     for poll in closed:
         await tell_author_closed(bot, data, poll)
 

@@ -61,6 +61,17 @@ def question_view(
     chosen: Collection[str] = (),
 ) -> tuple[str, InlineKeyboardMarkup]:  # fmt: skip
     """Question `index` with one big button per option (ticked ones marked for multiple choice)."""
+    text, rows = question_rows(
+        catalogs, flow, poll_id=poll_id, index=index, lang=lang, chosen=chosen
+    )
+    return text, keyboard(rows)
+
+
+def question_rows(
+    catalogs: Catalogs, flow: Flow, *, poll_id: int, index: int, lang: str,
+    chosen: Collection[str] = (),
+) -> tuple[str, list[list[Button]]]:  # fmt: skip
+    """Question `index` as text and rows of (label, callback data), the keyboard's plain data."""
     q = flow.questions[index]
     t = catalogs.t
     text = t(
@@ -88,7 +99,7 @@ def question_view(
             (t(lang, "poll.stop_button"), f"px:{poll_id}"),
         ]
     )
-    return text, keyboard(rows)
+    return text, rows
 
 
 def thanks(catalogs: Catalogs, flow: Flow, lang: str, *, stopped: bool = False) -> str:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import manager_of_class
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from bot.cache import MISSING, Cache
 from bot.db import SessionFactory
@@ -102,3 +102,43 @@ async def poll_of(caches: Caches, sessions: SessionFactory, *, poll_id: int) -> 
         found = values_of(poll) if poll is not None else None
         caches.polls.put(poll_id, found, token)
     return detached(Poll, found) if found is not None else None
+
+
+@dataclass
+class Warming:
+    """Members about to be asked something (a poll's audience): their presses come in a burst.
+
+    Made (taking the caches' tokens) before the members are read; `read_classes` then reads
+    their classes in one query, and `warm` caches each member just before it is messaged, so
+    its entries are fresh when the answer comes (entries live `bot.cache.TTL` seconds). Nothing
+    is cached if the table changed after the tokens were taken.
+    """
+
+    members: int
+    classes: int
+    memberships: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def begin(cls, caches: Caches) -> Warming:
+        """Take the tokens (before reading the members)."""
+        return cls(caches.members.token(), caches.classes.token())
+
+    async def read_classes(self, sessions: SessionFactory, people: list[Member]) -> None:
+        """The classes of these members, in one query per 500."""
+        ids = [p.id for p in people if p.id is not None]
+        self.memberships.update({i: [] for i in ids})
+        async with sessions() as session:
+            for start in range(0, len(ids), 500):
+                rows = await session.exec(
+                    select(ClassMembership.member_id, ClassMembership.class_id, ClassMembership.kind)
+                    .where(col(ClassMembership.member_id).in_(ids[start : start + 500]))
+                )  # fmt: skip
+                for member_id, class_id, kind in rows:
+                    self.memberships[int(member_id)].append((int(class_id), str(kind)))
+
+    def warm(self, caches: Caches, member: Member) -> None:
+        """Cache a member and their classes (read after `begin`)."""
+        if member.id is None or member.id not in self.memberships:
+            return
+        caches.members.put(member.telegram_id, values_of(member), self.members)
+        caches.classes.put(member.id, tuple(sorted(self.memberships[member.id])), self.classes)
