@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.app import BotApp
 from bot.clock import ManualClock
 from bot.demo.polls import DEMO_PICKS
 from bot.demo.school import School
+from bot.flows import dump
 from bot.models import Member, Poll, PollResponse, PollStatus, SchoolClass
 from bot.models import School as SchoolRow
 from bot.settings import Settings, load_settings
@@ -301,3 +303,30 @@ async def test_inbox_classes_and_invitations_on_a_phone(
 
 async def _class_id(school: School, name: str) -> str:
     return str((await school.class_row(name)).id)
+
+
+async def test_an_adapted_poll_shows_with_its_own_words(
+    school: School, served: Served, browser: Browser
+) -> None:
+    """A school's own poll (its definition frozen with it, no flow file) has its page and title."""
+    sofie = await school.coordinator()
+    services = school.app.bot_data
+    shipped = services.flows["barriers"]
+    own = replace(
+        shipped, id="own-7", title={**shipped.title, "nl": "Wat houdt jou weg van De Buurt?"}
+    )
+    now = services.clock.now()
+    async with services.sessions() as session:
+        poll = Poll(
+            school_id=services.school_id, flow_id=own.id, definition=dump(own),
+            status=PollStatus.OPEN, invited=3, created_at=now, opened_at=now,
+            closes_at=now + timedelta(days=7),
+        )  # fmt: skip
+        session.add(poll)
+        await session.commit()
+    page = await open_page(browser, await ask_login_link(sofie))
+    await page.goto(served.url + "/dashboard/polls")
+    assert "Wat houdt jou weg van De Buurt?" in await page.inner_text("body")
+    response = await page.goto(served.url + f"/dashboard/polls/{poll.id}")
+    assert response is not None and response.status == 200
+    assert "Wat houdt jou weg van De Buurt?" in await page.inner_text("body")

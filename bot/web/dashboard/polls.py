@@ -17,7 +17,7 @@ from bot.services.poll_chart import render_chart
 from bot.services.poll_export import tables, to_csv, to_xlsx
 from bot.services.poll_results import Results
 from bot.services.poll_tally import rendered, tally_cached
-from bot.services.polls import polls_of
+from bot.services.polls import flow_of, polls_of
 from bot.web.dashboard.html import esc, prose, table
 from bot.web.dashboard.visit import Visit, coordinator_only, no_store, not_found, number
 
@@ -38,7 +38,7 @@ async def poll_list(visit: Visit) -> web.StreamResponse:
         found = await polls_of(session, school_id=visit.school_id)
     items = []
     for poll in found:
-        flow = services.flows.get(poll.flow_id)
+        flow = flow_of(poll, flows=services.flows)  # its frozen definition (own polls too)
         title = f"{flow.emoji} {local(flow.title, visit.lang)}" if flow else poll.flow_id
         link = f'<a href="/dashboard/polls/{poll.id}">{esc(title)}</a>'
         items.append([link, esc(_status(visit, poll)), str(poll.invited)])
@@ -57,7 +57,7 @@ async def _poll(visit: Visit) -> tuple[Poll, Flow, Results] | None:
         poll = await dashboard_stats.poll(
             session, school_id=visit.school_id, poll_id=number(visit, "id") or 0
         )
-        flow = services.flows.get(poll.flow_id) if poll else None
+        flow = flow_of(poll, flows=services.flows) if poll else None
         if poll is None or flow is None:
             return None
         return poll, flow, await tally_cached(session, poll=poll, flow=flow)
