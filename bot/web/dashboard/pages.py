@@ -64,15 +64,8 @@ async def announcements(visit: Visit) -> web.StreamResponse:
     async with visit.services.sessions() as session:
         rows = await dashboard_stats.announcements(session, school_id=visit.school_id)
     if not rows:
-        body = f'<p class="note">{prose(visit.t("dash.announcements_none"))}</p>'
-        return visit.render(visit.t("dash.nav_announcements"), body, here="announcements")
-    header = [
-        visit.t("dash.col_when"),
-        visit.t("dash.col_message"),
-        visit.t("dash.col_parents"),
-        visit.t("dash.col_delivered"),
-        visit.t("dash.col_seen"),
-    ]
+        return visit.empty("announcements")
+    header = visit.columns("when", "message", "parents", "delivered", "seen")
     lines = []
     for row in rows:
         a = row.announcement
@@ -101,23 +94,19 @@ async def announcement(visit: Visit) -> web.StreamResponse:
             return not_found(visit)
         languages = await dashboard_stats.by_language(session, announcement_id=found.id or 0)
         classes = await dashboard_stats.by_class(session, announcement=found)
-    rates = [
-        visit.t("dash.col_parents"),
-        visit.t("dash.col_delivered"),
-        visit.t("dash.col_seen"),
-    ]
+    rates = visit.columns("parents", "delivered", "seen")
     body = f'<p><a href="/dashboard/announcements">{esc(visit.t("dash.back"))}</a></p>'
     body += f'<div class="msg"><p class="muted">{esc(moment(visit, found.sent_at))}</p>'
     body += f"<p>{esc(found.text or found.kind)}</p></div>"
     body += f"<h2>{esc(visit.t('dash.by_language'))}</h2>"
     body += table(
-        [visit.t("dash.col_language"), *rates],
+        [*visit.columns("language"), *rates],
         ([esc(catalogs.native_name(r.label)), *_rate_cells(r)] for r in languages),
         numeric={1, 2, 3},
     )
     body += f"<h2>{esc(visit.t('dash.by_class'))}</h2>"
     body += table(
-        [visit.t("dash.col_class"), *rates],
+        [*visit.columns("class"), *rates],
         ([esc(r.label), *_rate_cells(r)] for r in classes),
         numeric={1, 2, 3},
     )
@@ -131,17 +120,8 @@ async def invitations(visit: Visit) -> web.StreamResponse:
     async with visit.services.sessions() as session:
         rows = await dashboard_stats.events(session, school_id=visit.school_id)
     if not rows:
-        body = f'<p class="note">{prose(visit.t("dash.invitations_none"))}</p>'
-        return visit.render(visit.t("dash.nav_invitations"), body, here="invitations")
-    header = [
-        visit.t("dash.col_when"),
-        visit.t("dash.col_meeting"),
-        visit.t("dash.col_yes"),
-        visit.t("dash.col_people"),
-        visit.t("dash.col_maybe"),
-        visit.t("dash.col_no"),
-        visit.t("dash.col_interpreters"),
-    ]
+        return visit.empty("invitations")
+    header = visit.columns("when", "meeting", "yes", "people", "maybe", "no", "interpreters")
     lines = []
     for row in rows:
         event, c = row.event, row.counts
@@ -163,7 +143,7 @@ async def inbox(visit: Visit) -> web.StreamResponse:
         rows = await dashboard_stats.inbox(session, school_id=visit.school_id)
     body = f'<p class="muted">{prose(visit.t("dash.inbox_answer_in_bot"))}</p>'
     if not rows:
-        body += f'<p class="note">{prose(visit.t("dash.inbox_none"))}</p>'
+        body += visit.note("dash.inbox_none")
     for row in rows:
         parent, conversation = row.parent, row.conversation
         to = visit.t("dash.to_school" if conversation.to_school else "dash.to_teacher")

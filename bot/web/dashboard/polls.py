@@ -43,9 +43,9 @@ async def poll_list(visit: Visit) -> web.StreamResponse:
         link = f'<a href="/dashboard/polls/{poll.id}">{esc(title)}</a>'
         items.append([link, esc(_status(visit, poll)), str(poll.invited)])
     if not items:
-        body = f'<p class="note">{prose(visit.t("dash.polls_none"))}</p>'
+        body = visit.note("dash.polls_none")
     else:
-        header = [visit.t("dash.col_poll"), visit.t("dash.col_status"), visit.t("dash.col_invited")]
+        header = visit.columns("poll", "status", "invited")
         body = table(header, items, numeric={2})
     return visit.render(visit.t("dash.nav_polls"), body, here="polls")
 

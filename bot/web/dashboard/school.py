@@ -12,7 +12,7 @@ from bot.services.announcements import school_of
 from bot.services.codes import class_payload, deep_link
 from bot.services.flyers import flyer_basename, make_flyer
 from bot.services.poll_results import FLOOR
-from bot.web.dashboard.html import esc, hidden_csrf, prose, table
+from bot.web.dashboard.html import esc, hidden_csrf, table
 from bot.web.dashboard.visit import Visit, coordinator_only, no_store, not_found, number
 
 log = logging.getLogger(__name__)
@@ -29,14 +29,8 @@ async def classes(visit: Visit) -> web.StreamResponse:
     async with visit.services.sessions() as session:
         found = await class_svc.list_classes(session, school_id=visit.school_id)
     if not found:
-        body = f'<p class="note">{prose(visit.t("dash.classes_none"))}</p>'
-        return visit.render(visit.t("dash.nav_classes"), body, here="classes")
-    header = [
-        visit.t("dash.col_class"),
-        visit.t("dash.col_parents"),
-        visit.t("dash.col_teachers"),
-        visit.t("dash.col_link"),
-    ]
+        return visit.empty("classes")
+    header = visit.columns("class", "parents", "teachers", "link")
     rows = []
     for c in found:
         link = deep_link(bot_username(visit), class_payload(c.join_code))

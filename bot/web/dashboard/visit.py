@@ -84,6 +84,18 @@ class Visit:
         """A message in the coordinator's language."""
         return self.services.catalogs.t(self.lang, key, **values)
 
+    def note(self, key: str) -> str:
+        """One friendly line, e.g. what a page shows once there is something."""
+        return f'<p class="note">{prose(self.t(key))}</p>'
+
+    def empty(self, here: str) -> web.Response:
+        """A page of the navigation with nothing to show yet (`dash.<here>_none`)."""
+        return self.render(self.t(f"dash.nav_{here}"), self.note(f"dash.{here}_none"), here=here)
+
+    def columns(self, *names: str) -> list[str]:
+        """A table's column headers (`dash.col_<name>`)."""
+        return [self.t(f"dash.col_{name}") for name in names]
+
     def render(self, title: str, body: str, *, here: str, status: int = 200) -> web.Response:
         """A page with the school's name and the navigation."""
         links = "".join(
