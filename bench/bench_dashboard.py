@@ -29,7 +29,10 @@ from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from bot.app import BotApp, build_application  # noqa: E402
-from bot.db import create_all, create_engine  # noqa: E402
+from bot.core.db import create_all, create_engine  # noqa: E402
+from bot.core.settings import load_settings  # noqa: E402
+from bot.dashboard.auth import create_login  # noqa: E402
+from bot.dashboard.views import setup_dashboard  # noqa: E402
 from bot.models import (  # noqa: E402
     Announcement,
     ClassMembership,
@@ -45,12 +48,9 @@ from bot.models import (  # noqa: E402
     School,
     SchoolClass,
 )
+from bot.polls import counts as poll_counts  # noqa: E402
 from bot.runtime import running  # noqa: E402
-from bot.services import poll_counts  # noqa: E402
-from bot.services.dashboard_auth import create_login  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 from bot.simulator import FakeTelegram  # noqa: E402
-from bot.web.dashboard import setup_dashboard  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-for-ouderbrug"
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)

@@ -28,7 +28,8 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import col, func, select  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
-from bot.db import create_all, create_engine  # noqa: E402
+from bot.core.db import create_all, create_engine  # noqa: E402
+from bot.core.settings import load_settings  # noqa: E402
 from bot.models import (  # noqa: E402  # noqa: E402
     Announcement,
     AnnouncementStatus,
@@ -41,7 +42,6 @@ from bot.models import (  # noqa: E402  # noqa: E402
     SchoolClass,
 )
 from bot.runtime import running  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-for-ouderbrug"
 LANGUAGES = ["nl", "ar", "tr", "pl", "ro", "fr", "uk", "so"]

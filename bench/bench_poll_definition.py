@@ -20,12 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.db import create_all, create_engine, session_factory  # noqa: E402
-from bot.flows import dump, load_flows  # noqa: E402
-from bot.i18n import Catalogs  # noqa: E402
+from bot.core.db import create_all, create_engine, session_factory  # noqa: E402
+from bot.core.i18n import Catalogs  # noqa: E402
 from bot.models import Poll, PollStatus, School  # noqa: E402
-from bot.services import flow_edits, poll_editor  # noqa: E402
-from bot.services.polls import flow_of  # noqa: E402
+from bot.polls import editor as poll_editor  # noqa: E402
+from bot.polls import flow_edits  # noqa: E402
+from bot.polls.flows import dump, load_flows  # noqa: E402
+from bot.polls.service import flow_of  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 CATALOGS = Catalogs.load(ROOT / "locales")

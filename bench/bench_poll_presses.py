@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
-from bot.clock import ManualClock  # noqa: E402
-from bot.db import create_all, create_engine  # noqa: E402
+from bot.core.clock import ManualClock  # noqa: E402
+from bot.core.db import create_all, create_engine  # noqa: E402
+from bot.core.settings import load_settings  # noqa: E402
 from bot.models import ClassMembership, Member, Poll, PollStatus, School, SchoolClass  # noqa: E402
 from bot.runtime import running  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 
 TOKEN = "123456789:BENCH-token-for-ouderbrug"
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)  # Monday 10:00 in Brussels

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
 
-from bot.db import create_all, create_engine, drop_all, session_factory
+from bot.core.db import create_all, create_engine, drop_all, session_factory
 from bot.models import Poll, PollAnswer, PollResponse, PollStatus, School
-from bot.services.anonymity import reshuffle
+from bot.polls.anonymity import reshuffle
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 

@@ -27,17 +27,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
-from bot.db import create_all, create_engine, session_factory  # noqa: E402
-from bot.flows import load_flows  # noqa: E402
-from bot.i18n import Catalogs  # noqa: E402
+from bot.core.db import create_all, create_engine, session_factory  # noqa: E402
+from bot.core.i18n import Catalogs  # noqa: E402
 from bot.models import Poll, PollAnswer, PollResponse, PollStatus, School  # noqa: E402
-from bot.services import poll_counts  # noqa: E402
-from bot.services import polls as svc  # noqa: E402
-from bot.services.anonymity import participation_key  # noqa: E402
-from bot.services.poll_chart import render_chart  # noqa: E402
-from bot.services.poll_export import tables, to_csv, to_xlsx  # noqa: E402
-from bot.services.poll_results import tally  # noqa: E402
-from bot.services.poll_tally import tally_counted  # noqa: E402
+from bot.polls import counts as poll_counts  # noqa: E402
+from bot.polls import service as svc  # noqa: E402
+from bot.polls.anonymity import participation_key  # noqa: E402
+from bot.polls.chart import render_chart  # noqa: E402
+from bot.polls.export import tables, to_csv, to_xlsx  # noqa: E402
+from bot.polls.flows import load_flows  # noqa: E402
+from bot.polls.results import tally  # noqa: E402
+from bot.polls.tally import tally_counted  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 CATALOGS = Catalogs.load(ROOT / "locales")

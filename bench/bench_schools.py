@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import col, func, select  # noqa: E402
 
-from bot.db import create_all, create_engine  # noqa: E402
+from bot.core.db import create_all, create_engine  # noqa: E402
+from bot.core.settings import Settings, load_settings  # noqa: E402
 from bot.models import (  # noqa: E402
     Announcement,
     AnnouncementStatus,
@@ -36,7 +37,6 @@ from bot.models import (  # noqa: E402
     SchoolClass,
 )
 from bot.runtime import running_schools  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
 from bot.simulator import FakeTelegram  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)

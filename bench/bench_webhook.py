@@ -185,8 +185,8 @@ async def bench(rate: float, seconds: float, profile: bool) -> list[dict[str, An
     from telegram.ext import TypeHandler
 
     from bot.app import build_application
-    from bot.migrate import upgrade_async
-    from bot.settings import load_settings
+    from bot.core.migrate import upgrade_async
+    from bot.core.settings import load_settings
     from bot.web.server import METRICS, web_side
     from bot.web.webhook import load_webhook_secret, school_secret
 

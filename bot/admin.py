@@ -11,17 +11,17 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.clock import SystemClock
-from bot.db import create_engine, session_factory
-from bot.i18n import Catalogs
-from bot.migrate import upgrade, upgrade_async
+from bot.classes import service as svc
+from bot.core.clock import SystemClock
+from bot.core.codes import class_payload, deep_link, invite_payload
+from bot.core.db import create_engine, session_factory
+from bot.core.i18n import Catalogs
+from bot.core.migrate import upgrade, upgrade_async
+from bot.core.settings import Settings
 from bot.models import Role
-from bot.services import classes as svc
-from bot.services.codes import class_payload, deep_link, invite_payload
-from bot.services.invites import create_invite
-from bot.services.members import ensure_school
-from bot.services.poll_export import Tables
-from bot.settings import Settings
+from bot.onboarding.members import ensure_school
+from bot.polls.export import Tables
+from bot.school.invites import create_invite
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ def db_upgrade(settings: Settings) -> int:
 
 def run_bot(settings: Settings, schools: list[Settings], *, webhook: bool = False) -> int:
     """Migrate, then long-poll every school's bot (or serve their webhooks) until stopped."""
-    from bot.flows import FlowError, load_flows
-    from bot.services.invitations import TemplateError, load_templates, templates_path
+    from bot.invitations.service import TemplateError, load_templates, templates_path
+    from bot.polls.flows import FlowError, load_flows
 
     try:  # a poll or invitation file with a mistake stops start-up with one sentence naming it
         catalogs = Catalogs.load(settings.locales_path, settings.default_language)
@@ -160,7 +160,7 @@ def write_flyer(
     settings: Settings, link: str, class_name: str, school: str, out: Path
 ) -> list[Path]:
     """Write `flyer-<class>.png` and `.pdf` into a folder."""
-    from bot.services.flyers import flyer_basename, make_flyer
+    from bot.classes.flyers import flyer_basename, make_flyer
 
     catalogs = Catalogs.load(settings.locales_path, settings.default_language)
     flyer = make_flyer(
@@ -180,11 +180,11 @@ def write_flyer(
 
 async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
     """A poll's export tables in the school's language (None: no such poll)."""
-    from bot.flows import load_flows
     from bot.models import Poll, PollStatus
-    from bot.services.poll_export import tables
-    from bot.services.poll_tally import tally_counted
-    from bot.services.polls import flow_of
+    from bot.polls.export import tables
+    from bot.polls.flows import load_flows
+    from bot.polls.service import flow_of
+    from bot.polls.tally import tally_counted
 
     await upgrade_async(settings.db_url)
     catalogs = Catalogs.load(settings.locales_path, settings.default_language)
@@ -210,7 +210,7 @@ async def poll_tables(settings: Settings, poll_id: int) -> Tables | None:
 
 def export_poll(settings: Settings, poll_id: int, fmt: str, out: Path) -> int:
     """`ouderbrug export poll ID --format csv|xlsx --out FILE`: the same files as /export."""
-    from bot.services.poll_export import to_csv, to_xlsx
+    from bot.polls.export import to_csv, to_xlsx
 
     data = asyncio.run(poll_tables(settings, poll_id))
     if data is None:
@@ -231,8 +231,8 @@ def export_poll(settings: Settings, poll_id: int, fmt: str, out: Path) -> int:
 
 def check_flows(settings: Settings) -> int:
     """`ouderbrug flows check`: every poll file loads, or the mistake in one sentence."""
-    from bot.flows import FlowError, load_flows
-    from bot.services.invitations import TemplateError, load_templates, templates_path
+    from bot.invitations.service import TemplateError, load_templates, templates_path
+    from bot.polls.flows import FlowError, load_flows
 
     catalogs = Catalogs.load(settings.locales_path, settings.default_language)
     try:
@@ -253,7 +253,7 @@ def check_flows(settings: Settings) -> int:
 
 def backup_command(settings: Settings, action: str, path: Path) -> int:
     """`ouderbrug backup FILE` / `ouderbrug restore FILE`."""
-    from bot.backup import BackupError, backup, restore
+    from bot.core.backup import BackupError, backup, restore
 
     try:
         if action == "backup":

@@ -8,50 +8,48 @@ from typing import Any
 from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import errors, middleware
-from bot.cache import watch
-from bot.clock import Clock, ManualClock, SystemClock
-from bot.context import BotContext, BotData
-from bot.db import session_factory
-from bot.delivery import Sender
-from bot.features import (
-    announcements,
-    answers,
-    buddies,
-    classes,
-    conversations,
-    dashboard,
-    event_changes,
-    fallback,
-    housekeeping,
-    inbox,
-    invitation_jobs,
-    invitation_options,
-    invitations,
-    onboarding,
-    poll_answers,
-    poll_editor,
-    poll_jobs,
-    poll_reports,
-    polls,
-    privacy,
-    questions,
-    revisions,
-    scheduling,
-    school_settings,
-    staff,
-)
-from bot.http import AiohttpRequest
-from bot.menus import set_default_menus
-from bot.pacer import Pacer
-from bot.ratelimit import CONNECTIONS, PacedRateLimiter
-from bot.scheduler import Scheduler
-from bot.services.codes import deep_link, invite_payload
-from bot.services.invites import bootstrap_invite
-from bot.services.members import ensure_school
-from bot.settings import Settings
+from bot.announcements import handlers as announcements
+from bot.announcements import question_handlers as questions
+from bot.announcements import revision_handlers as revisions
+from bot.announcements import schedule_handlers as scheduling
+from bot.announcements.sender import Sender
+from bot.classes import handlers as classes
+from bot.conversations import answer_handlers as answers
+from bot.conversations import buddy_handlers as buddies
+from bot.conversations import fallback_handlers as fallback
+from bot.conversations import handlers as conversations
+from bot.conversations import inbox_handlers as inbox
+from bot.conversations import jobs as housekeeping
+from bot.core.cache import watch
+from bot.core.clock import Clock, ManualClock, SystemClock
+from bot.core.codes import deep_link, invite_payload
+from bot.core.db import session_factory
+from bot.core.scheduler import Scheduler
+from bot.core.settings import Settings
+from bot.dashboard import handlers as dashboard
+from bot.invitations import change_handlers as event_changes
+from bot.invitations import handlers as invitations
+from bot.invitations import jobs as invitation_jobs
+from bot.invitations import option_handlers as invitation_options
+from bot.onboarding import handlers as onboarding
+from bot.onboarding.members import ensure_school
+from bot.polls import answer_handlers as poll_answers
+from bot.polls import editor_handlers as poll_editor
+from bot.polls import handlers as polls
+from bot.polls import jobs as poll_jobs
+from bot.polls import report_handlers as poll_reports
+from bot.privacy import handlers as privacy
+from bot.school import handlers as staff
+from bot.school import settings_handlers as school_settings
+from bot.school.invites import bootstrap_invite
 from bot.shared import Shared, open_shared
-from bot.updates import OrderedUpdateProcessor, either, group_chatter
+from bot.telegram import errors, middleware
+from bot.telegram.context import BotContext, BotData
+from bot.telegram.http import AiohttpRequest
+from bot.telegram.menus import set_default_menus
+from bot.telegram.pacer import Pacer
+from bot.telegram.ratelimit import CONNECTIONS, PacedRateLimiter
+from bot.telegram.updates import OrderedUpdateProcessor, either, group_chatter
 
 log = logging.getLogger(__name__)
 BotApp = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -84,13 +82,13 @@ def build_application(
         )
         # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
         .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
-        # aiohttp (bot/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
+        # aiohttp (bot/telegram/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
         # request Telegram does not answer in time is retried (it may have arrived: see docs).
         .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
         # Long polling too: with presses side by side getUpdates comes back every few updates.
         .get_updates_request(AiohttpRequest(connections=1, timeout=settings.telegram_timeout))
         # Poll presses and group chatter side by side (each person's in order), the rest one at a
-        # time (bot/updates.py).
+        # time (bot/telegram/updates.py).
         .concurrent_updates(OrderedUpdateProcessor(either(poll_answers.alongside, group_chatter)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -100,7 +98,7 @@ def build_application(
     app.bot_data.clock = clock or SystemClock()
     app.bot_data.shared = shared
 
-    # Handlers, in order (see bot/features/common.py for the groups). The middleware runs first
+    # Handlers, in order (see bot/telegram/common.py for the groups). The middleware runs first
     # for every update; in the feature group only the first matching handler runs, so the
     # catch-alls come last.
     middleware.register(app)  # load member, pick language, check the command's role
@@ -145,7 +143,7 @@ async def _post_init(app: BotApp) -> None:
     assert school.id is not None
     data.school_id = school.id
     data.sessions = session_factory(data.engine, school_id=school.id)  # sees this school only
-    watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/cache.py)
+    watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/core/cache.py)
     async with data.sessions() as session:
         code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
     if code is not None:

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.schools import pick_school, school_settings
-from bot.settings import Settings, SettingsError, load_settings
+from bot.core.schools import pick_school, school_settings
+from bot.core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("ouderbrug")
 

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from bot.app import BotApp, build_application
-from bot.clock import Clock, SystemClock
-from bot.settings import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.settings import Settings
 from bot.shared import Shared, open_shared
 
 log = logging.getLogger(__name__)

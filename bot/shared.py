@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import inline_sqlite
-from bot.clock import Clock
-from bot.db import SessionFactory, create_engine, session_factory
-from bot.flows import load_flows
-from bot.i18n import Catalogs
-from bot.services.anonymity import load_secret
-from bot.settings import Settings
+from bot.core import inline_sqlite
+from bot.core.clock import Clock
+from bot.core.db import SessionFactory, create_engine, session_factory
+from bot.core.i18n import Catalogs
+from bot.core.settings import Settings
+from bot.polls.anonymity import load_secret
+from bot.polls.flows import load_flows
 from bot.translation import Translator
 
 if TYPE_CHECKING:
-    from bot.flows import Flow
+    from bot.polls.flows import Flow
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,9 @@ class Shared:
     async def close(self) -> None:
         """Stop the translation threads and close the database pool."""
         await self.translator.close()
-        inline_sqlite.close(self.engine)  # the poll presses' own connection (bot/inline_sqlite.py)
+        inline_sqlite.close(
+            self.engine
+        )  # the poll presses' own connection (bot/core/inline_sqlite.py)
         await self.engine.dispose()
 
 

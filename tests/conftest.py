@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotApp, build_application
-from bot.clock import ManualClock
-from bot.db import create_all, create_engine, drop_all, session_factory
+from bot.core.clock import ManualClock
+from bot.core.db import create_all, create_engine, drop_all, session_factory
+from bot.core.settings import Settings, load_settings
 from bot.demo.school import School
 from bot.runtime import running
-from bot.settings import Settings, load_settings
 from bot.simulator import FakeTelegram
 from bot.translation import Translator
 

@@ -224,7 +224,7 @@ async def test_a_restart_mid_broadcast_resumes_without_skipping_or_repeating(
     school: School, class_1a: dict[str, SimUser]
 ) -> None:
     """The sender stops with one copy sent, one in flight, three waiting; a new sender finishes the job."""
-    from bot.delivery import Sender
+    from bot.announcements.sender import Sender
     from bot.models import Announcement, AnnouncementStatus
 
     services = school.app.bot_data

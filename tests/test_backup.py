@@ -12,12 +12,12 @@ from sqlmodel import SQLModel
 
 from bot.admin import backup_command
 from bot.app import build_application
-from bot.backup import BackupError, restore
-from bot.clock import ManualClock
-from bot.db import create_engine, drop_all
+from bot.core.backup import BackupError, restore
+from bot.core.clock import ManualClock
+from bot.core.db import create_engine, drop_all
+from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.runtime import running
-from bot.settings import Settings
 from bot.simulator import FakeTelegram
 
 

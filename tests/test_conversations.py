@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.models import Conversation, InboxMessage
 from bot.simulator import SimUser

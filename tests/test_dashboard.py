@@ -13,13 +13,13 @@ from playwright.async_api import Browser, Page
 from sqlmodel import select
 
 from bot.app import BotApp
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings, load_settings
 from bot.demo.polls import DEMO_PICKS
 from bot.demo.school import School
-from bot.flows import dump
 from bot.models import Member, Poll, PollResponse, PollStatus, SchoolClass
 from bot.models import School as SchoolRow
-from bot.settings import Settings, load_settings
+from bot.polls.flows import dump
 from bot.simulator import FakeTelegram, SimUser
 from tests.conftest import TOKEN
 from tests.helpers.dashboard import (

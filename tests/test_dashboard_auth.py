@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services import dashboard_auth as auth
+from bot.dashboard import auth
 from tests.conftest import START
 
 KEY = auth.session_key(b"s" * 32)

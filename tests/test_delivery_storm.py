@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from bot.delivery import Sender
+from bot.announcements.sender import Sender
+from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.models import Delivery, DeliveryStatus
-from bot.settings import Settings
 from bot.simulator import SimUser
 
 LANGUAGES = ("nl", "ar", "tr", "pl")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.core.i18n import Catalogs
+from bot.core.settings import project_root
 from bot.demo import FAMILIES, run_demo
-from bot.i18n import Catalogs
-from bot.settings import project_root
 
 
 async def test_the_demo_shows_parents_joining_in_their_languages() -> None:

@@ -1,4 +1,4 @@
-"""The deployment files agree with the code: docker-compose.yml, .env.example and bot/settings.py.
+"""The deployment files agree with the code: docker-compose.yml, .env.example and bot/core/settings.py.
 
 Docker cannot run here, so these read the files the way docker compose and the bot would.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import Settings, load_settings
+from bot.core.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = {field.alias or name for name, field in Settings.model_fields.items()}

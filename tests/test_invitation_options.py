@@ -10,10 +10,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot.classes.service import archive_class
+from bot.core.settings import project_root
 from bot.demo.school import School
 from bot.models import Member, MemberStatus, PollAnswer, PollParticipation, SchoolClass
-from bot.services.classes import archive_class
-from bot.settings import project_root
 from bot.simulator import SimUser
 from tests.helpers.polls import answer, has_data
 from tests.test_invitations import class_1a, invite

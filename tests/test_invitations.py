@@ -10,9 +10,9 @@ import pytest
 from icalendar import Calendar
 
 from bot.app import BotApp
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
 from bot.demo.school import School
-from bot.settings import Settings
 from bot.simulator import SimUser
 from bot.translation.manage import install_from_dir
 from tests.helpers.restart import restarted

@@ -8,12 +8,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from bot.db import create_engine, drop_all
-from bot.migrate import upgrade_async
+from bot.core.db import create_engine, drop_all
+from bot.core.migrate import upgrade_async
 
 
 async def test_upgrade_matches_the_models(db_url: str) -> None:
-    """`ouderbrug db upgrade` on an empty database leaves no difference with bot/models.py."""
+    """`ouderbrug db upgrade` on an empty database leaves no difference with bot/models/."""
     engine = create_engine(db_url)
     try:
         if db_url.startswith("postgresql"):
@@ -44,7 +44,7 @@ async def test_a_school_database_from_the_first_release_upgrades_and_keeps_its_d
     """A database at 0001 with a school and a parent upgrades to the newest schema and back."""
     from alembic import command
 
-    from bot.migrate import alembic_config, upgrade
+    from bot.core.migrate import alembic_config, upgrade
 
     engine = create_engine(db_url)
     try:

@@ -9,11 +9,11 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from bot.context import BotData
-from bot.db import create_engine, session_factory
-from bot.delivery import Job, Sender
+from bot.announcements.sender import Job, Sender
+from bot.core.db import create_engine, session_factory
 from bot.demo.school import School
 from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus
+from bot.telegram.context import BotData
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -54,8 +54,8 @@ async def test_two_senders_share_the_outbox_without_doubles(school: School) -> N
     author = await school.member(sofie)
     assert author is not None and author.id is not None
     async with services.sessions() as session:
-        from bot.services import announcements as svc
-        from bot.services import outbox
+        from bot.announcements import outbox
+        from bot.announcements import service as svc
 
         draft = await svc.create_draft(
             session, author=author, classes=[await school.class_row("1A")], kind="text",

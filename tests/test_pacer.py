@@ -14,8 +14,8 @@ import selectors
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-from bot.pacer import Pacer
 from bot.simulator.control import RateLimits
+from bot.telegram.pacer import Pacer
 
 
 class _JumpingSelector(selectors.BaseSelector):
@@ -174,7 +174,7 @@ def test_a_chat_waits_for_its_own_answer_but_others_do_not() -> None:
 
 def test_the_rate_limiter_sends_at_most_connections_requests_at_once() -> None:
     """More concurrent requests than pooled connections would only queue inside httpcore."""
-    from bot.ratelimit import CONNECTIONS, PacedRateLimiter
+    from bot.telegram.ratelimit import CONNECTIONS, PacedRateLimiter
 
     busy, most = 0, 0
 

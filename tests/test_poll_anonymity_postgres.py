@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.demo.school import School
 from bot.models import Member
-from bot.services.anonymity import participation_key
+from bot.polls.anonymity import participation_key
 from tests.helpers.polls import Pick, answer, launch
 
 pytestmark = pytest.mark.skipif(

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.flows import FlowError, load_flow, load_flows, parse_flow
-from bot.i18n import Catalogs
-from bot.settings import project_root
+from bot.core.i18n import Catalogs
+from bot.core.settings import project_root
+from bot.polls.flows import FlowError, load_flow, load_flows, parse_flow
 
 LANGUAGES = Catalogs.load(project_root() / "locales").languages
 

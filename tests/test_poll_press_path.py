@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from bot.demo.school import School
-from bot.services import lookups
+from bot.onboarding import lookups
 from tests.helpers.polls import invitation, launch
 
 

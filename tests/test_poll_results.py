@@ -14,16 +14,16 @@ import pytest
 from openpyxl import load_workbook
 
 from bot import cli
-from bot.clock import ManualClock
-from bot.db import create_engine, session_factory
-from bot.flows import load_flows
-from bot.i18n import Catalogs
+from bot.core.clock import ManualClock
+from bot.core.db import create_engine, session_factory
+from bot.core.i18n import Catalogs
+from bot.core.settings import project_root
 from bot.models import Member, Poll, PollStatus, School, SchoolClass
-from bot.services import polls as svc
-from bot.services.poll_chart import render_chart
-from bot.services.poll_export import tables, to_csv, to_xlsx
-from bot.services.poll_results import _class_groups, tally
-from bot.settings import project_root
+from bot.polls import service as svc
+from bot.polls.chart import render_chart
+from bot.polls.export import tables, to_csv, to_xlsx
+from bot.polls.flows import load_flows
+from bot.polls.results import _class_groups, tally
 from tests.conftest import START
 
 CATALOGS = Catalogs.load(project_root() / "locales")
@@ -171,7 +171,7 @@ def test_cli_exports_a_poll(cli_env: Path, capsys: pytest.CaptureFixture[str]) -
     """`ouderbrug export poll ID --format csv|xlsx --out FILE` writes the same tables as /export."""
     import asyncio
 
-    from bot.migrate import upgrade
+    from bot.core.migrate import upgrade
 
     url = f"sqlite+aiosqlite:///{cli_env / 'data' / 'ouderbrug.db'}"
     (cli_env / "data").mkdir()

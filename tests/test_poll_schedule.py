@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.demo.school import School
-from bot.features.poll_jobs import tick
 from bot.models import Poll, PollStatus
+from bot.polls.jobs import tick
 from bot.simulator import SimUser
 from tests.helpers.polls import answer, has_data, invitation, launch
 

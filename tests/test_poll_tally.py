@@ -7,9 +7,9 @@ import random
 import pytest
 
 from bot.models import School, SchoolClass
-from bot.services import polls as svc
-from bot.services.poll_results import tally
-from bot.services.poll_tally import tally_counted
+from bot.polls import service as svc
+from bot.polls.results import tally
+from bot.polls.tally import tally_counted
 from tests.conftest import START
 from tests.test_poll_results import FLOWS, _poll, _respond, sessions  # noqa: F401
 

@@ -14,9 +14,9 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from bot.demo.school import School
-from bot.features.poll_views import local
 from bot.models import Member, Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
-from bot.services.anonymity import participation_key
+from bot.polls.anonymity import participation_key
+from bot.polls.views import local
 from bot.simulator import SimUser
 from bot.translation.manage import install_from_dir
 from tests.helpers.polls import Pick, answer, has_data, invitation, launch

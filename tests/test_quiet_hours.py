@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from bot.demo.school import School
-from bot.services.quiet import quiet_until
+from bot.school.quiet import quiet_until
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.simulator import SimUser
 from tests.test_announcements import class_1a, send_announcement

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.db import create_engine, session_factory
+from bot.core.db import create_engine, session_factory
 from bot.demo.school import School
 
 

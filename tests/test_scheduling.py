@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app import BotApp
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
 from bot.demo.school import School
-from bot.settings import Settings
 from bot.simulator import SimUser
 from tests.helpers.restart import restarted
 

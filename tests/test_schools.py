@@ -15,14 +15,14 @@ import pytest
 from sqlmodel import col, select
 
 from bot import cli
-from bot.clock import ManualClock
+from bot.announcements import schedule_handlers as scheduling
+from bot.core.clock import ManualClock
+from bot.core.scheduler import Scheduler
+from bot.core.schools import school_settings
+from bot.core.settings import SettingsError, load_settings
 from bot.demo.school import School
-from bot.features import scheduling
 from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus, Member, Poll
 from bot.runtime import build_applications, running_schools
-from bot.scheduler import Scheduler
-from bot.schools import school_settings
-from bot.settings import SettingsError, load_settings
 from bot.shared import open_shared
 from bot.simulator import FakeTelegram, SimUser
 from bot.web.server import web_side

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.core.settings import SettingsError, load_settings
 
 
 def test_defaults_keep_the_database_under_data(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.models import Role
 

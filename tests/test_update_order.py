@@ -1,5 +1,5 @@
 """Poll presses of different parents are handled side by side; one parent's presses, and every
-other update, keep the order in which they arrived (bot/updates.py)."""
+other update, keep the order in which they arrived (bot/telegram/updates.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot.features.poll_answers import alongside
-from bot.updates import OrderedUpdateProcessor, either, group_chatter
+from bot.polls.answer_handlers import alongside
+from bot.telegram.updates import OrderedUpdateProcessor, either, group_chatter
 
 PRESS_ID = iter(range(1, 1000))
 

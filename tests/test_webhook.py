@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import BotApp, build_application
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
+from bot.core.i18n import Catalogs
+from bot.core.settings import Settings
 from bot.demo.school import School
-from bot.i18n import Catalogs
-from bot.settings import Settings
 from bot.simulator import FakeTelegram
 from bot.web.server import web_side
 from tests.conftest import BOT_USERNAME, TOKEN

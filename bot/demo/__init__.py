@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.app import BotApp, build_application
-from bot.clock import ManualClock
-from bot.db import SessionFactory
+from bot.core.clock import ManualClock
+from bot.core.db import SessionFactory
+from bot.core.migrate import upgrade_async
+from bot.core.settings import Settings, load_settings
 from bot.demo import scenes
 from bot.demo.dashboard import ask_link, dashboard_server, keep_serving
 from bot.demo.polls import barriers_poll
 from bot.demo.school import School
-from bot.migrate import upgrade_async
 from bot.models import InboxMessage, Member
 from bot.runtime import running
-from bot.settings import Settings, load_settings
 from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
 from bot.web.demo import web_demo, web_report
 

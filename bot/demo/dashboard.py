@@ -11,8 +11,8 @@ from typing import TextIO
 from aiohttp import web
 
 from bot.app import BotApp
+from bot.dashboard.views import setup_dashboard
 from bot.simulator import SimUser
-from bot.web.dashboard import setup_dashboard
 
 
 @dataclass

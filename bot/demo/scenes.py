@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from bot.demo.polls import answer, has_data
 from bot.demo.school import School
 from bot.models import Event

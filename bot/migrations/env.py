@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from bot import models  # noqa: F401  (registers the tables)
-from bot.db import create_engine
+from bot.core.db import create_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.clock import Clock, SystemClock
-from bot.db import SessionFactory
+from bot.core.clock import Clock, SystemClock
+from bot.core.db import SessionFactory
 from bot.models import TranslationCache
 from bot.translation.engine import ArgosEngine, EngineError
 from bot.translation.glossary import Glossaries

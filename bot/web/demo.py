@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from bot.app import BotApp
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.web.server import WebServer, web_side
 
 # The /metrics lines the demo shows (prefixes).

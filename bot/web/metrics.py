@@ -17,8 +17,8 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.app import BotApp
-from bot.context import BotContext
 from bot.models import Announcement, Delivery, DeliveryStatus
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

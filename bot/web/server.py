@@ -21,12 +21,12 @@ from aiohttp import web
 from telegram.error import TelegramError
 
 from bot.app import BotApp, build_application
-from bot.clock import SystemClock
+from bot.core.clock import SystemClock
+from bot.core.settings import Settings
+from bot.dashboard.views import setup_dashboard
 from bot.runtime import build_applications
-from bot.settings import Settings
 from bot.shared import open_shared
 from bot.web import metrics as prometheus
-from bot.web.dashboard import setup_dashboard
 from bot.web.health import HealthChecker
 from bot.web.metrics import Metrics
 from bot.web.webhook import SchoolBot, load_webhook_secret, school_bots, set_webhook, webhook_route

@@ -25,7 +25,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import BotApp
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.web.metrics import Metrics
 
 log = logging.getLogger(__name__)

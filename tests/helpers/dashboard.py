@@ -16,8 +16,8 @@ from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.app import BotApp
+from bot.dashboard.views import setup_dashboard
 from bot.simulator import SimUser
-from bot.web.dashboard import setup_dashboard
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/dash/shots")

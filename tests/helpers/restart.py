@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.app import BotApp, build_application
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
 from bot.runtime import running
-from bot.settings import Settings
 
 
 async def stop(app: BotApp) -> None:

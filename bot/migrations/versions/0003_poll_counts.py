@@ -16,7 +16,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Existing answers counted once (bot/services/poll_counts.py keeps the counts from then on).
+# Existing answers counted once (bot/polls/counts.py keeps the counts from then on).
 BACKFILL = (
     "INSERT INTO poll_count (poll_id, class_id, question_id, option_id, n)"
     " SELECT a.poll_id, COALESCE(r.class_id, 0), a.question_id, COALESCE(a.option_id, ''),"

@@ -1,0 +1,1 @@
+"""Announcements: compose, preview, send (outbox and sender), edit, withdraw, schedule, questions."""

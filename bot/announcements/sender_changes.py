@@ -1,0 +1,73 @@
+"""Changing copies already delivered: edit them in place, or take them back (withdraw)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from bot.announcements.views import Copy
+from bot.models import Delivery, Member
+
+if TYPE_CHECKING:
+    from bot.telegram.context import BotData
+
+MAX_ATTEMPTS = 5
+
+
+async def edit_copy(bot: ExtBot[Any], delivery: Delivery, copy: Copy) -> None:
+    """Put the new text in a delivered copy (an unchanged or vanished copy is fine)."""
+    try:
+        await bot.edit_message_text(
+            copy.text,
+            chat_id=delivery.chat_id,
+            message_id=delivery.message_id,
+            reply_markup=copy.markup,
+            rate_limit_args=0,
+        )
+    except BadRequest as err:
+        if "not modified" not in str(err) and "not found" not in str(err):
+            raise
+
+
+async def take_back(
+    bot: ExtBot[Any], services: BotData, delivery: Delivery, member: Member
+) -> str | None:
+    """Delete a withdrawn copy's messages; the last error if some could not be reached."""
+    ids = [int(x) for x in delivery.media_message_ids.split(",") if x]
+    ids += [delivery.message_id] if delivery.message_id else []
+    notice = services.catalogs.t(services.catalogs.pick(member.language), "announce.withdrawn_copy")
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            for message_id in ids:
+                await delete_or_blank(bot, delivery.chat_id, message_id, notice)
+        except Forbidden:  # they blocked the bot: the copy is out of reach, and so are we
+            return None
+        except RetryAfter:
+            continue
+        except (NetworkError, TelegramError) as err:
+            if attempt == MAX_ATTEMPTS:
+                return str(err)[:300]
+            await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
+            continue
+        return None
+    return "too many failures"
+
+
+async def delete_or_blank(bot: ExtBot[Any], chat_id: int, message_id: int, notice: str) -> None:
+    """Delete a message; Telegram lets bots delete only for 48 hours, so older ones get the notice."""
+    try:
+        await bot.delete_message(chat_id, message_id, rate_limit_args=0)
+    except BadRequest as err:
+        if "not found" in str(err):
+            return  # the parent deleted it already
+        try:
+            await bot.edit_message_text(
+                notice, chat_id=chat_id, message_id=message_id, rate_limit_args=0
+            )
+        except BadRequest:
+            await bot.edit_message_caption(
+                chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=0
+            )

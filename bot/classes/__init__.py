@@ -1,0 +1,1 @@
+"""Classes: create, rename, archive; join links and printable QR flyers."""

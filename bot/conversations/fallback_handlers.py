@@ -1,0 +1,64 @@
+"""Everything no other handler took: unknown commands, stray text, parents' messages, old buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.announcements import draft_handlers as drafts
+from bot.conversations import handlers as conversations
+from bot.models import Role
+from bot.onboarding.handlers import PICKING_LANGUAGE, stale
+from bot.telegram.common import GROUP_FEATURES, reply
+from bot.telegram.context import BotContext
+
+MAX_STORED_TEXT = 4096
+log = logging.getLogger(__name__)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A /command we do not know."""
+    await reply(update, context.t("error.unknown_command"))
+
+
+async def free_message(update: Update, context: BotContext) -> None:
+    """A parent's own message is kept for the team; others get a pointer to /help."""
+    member, msg = context.member, update.effective_message
+    if msg is None:
+        return
+    if member is None:
+        picking = context.user_data is not None and context.user_data.get(PICKING_LANGUAGE)
+        await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
+        return
+    if member.role != Role.PARENT:
+        await drafts.draft_from_message(update, context)
+        return
+    await conversations.keep_for_team(update, context, member)
+
+
+def kind_and_file(update: Update) -> tuple[str | None, str | None]:
+    """What a parent sent, and the Telegram file id if it has one."""
+    msg = update.effective_message
+    if msg is None:
+        return None, None
+    if msg.photo:
+        return "photo", msg.photo[-1].file_id
+    if msg.voice:
+        return "voice", msg.voice.file_id
+    if msg.document:
+        return "document", msg.document.file_id
+    if msg.text:
+        return "text", None
+    return None, None
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Catch-all handlers: registered last, so they only see what no feature took."""
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=GROUP_FEATURES)
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, free_message),
+        group=GROUP_FEATURES,
+    )
+    app.add_handler(CallbackQueryHandler(stale), group=GROUP_FEATURES)

@@ -1,0 +1,182 @@
+"""Parents write to the school: the message joins their conversation and reaches the right people."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.conversations import service as svc
+from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus, Role
+from bot.onboarding import members
+from bot.onboarding.handlers import stale
+from bot.telegram.common import GROUP_FEATURES, keyboard, numeric_press, reply
+from bot.telegram.context import BotContext
+
+MAX_STORED_TEXT = 4096
+log = logging.getLogger(__name__)
+
+
+async def keep_for_team(
+    update: Update, context: BotContext, member: Member, *, about: Announcement | None = None
+) -> bool:
+    """Store a parent's message in their conversation, translate it, tell the team."""
+    from bot.conversations.fallback_handlers import kind_and_file
+
+    msg, services = update.effective_message, context.services
+    kind, file_id = kind_and_file(update)
+    if kind is None or msg is None:
+        await reply(update, context.t("error.unsupported"))
+        return False
+    async with services.sessions() as session:
+        conversation, notify = await svc.open_conversation(
+            session, parent=member, now=services.clock.now()
+        )
+        stored = InboxMessage(
+            school_id=member.school_id, member_id=member.id or 0, conversation_id=conversation.id,
+            kind=kind, text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
+            language=member.language, file_id=file_id, announcement_id=about.id if about else None,
+            created_at=services.clock.now(),
+        )  # fmt: skip
+        session.add(stored)
+        await session.commit()
+        author = await session.get(Member, about.author_id) if about and about.author_id else None
+        team = await svc.team_for(session, conversation=conversation)
+    if author is not None and author.status == MemberStatus.ACTIVE:
+        team, notify = [author], True  # a question goes to whoever wrote the announcement
+    await receipt(update, context, conversation, team, question=about is not None)
+    await translate_for_team(context, stored)
+    if notify:
+        await notify_team(context, member, stored, msg.message_id, team=team, about=about)
+    return True
+
+
+async def receipt(
+    update: Update,
+    context: BotContext,
+    conversation: Conversation,
+    team: list[Member],
+    *,
+    question: bool,
+) -> None:
+    """Tell the parent who will read it and when; offer the school office instead of the teacher."""
+    who = ", ".join(p.first_name for p in team[:3]) or context.t("conversation.the_team")
+    key = "parent.question_received" if question else "conversation.received"
+    rows = []
+    if not conversation.to_school and not question:
+        rows = [[(context.t("conversation.to_school_button"), f"conv:school:{conversation.id}")]]
+    await reply(update, context.t(key, who=who), keyboard(rows) if rows else None)
+
+
+async def to_school(update: Update, context: BotContext) -> None:
+    """The parent prefers the school office (coordinators) to the class teacher."""
+    query, press = update.callback_query, numeric_press(update, context, "conv")
+    services = context.services
+    async with services.sessions() as session:
+        conversation = await session.get(Conversation, press.number) if press else None
+        if (
+            query is None
+            or press is None
+            or conversation is None
+            or conversation.member_id != press.member_id
+        ):
+            await stale(update, context)
+            return
+        conversation.to_school, conversation.assigned_to = True, None
+        session.add(conversation)
+        await session.commit()
+        team = await svc.coordinators(session, school_id=conversation.school_id)
+        last = await svc.thread(session, conversation_id=conversation.id or 0, last=1)
+    await query.answer()
+    await query.edit_message_text(context.t("conversation.moved_to_school"))
+    if last:
+        await notify_team(context, press.member, last[-1], None, team=team)
+
+
+async def translate_for_team(context: BotContext, stored: InboxMessage) -> None:
+    """Add the Dutch translation the team reads beside the original (kept if it fails)."""
+    services = context.services
+    school_lang = services.settings.default_language
+    if services.translator is None or not stored.text or stored.language in (None, school_lang):
+        return
+    result = await services.translator.translate_for(
+        stored.text, source=stored.language or school_lang, languages=[school_lang]
+    )
+    if result.machine:
+        async with services.sessions() as session:
+            stored.text_nl = result.text
+            session.add(stored)
+            await session.commit()
+
+
+def team_buttons(
+    context: BotContext, lang: str, conversation_id: int | None, *, coordinator: bool = False
+) -> InlineKeyboardMarkup:
+    """Answer, Handled, Pass on (and for coordinators: language buddy, export)."""
+    t = context.services.catalogs.t
+    rows = [
+        [
+            (t(lang, "inbox.answer_button"), f"conv:ans:{conversation_id}"),
+            (t(lang, "inbox.handled_button"), f"conv:done:{conversation_id}"),
+        ],
+        [(t(lang, "inbox.pass_button"), f"conv:pass:{conversation_id}")],
+    ]
+    if coordinator:
+        rows.append(
+            [
+                (t(lang, "inbox.buddy_button"), f"conv:buddy:{conversation_id}"),
+                (t(lang, "inbox.export_button"), f"conv:export:{conversation_id}"),
+            ]
+        )
+    return keyboard(rows)
+
+
+async def notify_team(
+    context: BotContext,
+    parent: Member,
+    stored: InboxMessage,
+    message_id: int | None,
+    *,
+    team: list[Member],
+    about: Announcement | None = None,
+) -> None:
+    """Tell the team: the original, the Dutch beside it, the file, and what they can do."""
+    services, catalogs = context.services, context.services.catalogs
+    async with services.sessions() as session:
+        classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
+    for person in team:
+        lang = catalogs.pick(person.language)
+        text = catalogs.t(
+            lang, "team.parent_message", name=parent.first_name, classes=", ".join(classes),
+            language=catalogs.native_name(stored.language or "nl"), text=stored.text or "—",
+        )  # fmt: skip
+        if stored.text_nl:
+            text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
+        if about is not None:
+            excerpt = about.text if len(about.text) <= 80 else about.text[:79] + "…"
+            text = catalogs.t(lang, "team.question_about", text=excerpt or "📎") + "\n" + text
+        try:
+            if stored.file_id and message_id is not None:
+                await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
+            elif stored.file_id and stored.kind in SEND_FILE:
+                await getattr(context.bot, SEND_FILE[stored.kind])(person.chat_id, stored.file_id)
+            coordinator = person.role == Role.COORDINATOR
+            markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)
+            await context.bot.send_message(person.chat_id, text[:4096], reply_markup=markup)  # type: ignore[arg-type]
+        except Forbidden:
+            async with services.sessions() as session:
+                await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
+        except TelegramError:
+            log.warning(
+                "could not tell team member %s about a parent's message", person.id, exc_info=True
+            )
+
+
+SEND_FILE = {"photo": "send_photo", "voice": "send_voice", "document": "send_document"}
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """The parent's "to the school office instead" button."""
+    app.add_handler(CallbackQueryHandler(to_school, pattern=r"^conv:school:"), group=GROUP_FEATURES)

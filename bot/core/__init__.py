@@ -1,0 +1,1 @@
+"""Infrastructure every capability uses: settings, database, migrations, clock, caches, i18n, schools."""

@@ -1,0 +1,184 @@
+"""Configuration: one pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one readable sentence."""
+
+
+class Settings(BaseSettings):
+    """Everything Ouderbrug can be configured with."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default=DEFAULT_API_BASE_URL, alias="TELEGRAM_API_BASE_URL")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    data_dir: Path = Field(default=Path("data"), alias="OUDERBRUG_DATA_DIR")
+    timezone: str = Field(default="Europe/Brussels", alias="OUDERBRUG_TIMEZONE")
+    default_language: str = Field(default="nl", alias="OUDERBRUG_DEFAULT_LANGUAGE")
+    school_name: str = Field(default="Onze school", alias="OUDERBRUG_SCHOOL_NAME")
+    # Several schools, each with its own bot (bot/core/schools.py); without it one school, `default`.
+    schools_file: Path | None = Field(default=None, alias="OUDERBRUG_SCHOOLS_FILE")
+    school_key: str = Field(default="default", alias="OUDERBRUG_SCHOOL_KEY")
+    bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
+    secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
+    # Keys the anonymous poll participation records; generated into the data folder if unset.
+    secret: str | None = Field(default=None, alias="OUDERBRUG_SECRET", min_length=16)
+    log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
+    models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
+    send_rate: float = Field(default=30.0, gt=0, alias="OUDERBRUG_SEND_RATE")
+    telegram_timeout: float = Field(default=10.0, gt=0, le=120, alias="OUDERBRUG_TELEGRAM_TIMEOUT")
+    translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
+    locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
+    flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
+    # Webhook mode (`ouderbrug run --webhook`): the address Telegram posts to, and where we listen.
+    public_url: str | None = Field(default=None, alias="OUDERBRUG_PUBLIC_URL")
+    listen_host: str = Field(default="127.0.0.1", alias="OUDERBRUG_LISTEN_HOST")
+    listen_port: int = Field(default=8080, ge=0, le=65535, alias="OUDERBRUG_LISTEN_PORT")
+    # Telegram sends it back in a header with every update; generated into the data folder if unset.
+    webhook_secret: str | None = Field(
+        default=None, alias="OUDERBRUG_WEBHOOK_SECRET", min_length=16, max_length=256
+    )
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        return check_token(value)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("it should start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("it should start with https:// (the address Telegram can reach)")
+        return value.strip().rstrip("/")
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() == "":
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+            raise ValueError("it may only contain letters, digits, _ and -")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not value.isalpha() or not 2 <= len(value) <= 3:
+            raise ValueError("it should be a language code such as nl")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("it should start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The school's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        """The async SQLAlchemy URL (SQLite file under the data directory by default)."""
+        url = self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'ouderbrug.db'}"
+        if url.startswith("postgresql://"):
+            url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+        if url.startswith("sqlite:///"):
+            url = "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+        return url
+
+    @property
+    def api_base(self) -> str:
+        """Bot API base for PTB (`.../bot`); the token is appended by PTB."""
+        return f"{self.telegram_api_base_url}/bot"
+
+    @property
+    def api_file_base(self) -> str:
+        """Bot API file base for PTB (`.../file/bot`)."""
+        return f"{self.telegram_api_base_url}/file/bot"
+
+    @property
+    def models_data_dir(self) -> Path:
+        """The folder whose `models/` holds the translation models (the data folder by default)."""
+        return self.models_dir or self.data_dir
+
+    @property
+    def locales_path(self) -> Path:
+        """Folder with the gettext catalogs."""
+        return self.locales_dir or project_root() / "locales"
+
+    @property
+    def flows_path(self) -> Path:
+        """Folder with the poll and invitation definitions."""
+        return self.flows_dir or project_root() / "flows"
+
+
+def check_token(value: str) -> str:
+    """A bot token as @BotFather gives it, or ValueError."""
+    value = value.strip()
+    head, _, tail = value.partition(":")
+    if not head.isdigit() or len(tail) < 10:
+        raise ValueError("it should look like 123456789:AA... as given by @BotFather")
+    return value
+
+
+def check_timezone(value: str) -> str:
+    """A known time zone name, or ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("it is not a known time zone such as Europe/Brussels") from exc
+    return value
+
+
+def project_root() -> Path:
+    """The repository (or install) root that holds `locales/` and `flows/`."""
+    return Path(__file__).resolve().parents[2]
+
+
+_FIELD_NAMES = {name: (f.alias or name) for name, f in Settings.model_fields.items()}
+
+
+def load_settings(*, env_file: str | None = ".env", **overrides: object) -> Settings:
+    """Read the settings; a bad value raises SettingsError with one clear sentence."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[arg-type,call-arg]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "a setting"
+        name = _FIELD_NAMES.get(field, field)
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"The setting {name} is not valid: {reason}.") from None

@@ -1,0 +1,1 @@
+"""The coordinator dashboard: /dashboard login links, figures, and its web pages."""

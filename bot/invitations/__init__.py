@@ -1,0 +1,1 @@
+"""Invitations to informal meetings: templates, RSVP, reminders, calendar, changes."""

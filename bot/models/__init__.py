@@ -1,0 +1,71 @@
+"""All database tables (SQLModel on SQLAlchemy), one module per capability; importing this
+package registers every table (Alembic's env.py and `SQLModel.metadata` rely on it).
+
+Times are stored in UTC. Telegram ids are 64-bit, hence BigInteger columns.
+"""
+
+from bot.models.announcements import (
+    Announcement,
+    AnnouncementStatus,
+    Delivery,
+    DeliveryAction,
+    DeliveryStatus,
+    Event,
+    Rsvp,
+)
+from bot.models.base import UTCDateTime, member_fk, now_utc, utc_column
+from bot.models.conversations import BuddyRequest, Conversation, ConversationStatus, InboxMessage
+from bot.models.polls import (
+    Poll,
+    PollAnswer,
+    PollCount,
+    PollParticipation,
+    PollResponse,
+    PollStatus,
+    SchoolFlow,
+)
+from bot.models.school import (
+    ClassMembership,
+    DashboardLogin,
+    Invite,
+    Member,
+    MemberStatus,
+    Role,
+    School,
+    SchoolClass,
+    TranslationCache,
+)
+
+__all__ = [
+    "Announcement",
+    "AnnouncementStatus",
+    "BuddyRequest",
+    "ClassMembership",
+    "Conversation",
+    "ConversationStatus",
+    "DashboardLogin",
+    "Delivery",
+    "DeliveryAction",
+    "DeliveryStatus",
+    "Event",
+    "InboxMessage",
+    "Invite",
+    "Member",
+    "MemberStatus",
+    "Poll",
+    "PollAnswer",
+    "PollCount",
+    "PollParticipation",
+    "PollResponse",
+    "PollStatus",
+    "Role",
+    "Rsvp",
+    "School",
+    "SchoolClass",
+    "SchoolFlow",
+    "TranslationCache",
+    "UTCDateTime",
+    "member_fk",
+    "now_utc",
+    "utc_column",
+]

@@ -1,0 +1,1 @@
+"""Joining: /start, the language picker, /language, /help; members and their lookups."""

@@ -1,0 +1,1 @@
+"""Anonymous polls: flows, answering, counts and tally, results, exports, chart, editor, anonymity."""

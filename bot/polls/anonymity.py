@@ -1,0 +1,90 @@
+"""The server secret behind anonymous polls, and the keyed hash of (poll, person).
+
+The secret comes from OUDERBRUG_SECRET or, if unset, from `<data dir>/secret.key`, generated on
+first start. It is never written to the database: with the database alone, a participation key
+cannot be tied to a Telegram user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SECRET_FILE = "secret.key"
+
+
+def load_secret(settings: Settings) -> bytes:
+    """The server secret (created in the data folder on first use when not configured)."""
+    if settings.secret:
+        return settings.secret.encode()
+    path = Path(settings.data_dir) / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip().encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")
+    return value.encode()
+
+
+def participation_key(secret: bytes, poll_id: int, telegram_id: int) -> str:
+    """HMAC-SHA256 of (poll, Telegram user) under the server secret, as hex."""
+    message = f"poll:{poll_id}:user:{telegram_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+# On PostgreSQL the order of rows in the heap (ctid) and the transaction id that wrote them (xmin)
+# follow the order of participation, and a press writes its participation step and its answers in
+# one transaction (one xmin). `reshuffle` rewrites a poll's anonymous rows in one transaction, in
+# random order: afterwards they all carry the same xmin and sit in the heap in an order that says
+# nothing. It runs every SHUFFLE_EVERY stored presses of a poll, every night and when the poll
+# closes (see docs/benchmarks.md for the cost and the window that remains). SQLite keeps these
+# tables WITHOUT ROWID in the order of their random keys, so there is nothing to do there.
+SHUFFLE_EVERY = 100
+_SHUFFLE = [
+    # Presses of every poll wait (they do not fail) until the rewrite commits; the rows cannot
+    # change between the copy and the delete.
+    "LOCK TABLE poll_response, poll_answer IN SHARE ROW EXCLUSIVE MODE",
+    "CREATE TEMP TABLE shuffle_response ON COMMIT DROP AS"
+    " SELECT * FROM poll_response WHERE poll_id = :poll",
+    "CREATE TEMP TABLE shuffle_answer ON COMMIT DROP AS"
+    " SELECT * FROM poll_answer WHERE poll_id = :poll",
+    "DELETE FROM poll_answer WHERE poll_id = :poll",
+    "DELETE FROM poll_response WHERE poll_id = :poll",
+    # gen_random_uuid() draws from the server's strong random source (random() would be seeded).
+    "INSERT INTO poll_response SELECT * FROM shuffle_response ORDER BY gen_random_uuid()",
+    "INSERT INTO poll_answer SELECT * FROM shuffle_answer ORDER BY gen_random_uuid()",
+]
+
+
+async def reshuffle(session: AsyncSession, *, poll_id: int) -> int:
+    """Rewrite a poll's responses and answers in random order, in one transaction (PostgreSQL).
+
+    Returns the number of rows rewritten (0 on SQLite, where the order is already the keys').
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return 0
+    rows = 0
+    await session.commit()  # a transaction of its own
+    for statement in _SHUFFLE:
+        # An integer, written into the text: CREATE TABLE AS takes no bound parameters.
+        sql = statement.replace(":poll", str(int(poll_id)))
+        result = await session.exec(text(sql))  # type: ignore[call-overload]
+        if statement.startswith("INSERT"):
+            rows += int(result.rowcount or 0)
+    await session.commit()
+    log.info("poll %s: %s anonymous rows rewritten in random order", poll_id, rows)
+    return rows

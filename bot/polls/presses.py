@@ -1,0 +1,103 @@
+"""Storing a poll press: on a SQLite file without thread hops (bot/core/inline_sqlite.py), else async.
+
+Both paths write the same rows in one transaction (`polls.plan`), behind the same guard: the
+participation moves from question `index` to the next only if it is there and the poll is open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import bindparam, exists, insert, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import inline_sqlite
+from bot.core.db import one_writer
+from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
+from bot.polls import counts as poll_counts
+from bot.polls import service as polls
+from bot.polls.anonymity import SHUFFLE_EVERY, reshuffle
+from bot.telegram.context import BotData
+
+_MOVE = inline_sqlite.sql(
+    update(PollParticipation)
+    .where(
+        col(PollParticipation.key) == bindparam("key"),
+        col(PollParticipation.progress) == bindparam("at"),
+        col(PollParticipation.done).is_(False),
+        exists().where(col(Poll.id) == bindparam("poll_id"), col(Poll.status) == bindparam("open")),
+    )
+    .values(progress=bindparam("to_progress"), done=bindparam("to_done"))
+)
+_RESPONSE = inline_sqlite.sql(insert(PollResponse))
+_FIND = inline_sqlite.sql(
+    select(PollParticipation.progress, PollParticipation.done).where(
+        col(PollParticipation.key) == bindparam("key")
+    )
+)
+_JOIN = inline_sqlite.sql(insert(PollParticipation))
+_ANSWER = inline_sqlite.sql(insert(PollAnswer))
+
+
+def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
+    """The press's rows, if the guard lets it through (else nothing is written)."""
+    moved = conn.execute(_MOVE, {
+        "key": step.key, "at": step.index, "poll_id": step.poll_id, "open": str(PollStatus.OPEN),
+        "to_progress": step.index + 1, "to_done": step.done,
+    })  # fmt: skip
+    if moved.rowcount != 1:
+        return False
+    if step.response is not None:
+        conn.execute(_RESPONSE, {**step.response, "day": step.response["day"].isoformat()})
+    if step.answers:
+        conn.executemany(_ANSWER, step.answers)
+        poll_counts.add_inline(conn, step.answers)
+    return True
+
+
+def _begin(conn: sqlite3.Connection, poll_id: int, key: str) -> PollParticipation:
+    found = conn.execute(_FIND, {"key": key}).fetchone()
+    if found is not None:
+        return PollParticipation(key=key, poll_id=poll_id, progress=found[0], done=bool(found[1]))
+    conn.execute(_JOIN, {"key": key, "poll_id": poll_id, "progress": 0, "done": False})
+    return PollParticipation(key=key, poll_id=poll_id)
+
+
+async def begin(services: BotData, *, poll: Poll, key: str) -> PollParticipation | None:
+    """The participation of this person (created on first use); None once they are done."""
+    inline = inline_sqlite.for_engine(services.engine)
+    if inline is not None:
+        found = inline.run(lambda conn: _begin(conn, poll.id or 0, key))
+        if found is not inline_sqlite.BUSY:
+            return None if found.done else found
+    async with services.sessions() as session, one_writer(services.engine):
+        return await polls.begin(session, poll=poll, key=key)
+
+
+async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | None]:
+    """Record a press exactly once (arguments of `polls.plan`); (accepted, response id)."""
+    inline = inline_sqlite.for_engine(services.engine)
+    if inline is not None:
+        step = polls.plan(**press)
+        accepted = inline.run(lambda conn: _write(conn, step))
+        if accepted is not inline_sqlite.BUSY:
+            return bool(accepted), step.response_id if accepted else press["response_id"]
+    async with services.sessions() as session, one_writer(services.engine):
+        accepted, response_id = await polls.advance(session, **press)
+        if accepted and services.engine.dialect.name == "postgresql":
+            await _count_for_shuffle(services, session, press["poll"].id or 0)
+    return accepted, response_id
+
+
+async def _count_for_shuffle(services: BotData, session: AsyncSession, poll_id: int) -> None:
+    """A poll's anonymous rows are rewritten in random order after SHUFFLE_EVERY presses, or
+    after as many presses as a fifth of its rows if that is more (so the cost per press stays
+    flat as a poll grows: a rewrite costs in proportion to the rows)."""
+    counts = services.caches.since_shuffle
+    presses, rows = counts.get(poll_id, (0, 0))
+    if presses + 1 < max(SHUFFLE_EVERY, rows // 5):
+        counts[poll_id] = (presses + 1, rows)
+        return
+    counts[poll_id] = (0, await reshuffle(session, poll_id=poll_id))

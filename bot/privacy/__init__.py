@@ -1,0 +1,1 @@
+"""Privacy: /mydata, /forget, /stop."""

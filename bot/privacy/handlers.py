@@ -1,0 +1,107 @@
+"""Privacy: /mydata shows everything stored, /forget erases it, /stop pauses messages."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.models import MemberStatus, Role
+from bot.onboarding import members
+from bot.polls import service as polls
+from bot.telegram.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
+from bot.telegram.context import BotContext
+from bot.telegram.menus import clear_member_menu
+
+
+async def mydata(update: Update, context: BotContext) -> None:
+    """/mydata: every personal datum we hold about the member."""
+    member = context.member
+    if member is None:
+        await reply(update, context.t("mydata.nothing"))
+        return
+    catalogs = context.services.catalogs
+    async with context.services.sessions() as session:
+        data = await members.member_data(session, member=member)
+    none = context.t("common.none")
+    text = context.t(
+        "mydata.body",
+        name=data.first_name or none,
+        language=catalogs.native_name(data.language) if data.language else none,
+        second_language=catalogs.native_name(data.second_language)
+        if data.second_language
+        else none,
+        role=context.t(f"role.{data.role}"),
+        classes=", ".join(data.classes) or none,
+        status=context.t(
+            "status.stopped" if data.status == MemberStatus.STOPPED else "status.active"
+        ),
+        since=format_date(
+            data.since.astimezone(context.services.settings.tz),
+            "long",
+            locale=_babel_locale(context.lang),
+        ),
+    )
+    if data.messages:
+        text += "\n" + context.t("mydata.messages", messages=data.messages)
+    await reply(update, text)
+
+
+def _babel_locale(lang: str) -> str:
+    """A Babel locale for a UI language (a few need a fallback)."""
+    return {"ti": "ti", "so": "so", "ps": "ps"}.get(lang, lang)
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    """/forget: ask for confirmation before erasing everything."""
+    if context.member is None:
+        await reply(update, context.t("mydata.nothing"))
+        return
+    rows = [[(context.t("forget.yes"), "forget:yes")], [(context.t("forget.no"), "forget:no")]]
+    await reply(update, context.t("forget.confirm"), keyboard(rows))
+
+
+async def forget_answer(update: Update, context: BotContext) -> None:
+    """The /forget confirmation buttons."""
+    query = update.callback_query
+    member = context.member
+    if query is None or member is None or member.id is None:
+        await done_with_buttons(update, context, context.t("mydata.nothing"))
+        return
+    if query.data != "forget:yes":
+        await done_with_buttons(update, context, context.t("forget.cancelled"))
+        return
+    async with context.services.sessions() as session:
+        if member.role == Role.COORDINATOR:
+            if await members.count_coordinators(session, school_id=member.school_id) <= 1:
+                await done_with_buttons(update, context, context.t("forget.last_coordinator"))
+                return
+        await polls.forget(
+            session,
+            secret=context.services.poll_secret,
+            telegram_id=member.telegram_id,
+            school_id=member.school_id,
+        )  # participation records go; the anonymous answers belong to nobody and stay
+        await members.forget_member(session, member_id=member.id)
+    context.user_data.clear() if context.user_data is not None else None
+    await clear_member_menu(context.bot, member.chat_id)
+    await done_with_buttons(update, context, context.t("forget.done"))
+
+
+async def stop(update: Update, context: BotContext) -> None:
+    """/stop: no more messages until /start."""
+    member = context.member
+    if member is None:
+        await reply(update, context.t("mydata.nothing"))
+        return
+    async with context.services.sessions() as session:
+        await members.set_status(session, member=member, status=MemberStatus.STOPPED)
+    await reply(update, context.t("stop.done"))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Privacy handlers."""
+    app.add_handler(CommandHandler("mydata", mydata), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("forget", forget), group=GROUP_FEATURES)
+    app.add_handler(CallbackQueryHandler(forget_answer, pattern=r"^forget:"), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("stop", stop), group=GROUP_FEATURES)

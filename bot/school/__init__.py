@@ -1,0 +1,1 @@
+"""The school team and settings: staff invites, quiet hours, thresholds."""

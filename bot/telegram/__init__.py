@@ -1,0 +1,1 @@
+"""The Telegram side shared by every capability: context, middleware, pacing, HTTP, menus, errors."""
