@@ -38,22 +38,6 @@ async def free_message(update: Update, context: BotContext) -> None:
     await conversations.keep_for_team(update, context, member)
 
 
-def kind_and_file(update: Update) -> tuple[str | None, str | None]:
-    """What a parent sent, and the Telegram file id if it has one."""
-    msg = update.effective_message
-    if msg is None:
-        return None, None
-    if msg.photo:
-        return "photo", msg.photo[-1].file_id
-    if msg.voice:
-        return "voice", msg.voice.file_id
-    if msg.document:
-        return "document", msg.document.file_id
-    if msg.text:
-        return "text", None
-    return None, None
-
-
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Catch-all handlers: registered last, so they only see what no feature took."""
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=GROUP_FEATURES)

@@ -12,7 +12,7 @@ from bot.conversations import service as svc
 from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
-from bot.telegram.common import GROUP_FEATURES, keyboard, numeric_press, reply
+from bot.telegram.common import GROUP_FEATURES, keyboard, kind_and_file, numeric_press, reply
 from bot.telegram.context import BotContext
 
 MAX_STORED_TEXT = 4096
@@ -23,8 +23,6 @@ async def keep_for_team(
     update: Update, context: BotContext, member: Member, *, about: Announcement | None = None
 ) -> bool:
     """Store a parent's message in their conversation, translate it, tell the team."""
-    from bot.conversations.fallback_handlers import kind_and_file
-
     msg, services = update.effective_message, context.services
     kind, file_id = kind_and_file(update)
     if kind is None or msg is None:

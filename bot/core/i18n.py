@@ -13,8 +13,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.core.commands import help_lines
 from bot.models import Role
-from bot.telegram.commands import help_lines
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Catalogs:
         return self.default
 
     def help(self, lang: str | None, role: str) -> str:
-        """/help for a role: its words, with the commands it may use listed from bot/telegram/commands.py."""
+        """/help for a role: its words, with the commands it may use listed from bot/core/commands.py."""
         lines = help_lines(Role(role), lambda key: self.t(lang, key))
         return self.t(lang, f"help.{role}", commands=lines)
 

@@ -98,7 +98,10 @@ async def start(update: Update, context: BotContext) -> None:
     if not svc.guardian_in(classes, poll=poll):
         await stale(update, context)
         return
-    part = await poll_presses.begin(services, poll=poll, key=_key(context, poll, member))
+    part = await poll_presses.begin(
+        engine=services.engine, sessions=services.sessions, poll=poll,
+        key=_key(context, poll, member),
+    )  # fmt: skip
     query = update.callback_query
     assert query is not None
     if part is None:
@@ -147,7 +150,9 @@ async def record(
     responses = context.user_data.setdefault(RESPONSES, {}) if context.user_data is not None else {}
     classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
     class_id = svc.single_class_in(classes, poll=poll)
-    accepted, response_id = await poll_presses.store(services, dict(
+    accepted, response_id = await poll_presses.store(
+        engine=services.engine, sessions=services.sessions,
+        since_shuffle=services.caches.since_shuffle, press=dict(
         poll=poll, key=_key(context, poll, member), index=index, total=len(flow.questions),
         question_id=flow.questions[index].id, given=given, response_id=responses.get(poll.id),
         class_id=class_id, day=services.clock.now().astimezone(services.settings.tz).date(),

@@ -10,16 +10,16 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import inline_sqlite
-from bot.core.db import one_writer
+from bot.core.db import SessionFactory, one_writer
 from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
 from bot.polls import counts as poll_counts
 from bot.polls import service as polls
 from bot.polls.anonymity import SHUFFLE_EVERY, reshuffle
-from bot.telegram.context import BotData
 
 _MOVE = inline_sqlite.sql(
     update(PollParticipation)
@@ -65,37 +65,48 @@ def _begin(conn: sqlite3.Connection, poll_id: int, key: str) -> PollParticipatio
     return PollParticipation(key=key, poll_id=poll_id)
 
 
-async def begin(services: BotData, *, poll: Poll, key: str) -> PollParticipation | None:
+async def begin(
+    *, engine: AsyncEngine, sessions: SessionFactory, poll: Poll, key: str
+) -> PollParticipation | None:
     """The participation of this person (created on first use); None once they are done."""
-    inline = inline_sqlite.for_engine(services.engine)
+    inline = inline_sqlite.for_engine(engine)
     if inline is not None:
         found = inline.run(lambda conn: _begin(conn, poll.id or 0, key))
         if found is not inline_sqlite.BUSY:
             return None if found.done else found
-    async with services.sessions() as session, one_writer(services.engine):
+    async with sessions() as session, one_writer(engine):
         return await polls.begin(session, poll=poll, key=key)
 
 
-async def store(services: BotData, press: dict[str, Any]) -> tuple[bool, str | None]:
-    """Record a press exactly once (arguments of `polls.plan`); (accepted, response id)."""
-    inline = inline_sqlite.for_engine(services.engine)
+async def store(
+    *,
+    engine: AsyncEngine,
+    sessions: SessionFactory,
+    since_shuffle: dict[int, tuple[int, int]],
+    press: dict[str, Any],
+) -> tuple[bool, str | None]:
+    """Record a press exactly once (arguments of `polls.plan`); (accepted, response id).
+
+    `since_shuffle` counts presses per poll since its rows were last shuffled (PostgreSQL)."""
+    inline = inline_sqlite.for_engine(engine)
     if inline is not None:
         step = polls.plan(**press)
         accepted = inline.run(lambda conn: _write(conn, step))
         if accepted is not inline_sqlite.BUSY:
             return bool(accepted), step.response_id if accepted else press["response_id"]
-    async with services.sessions() as session, one_writer(services.engine):
+    async with sessions() as session, one_writer(engine):
         accepted, response_id = await polls.advance(session, **press)
-        if accepted and services.engine.dialect.name == "postgresql":
-            await _count_for_shuffle(services, session, press["poll"].id or 0)
+        if accepted and engine.dialect.name == "postgresql":
+            await _count_for_shuffle(since_shuffle, session, press["poll"].id or 0)
     return accepted, response_id
 
 
-async def _count_for_shuffle(services: BotData, session: AsyncSession, poll_id: int) -> None:
+async def _count_for_shuffle(
+    counts: dict[int, tuple[int, int]], session: AsyncSession, poll_id: int
+) -> None:
     """A poll's anonymous rows are rewritten in random order after SHUFFLE_EVERY presses, or
     after as many presses as a fifth of its rows if that is more (so the cost per press stays
     flat as a poll grows: a rewrite costs in proportion to the rows)."""
-    counts = services.caches.since_shuffle
     presses, rows = counts.get(poll_id, (0, 0))
     if presses + 1 < max(SHUFFLE_EVERY, rows // 5):
         counts[poll_id] = (presses + 1, rows)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.simulator.checks import (
     ApiError,
     bad_request,
@@ -13,11 +11,9 @@ from bot.simulator.checks import (
     flag,
     int_param,
 )
+from bot.simulator.core import TelegramCore
 from bot.simulator.state import CallbackAnswer, Json, TranscriptEvent, Uploads
 from bot.simulator.wire import api
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
 
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 CHAT_ACTIONS = frozenset(
@@ -27,12 +23,12 @@ CHAT_ACTIONS = frozenset(
 
 
 @api("getMe")
-async def get_me(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def get_me(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     return tg.bot_user
 
 
 @api("getUpdates")
-async def get_updates(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
+async def get_updates(tg: TelegramCore, p: Json, u: Uploads) -> list[Json]:
     """Confirm updates below `offset`, then hold the request until updates arrive or timeout."""
     offset = int_param(p, "offset", 0)
     if offset > 0:
@@ -63,24 +59,24 @@ def _menu_key(p: Json) -> tuple[str, str]:
 
 
 @api("setMyCommands")
-async def set_my_commands(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def set_my_commands(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     tg.commands[_menu_key(p)] = check_commands(p.get("commands") or [])
     return True
 
 
 @api("getMyCommands")
-async def get_my_commands(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
+async def get_my_commands(tg: TelegramCore, p: Json, u: Uploads) -> list[Json]:
     return tg.commands.get(_menu_key(p), [])
 
 
 @api("deleteMyCommands")
-async def delete_my_commands(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def delete_my_commands(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     tg.commands.pop(_menu_key(p), None)
     return True
 
 
 @api("setChatMenuButton")
-async def set_chat_menu_button(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def set_chat_menu_button(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     chat = chat_id_param(p) if p.get("chat_id") not in (None, "") else None
     button = p.get("menu_button") or {"type": "default"}
     tg.menu_buttons[chat] = button if isinstance(button, dict) else {"type": "default"}
@@ -88,7 +84,7 @@ async def set_chat_menu_button(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
 
 
 @api("getChatMenuButton")
-async def get_chat_menu_button(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def get_chat_menu_button(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     chat = chat_id_param(p) if p.get("chat_id") not in (None, "") else None
     return tg.menu_buttons.get(chat) or tg.menu_buttons.get(None) or {"type": "commands"}
 
@@ -96,14 +92,14 @@ async def get_chat_menu_button(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 def _bot_text(name: str, field: str, limit: int) -> None:
     """setMy<Name> / getMy<Name> pairs, stored per language."""
 
-    async def setter(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+    async def setter(tg: TelegramCore, p: Json, u: Uploads) -> bool:
         value = str(p.get(field) or "")
         if len(value) > limit:
             raise bad_request(f"{field} is too long")
         tg.bot_texts[(field, str(p.get("language_code") or ""))] = value
         return True
 
-    async def getter(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+    async def getter(tg: TelegramCore, p: Json, u: Uploads) -> Json:
         return {field: tg.bot_texts.get((field, str(p.get("language_code") or "")), "")}
 
     api(f"setMy{name}")(setter)
@@ -116,7 +112,7 @@ _bot_text("ShortDescription", "short_description", 120)
 
 
 @api("sendChatAction")
-async def send_chat_action(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def send_chat_action(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     tg.chat_of(chat_id_param(p))
     if p.get("action") not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
@@ -124,7 +120,7 @@ async def send_chat_action(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
 
 
 @api("getChat")
-async def get_chat(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def get_chat(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     user = tg.users.get(chat_id_param(p))
     if user is None:
         raise bad_request("chat not found")
@@ -132,7 +128,7 @@ async def get_chat(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("answerCallbackQuery")
-async def answer_callback_query(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def answer_callback_query(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     """Each press can be answered once."""
     cb_id = str(p.get("callback_query_id") or "")
     if cb_id not in tg.open_callbacks:
@@ -150,7 +146,7 @@ async def answer_callback_query(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
 
 
 @api("getFile")
-async def get_file(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def get_file(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     stored = tg.files.get(str(p.get("file_id") or ""))
     if stored is None:
         raise bad_request("invalid file_id")
@@ -165,7 +161,7 @@ async def get_file(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("pinChatMessage")
-async def pin_chat_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def pin_chat_message(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     user = tg.chat_of(chat_id_param(p))
     if user.message_raw(int_param(p, "message_id")) is None:
         raise bad_request("message to pin not found")
@@ -174,6 +170,6 @@ async def pin_chat_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
 
 
 @api("unpinChatMessage")
-async def unpin_chat_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def unpin_chat_message(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     tg.chat_of(chat_id_param(p)).pinned = None
     return True

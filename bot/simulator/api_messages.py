@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.simulator.checks import (
     bad_request,
     chat_id_param,
@@ -14,6 +12,7 @@ from bot.simulator.checks import (
     parse_buttons,
     parse_keyboard,
 )
+from bot.simulator.core import TelegramCore
 from bot.simulator.media import (
     CONTENT_KEYS,
     content_kind,
@@ -22,14 +21,11 @@ from bot.simulator.media import (
     resolve_file,
 )
 from bot.simulator.state import BotMessage, Json, StoredFile, TranscriptEvent, Uploads
+from bot.simulator.users import SimUser
 from bot.simulator.wire import api
 
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
-    from bot.simulator.users import SimUser
 
-
-def _reply_to(tg: FakeTelegram, user: SimUser, p: Json) -> Json | None:
+def _reply_to(tg: TelegramCore, user: SimUser, p: Json) -> Json | None:
     """The message replied to, if any (Telegram refuses a missing one unless allowed)."""
     params = p.get("reply_parameters")
     if isinstance(params, dict):
@@ -45,7 +41,7 @@ def _reply_to(tg: FakeTelegram, user: SimUser, p: Json) -> Json | None:
 
 
 def deliver(
-    tg: FakeTelegram,
+    tg: TelegramCore,
     p: Json,
     kind: str,
     content: Json,
@@ -95,13 +91,13 @@ def deliver(
 
 
 @api("sendMessage")
-async def send_message(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def send_message(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     text = str(p.get("text") or "")
     plain = check_text(text, caption=False, parse_mode=p.get("parse_mode"))
     return deliver(tg, p, "text", {"text": plain}, text=text, plain=plain)
 
 
-async def _send_media(tg: FakeTelegram, p: Json, u: Uploads, kind: str) -> Json:
+async def _send_media(tg: TelegramCore, p: Json, u: Uploads, kind: str) -> Json:
     caption = str(p.get("caption") or "")
     plain = check_text(caption, caption=True, parse_mode=p.get("parse_mode"))
     tg.chat_of(chat_id_param(p))
@@ -113,7 +109,7 @@ async def _send_media(tg: FakeTelegram, p: Json, u: Uploads, kind: str) -> Json:
 
 
 def _media_method(kind: str) -> None:
-    async def send(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+    async def send(tg: TelegramCore, p: Json, u: Uploads) -> Json:
         return await _send_media(tg, p, u, kind)
 
     api("send" + kind.capitalize())(send)
@@ -124,7 +120,7 @@ for _kind in ("photo", "document", "voice", "audio", "video", "animation"):
 
 
 @api("sendLocation")
-async def send_location(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def send_location(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     try:
         loc = {"latitude": float(p["latitude"]), "longitude": float(p["longitude"])}
     except (KeyError, TypeError, ValueError):
@@ -133,7 +129,7 @@ async def send_location(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("sendMediaGroup")
-async def send_media_group(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
+async def send_media_group(tg: TelegramCore, p: Json, u: Uploads) -> list[Json]:
     """An album of 2-10 items; one transcript line for the whole album."""
     media = p.get("media")
     if not isinstance(media, list) or not 2 <= len(media) <= 10:
@@ -166,7 +162,7 @@ async def send_media_group(tg: FakeTelegram, p: Json, u: Uploads) -> list[Json]:
     return sent
 
 
-def _source(tg: FakeTelegram, p: Json, action: str) -> Json:
+def _source(tg: TelegramCore, p: Json, action: str) -> Json:
     source = tg.users.get(int_param(p, "from_chat_id"))
     if source is None:
         raise bad_request("chat not found")
@@ -176,7 +172,7 @@ def _source(tg: FakeTelegram, p: Json, action: str) -> Json:
     return raw
 
 
-def _redeliver(tg: FakeTelegram, p: Json, raw: Json, content: Json) -> Json:
+def _redeliver(tg: TelegramCore, p: Json, raw: Json, content: Json) -> Json:
     kind = content_kind(raw)
     body = str(content.get("text") or content.get("caption") or "")
     stored = tg.files.get(str(_file_id(content, kind)))
@@ -191,7 +187,7 @@ def _file_id(content: Json, kind: str) -> str | None:
 
 
 @api("copyMessage")
-async def copy_message(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def copy_message(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     raw = _source(tg, p, "copy")
     content = {k: v for k, v in raw.items() if k in CONTENT_KEYS}
     if "caption" in p and "text" not in content:
@@ -201,14 +197,14 @@ async def copy_message(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("forwardMessage")
-async def forward_message(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def forward_message(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     raw = _source(tg, p, "forward")
     content = {k: v for k, v in raw.items() if k in CONTENT_KEYS}
     content["forward_origin"] = {"type": "user", "sender_user": raw["from"], "date": raw["date"]}
     return _redeliver(tg, {"chat_id": p.get("chat_id")}, raw, content)
 
 
-def _edit(tg: FakeTelegram, p: Json, *, text: str | None, media: Json | None = None) -> Json:
+def _edit(tg: TelegramCore, p: Json, *, text: str | None, media: Json | None = None) -> Json:
     """Apply an edit; a missing reply_markup removes the inline keyboard (as in Telegram)."""
     if p.get("inline_message_id"):
         raise bad_request("MESSAGE_ID_INVALID")
@@ -252,7 +248,7 @@ def _edit(tg: FakeTelegram, p: Json, *, text: str | None, media: Json | None = N
 
 
 @api("editMessageText")
-async def edit_message_text(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def edit_message_text(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     msg = tg.find_message(chat_id_param(p), int_param(p, "message_id"))
     if msg.kind != "text":
         raise bad_request("there is no text in the message to edit")
@@ -260,7 +256,7 @@ async def edit_message_text(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("editMessageCaption")
-async def edit_message_caption(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def edit_message_caption(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     msg = tg.find_message(chat_id_param(p), int_param(p, "message_id"))
     if msg.kind == "text":
         raise bad_request("there is no caption in the message to edit")
@@ -268,12 +264,12 @@ async def edit_message_caption(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
 
 
 @api("editMessageReplyMarkup")
-async def edit_message_reply_markup(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def edit_message_reply_markup(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     return _edit(tg, p, text=None)
 
 
 @api("editMessageMedia")
-async def edit_message_media(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
+async def edit_message_media(tg: TelegramCore, p: Json, u: Uploads) -> Json:
     msg = tg.find_message(chat_id_param(p), int_param(p, "message_id"))
     media = p.get("media")
     if msg.kind == "text" or not isinstance(media, dict):
@@ -291,7 +287,7 @@ DELETE_WINDOW = 48 * 3600  # bots may delete their messages in private chats for
 
 
 @api("deleteMessage")
-async def delete_message(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
+async def delete_message(tg: TelegramCore, p: Json, u: Uploads) -> bool:
     user = tg.chat_of(chat_id_param(p))
     mid = int_param(p, "message_id")
     if user.sent.pop(mid, None) is not None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from bot.simulator.plumbing import Plumbing
 from bot.simulator.state import BotMessage
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
 
 
 class Inbox:
     """Bot messages of one chat as they look now, and a reading cursor over new and edited ones."""
 
-    tg: FakeTelegram
+    tg: Plumbing
 
     def __init__(self) -> None:
         self.messages: list[BotMessage] = []  # what the bot sent, as it looks now

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.simulator.checks import ApiError, bad_request, int_param
+from bot.simulator.plumbing import Plumbing
 from bot.simulator.state import Json, StoredFile, Upload, Uploads
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
 
 MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "animation", "sticker", "location")
 CONTENT_KEYS = frozenset({"text", "entities", "caption", "caption_entities", *MEDIA_KINDS})
@@ -17,7 +13,7 @@ PHOTO_LIMIT = 10 * 1024 * 1024
 DEFAULT_MIME = {"voice": "audio/ogg", "audio": "audio/mpeg", "video": "video/mp4"}
 
 
-def resolve_file(tg: FakeTelegram, ref: object, uploads: Uploads, kind: str) -> StoredFile:
+def resolve_file(tg: Plumbing, ref: object, uploads: Uploads, kind: str) -> StoredFile:
     """A file given as an upload, an attach:// reference or an existing file_id."""
     if isinstance(ref, str) and ref.startswith("attach://"):
         ref = uploads.get(ref.removeprefix("attach://"))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 
-from bot.simulator import api_bot, api_messages, webhook  # noqa: F401  (they register the methods)
+# Imported for what they do: they register the Bot API methods.
+import bot.simulator.api_bot
+import bot.simulator.api_messages
+import bot.simulator.api_webhook  # noqa: F401
 from bot.simulator.checks import ApiError
+from bot.simulator.core import TelegramCore
 from bot.simulator.state import ApiCall, Json
 from bot.simulator.wire import METHODS, error, ok, read_params
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
 
 # Methods that put messages in a chat: these count for the rate limits.
 SEND_METHODS = frozenset(
@@ -25,17 +27,17 @@ SEND_METHODS = frozenset(
 UPLOAD_BODY_LIMIT = 60 * 1024 * 1024
 
 
-def make_app(host: FakeTelegram) -> web.Application:
-    """The aiohttp application serving a FakeTelegram and the bots added to it (by token)."""
+def make_app(host: TelegramCore, bots: Mapping[str, TelegramCore]) -> web.Application:
+    """The aiohttp application serving `host` and the bots added to it (`bots`, by token)."""
 
     async def handle(request: web.Request) -> web.Response:
-        tg = host.bots.get(request.match_info["token"])
+        tg = bots.get(request.match_info["token"])
         if tg is None:
             return _count(host, request.match_info["method"], error(401, "Unauthorized"))
         return _count(tg, request.match_info["method"], await _call(tg, request))
 
     async def serve_file(request: web.Request) -> web.Response:
-        tg = host.bots.get(request.match_info["token"])
+        tg = bots.get(request.match_info["token"])
         if tg is None:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
@@ -51,7 +53,7 @@ def make_app(host: FakeTelegram) -> web.Application:
     return app
 
 
-async def _call(tg: FakeTelegram, request: web.Request) -> web.Response:
+async def _call(tg: TelegramCore, request: web.Request) -> web.Response:
     """Decode, log, check faults and limits, run the method."""
     method = request.match_info["method"]
     try:
@@ -74,7 +76,7 @@ async def _call(tg: FakeTelegram, request: web.Request) -> web.Response:
     return ok(result)
 
 
-async def _before(tg: FakeTelegram, method: str, params: Json) -> None:
+async def _before(tg: TelegramCore, method: str, params: Json) -> None:
     """Injected faults, then rate limits, as ApiErrors."""
     chat_id = _int_or_none(params.get("chat_id"))
     fault = tg.faults.match(method, chat_id)
@@ -89,7 +91,7 @@ async def _before(tg: FakeTelegram, method: str, params: Json) -> None:
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
 
 
-def _count(tg: FakeTelegram, method: str, response: web.Response) -> web.Response:
+def _count(tg: TelegramCore, method: str, response: web.Response) -> web.Response:
     tg.stats.statuses[response.status] += 1
     if response.status >= 400:
         tg.stats.failures[method] += 1

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bot.simulator.checks import utf16_len
 from bot.simulator.inbox import Inbox
 from bot.simulator.media import media_content
+from bot.simulator.plumbing import Plumbing
 from bot.simulator.state import BotMessage, CallbackAnswer, Json, TranscriptEvent
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
 
 FRESH_GRACE = 0.5
 
@@ -21,7 +18,7 @@ class SimUser(Inbox):
 
     def __init__(
         self,
-        tg: FakeTelegram,
+        tg: Plumbing,
         user_id: int,
         first_name: str,
         language_code: str = "nl",

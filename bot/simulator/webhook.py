@@ -1,4 +1,4 @@
-"""Webhooks in the simulated Telegram: setWebhook, deleteWebhook, getWebhookInfo, and the pusher.
+"""Webhooks in the simulated Telegram: the pusher (the methods are in `api_webhook`).
 
 While a webhook is set, every new update is POSTed to it (JSON, with the secret token header),
 one at a time and in order; a non-2xx answer or a failed connection is retried with a growing
@@ -11,21 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-from typing import TYPE_CHECKING
 
 import aiohttp
 
-from bot.simulator.checks import bad_request, flag, int_param
-from bot.simulator.state import Json, Uploads
-from bot.simulator.wire import api
-
-if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
+from bot.simulator.plumbing import Plumbing
+from bot.simulator.state import Json
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 FIRST_RETRY = 0.05  # seconds; doubles on every failure of the same update
 LAST_RETRY = 2.0
 POST_TIMEOUT = 10.0
@@ -35,7 +28,7 @@ class WebhookPusher:
     """Posts the server's pending updates to one webhook URL until it is removed."""
 
     def __init__(
-        self, tg: FakeTelegram, url: str, secret: str | None, allowed_updates: list[str]
+        self, tg: Plumbing, url: str, secret: str | None, allowed_updates: list[str]
     ) -> None:
         self.tg = tg
         self.url = url
@@ -122,44 +115,3 @@ class WebhookPusher:
             log.info("webhook: update %s not accepted (%s)", update["update_id"], reason)
             await self.tg.pause(pause)
             pause = min(pause * 2, LAST_RETRY)
-
-
-async def _remove(tg: FakeTelegram, drop_pending: bool) -> None:
-    if tg.webhook is not None:
-        pusher, tg.webhook = tg.webhook, None
-        await pusher.stop()
-    if drop_pending:
-        tg.updates.clear()
-
-
-@api("setWebhook")
-async def set_webhook(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
-    """Set (or with an empty url remove) the webhook; pending updates are pushed to it."""
-    url = str(p.get("url") or "")
-    secret = p.get("secret_token") or None
-    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-    if secret is not None and not SECRET_PATTERN.fullmatch(str(secret)):
-        raise bad_request("secret token contains unallowed characters")
-    int_param(p, "max_connections", 40)
-    await _remove(tg, flag(p, "drop_pending_updates"))
-    if url:
-        allowed = p.get("allowed_updates") or []
-        tg.webhook = WebhookPusher(tg, url, secret, [str(x) for x in allowed])
-        tg.webhook.start()
-    return True
-
-
-@api("deleteWebhook")
-async def delete_webhook(tg: FakeTelegram, p: Json, u: Uploads) -> bool:
-    """Remove the webhook; long polling works again."""
-    await _remove(tg, flag(p, "drop_pending_updates"))
-    return True
-
-
-@api("getWebhookInfo")
-async def get_webhook_info(tg: FakeTelegram, p: Json, u: Uploads) -> Json:
-    """The webhook's state, or an empty url when polling."""
-    if tg.webhook is not None:
-        return tg.webhook.info()
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(tg.updates)}

@@ -13,9 +13,9 @@ from bot.simulator.checks import json_param
 from bot.simulator.state import Json, Upload, Uploads
 
 if TYPE_CHECKING:
-    from bot.simulator.server import FakeTelegram
+    from bot.simulator.core import TelegramCore
 
-Handler = Callable[["FakeTelegram", Json, Uploads], Awaitable[object]]
+Handler = Callable[["TelegramCore", Json, Uploads], Awaitable[object]]
 METHODS: dict[str, Handler] = {}
 
 

@@ -83,3 +83,19 @@ def numeric_press(update: Update, context: BotContext, verb: str) -> Press | Non
     if fields is None or not fields[1].isdigit() or member is None or member.id is None:
         return None
     return Press(action=fields[0], number=int(fields[1]), member=member, member_id=member.id)
+
+
+def kind_and_file(update: Update) -> tuple[str | None, str | None]:
+    """What a parent sent, and the Telegram file id if it has one."""
+    msg = update.effective_message
+    if msg is None:
+        return None, None
+    if msg.photo:
+        return "photo", msg.photo[-1].file_id
+    if msg.voice:
+        return "voice", msg.voice.file_id
+    if msg.document:
+        return "document", msg.document.file_id
+    if msg.text:
+        return "text", None
+    return None, None

@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext.filters import BaseFilter
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.i18n import Catalogs
 from bot.models import Member
 
 if TYPE_CHECKING:
-    from bot.announcements.sender import Sender
     from bot.core.db import SessionFactory
     from bot.core.scheduler import Scheduler
     from bot.core.settings import Settings
     from bot.invitations.service import Template
     from bot.polls.flows import Flow
     from bot.shared import Shared
-    from bot.telegram.pending import Route
     from bot.translation import Translator
+
+
+class Outbox(Protocol):
+    """What handlers ask of the outbox sender (bot/announcements/sender.py)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def wake(self) -> None: ...
+    def report_soon(self, announcement_id: int) -> None: ...
+    def forget(self, announcement_id: int) -> None: ...
+
+
+InputHandler = Callable[[Update, "BotContext"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A pending question (bot/telegram/pending.py): its user_data key, what answers it, and who
+    handles the answer."""
+
+    key: str
+    accepts: BaseFilter
+    handler: InputHandler
 
 
 class BotData:
@@ -31,7 +55,7 @@ class BotData:
     catalogs: Catalogs
     clock: Clock = SystemClock()
     translator: Translator | None = None
-    sender: Sender | None = None
+    sender: Outbox | None = None
     scheduler: Scheduler | None = None
     templates: dict[str, Template] | None = None  # invitation templates, read on first use
     school_id: int = 0

@@ -7,9 +7,9 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.core.commands import menu_for
 from bot.core.i18n import Catalogs
 from bot.models import Member, Role
-from bot.telegram.commands import menu_for
 from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import logging
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot.core.commands import allowed
 from bot.models import MemberStatus
 from bot.onboarding import lookups, members
-from bot.telegram.commands import allowed
 from bot.telegram.context import BotContext, Who
 from bot.telegram.errors import on_error
 

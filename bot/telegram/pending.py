@@ -7,33 +7,20 @@ routes in the order they were registered; /cancel drops every pending question.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 from telegram.ext.filters import BaseFilter
 
-from bot.telegram.context import BotContext
+from bot.telegram.common import GROUP_PENDING
+from bot.telegram.context import BotContext, InputHandler, Route
 
-InputHandler = Callable[[Update, BotContext], Awaitable[None]]
 TEXT = filters.TEXT & ~filters.COMMAND
-
-
-@dataclass(frozen=True)
-class Route:
-    """A pending question: its user_data key, what answers it, and who handles the answer."""
-
-    key: str
-    accepts: BaseFilter
-    handler: InputHandler
 
 
 def expect(app: Application[Any, Any, Any, Any, Any, Any], key: str, handler: InputHandler, *, accepts: BaseFilter = TEXT) -> None:  # fmt: skip
     """Route the next message of someone with `key` in their user_data to `handler`."""
-    from bot.telegram.common import GROUP_PENDING
-
     routes: list[Route] = app.bot_data.input_routes
     if not routes:
         app.add_handler(

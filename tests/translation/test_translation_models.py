@@ -115,7 +115,7 @@ asyncio.run(main())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
     env["HOME"] = str(home)
     done = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=Path(__file__).resolve().parents[1],
+        [sys.executable, "-c", script], env=env, cwd=Path(__file__).resolve().parents[2],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

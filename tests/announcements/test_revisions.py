@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.simulator import SimUser
-from tests.test_announcements import class_1a, send_announcement
+from tests.announcements.test_announcements import class_1a, send_announcement
 
 __all__ = ["class_1a"]  # the fixture, shared with the announcement stories
 NEW = "Beste ouders, de uitstap naar het bos is verplaatst naar vrijdag."

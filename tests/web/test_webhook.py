@@ -29,7 +29,7 @@ from tests.conftest import BOT_USERNAME, TOKEN
 from tests.helpers.web import Site, text_update
 
 FORGED_ID = 700_000  # update ids far above the fake Telegram's own
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.demo.school import School
 from bot.simulator import SimUser
-from tests.test_announcements import class_1a
+from tests.announcements.test_announcements import class_1a
 
 __all__ = ["class_1a"]  # the fixture, shared with the announcement stories
 PHOTOS = [b"\x89PNG bos 1", b"\x89PNG bos 2", b"\x89PNG bos 3"]

@@ -7,7 +7,7 @@ from sqlmodel import select
 from bot.demo.school import School
 from bot.models import InboxMessage
 from bot.simulator import SimUser
-from tests.test_announcements import TEXT, class_1a, send_announcement
+from tests.announcements.test_announcements import TEXT, class_1a, send_announcement
 
 __all__ = ["class_1a"]  # the fixture, shared with the announcement stories
 

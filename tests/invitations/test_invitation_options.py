@@ -16,7 +16,7 @@ from bot.demo.school import School
 from bot.models import Member, MemberStatus, PollAnswer, PollParticipation, SchoolClass
 from bot.simulator import SimUser
 from tests.helpers.polls import answer, has_data
-from tests.test_invitations import class_1a, invite
+from tests.invitations.test_invitations import class_1a, invite
 
 __all__ = ["class_1a"]  # the fixture, shared with the invitation stories
 PICTURES = project_root() / "flows" / "invitations" / "pictures"

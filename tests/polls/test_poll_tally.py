@@ -11,7 +11,7 @@ from bot.polls import service as svc
 from bot.polls.results import tally
 from bot.polls.tally import tally_counted
 from tests.conftest import START
-from tests.test_poll_results import FLOWS, _poll, _respond, sessions  # noqa: F401
+from tests.polls.test_poll_results import FLOWS, _poll, _respond, sessions  # noqa: F401
 
 HARD = ["language", "hours", "childcare", "transport", "welcome", "letters"]
 

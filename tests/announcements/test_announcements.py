@@ -267,7 +267,7 @@ async def test_forget_after_a_broadcast_leaves_nothing_personal(
     school: School, class_1a: dict[str, SimUser]
 ) -> None:
     """A parent who received it and the teacher who sent it both /forget: no row points to them."""
-    from tests.test_privacy import _rows_mentioning
+    from tests.privacy.test_privacy import _rows_mentioning
 
     lies = class_1a["lies"]
     await send_announcement(school, lies)

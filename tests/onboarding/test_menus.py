@@ -49,11 +49,11 @@ def test_help_lists_every_command_of_the_menu_in_every_language() -> None:
     """/help cannot fall behind the menu: it lists the role's menu commands, in each language."""
     from pathlib import Path
 
+    from bot.core.commands import menu_for
     from bot.core.i18n import Catalogs
     from bot.models import Role
-    from bot.telegram.commands import menu_for
 
-    catalogs = Catalogs.load(Path(__file__).resolve().parents[1] / "locales", "nl")
+    catalogs = Catalogs.load(Path(__file__).resolve().parents[2] / "locales", "nl")
     for lang in catalogs.languages:
         for role in Role:
             text = catalogs.help(lang, role.value)

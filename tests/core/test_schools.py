@@ -292,7 +292,7 @@ def test_the_cli_asks_which_school(
             monkeypatch.delenv(key)
     (tmp_path / "schools.yaml").write_text("schools:\n" + SCHOOL_A + SCHOOL_B, encoding="utf-8")
     monkeypatch.setenv("OUDERBRUG_SCHOOLS_FILE", str(tmp_path / "schools.yaml"))
-    monkeypatch.setenv("OUDERBRUG_LOCALES_DIR", str(Path(__file__).parents[1] / "locales"))
+    monkeypatch.setenv("OUDERBRUG_LOCALES_DIR", str(Path(__file__).parents[2] / "locales"))
     assert cli.main(["class", "list"]) == 2
     assert "choose one with --school (debuurt, klimop)" in capsys.readouterr().err
     assert cli.main(["class", "create", "1A", "--school", "nope"]) == 2
@@ -320,7 +320,7 @@ async def test_ouderbrug_run_starts_every_school_and_stops_cleanly(
     env |= {
         "OUDERBRUG_SCHOOLS_FILE": str(tmp_path / "schools.yaml"),
         "TELEGRAM_API_BASE_URL": tg.base_url.removesuffix("/bot"),
-        "OUDERBRUG_LOCALES_DIR": str(Path(__file__).resolve().parents[1] / "locales"),
+        "OUDERBRUG_LOCALES_DIR": str(Path(__file__).resolve().parents[2] / "locales"),
         "HOME": str(tmp_path),
     }
     proc = await asyncio.create_subprocess_exec(

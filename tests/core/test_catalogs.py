@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.commands import COMMANDS
 from bot.core.i18n import REFERENCE, Catalogs, placeholders
 from bot.core.settings import project_root
-from bot.telegram.commands import COMMANDS
 
 ROOT = project_root()
 REQUIRED = [

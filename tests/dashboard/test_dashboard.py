@@ -32,7 +32,7 @@ from tests.helpers.dashboard import (
     serve_dashboard,
 )
 from tests.helpers.polls import answer, launch
-from tests.test_invitations import invite
+from tests.invitations.test_invitations import invite
 
 
 @pytest.fixture

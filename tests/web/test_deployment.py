@@ -12,7 +12,7 @@ import yaml
 
 from bot.core.settings import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KNOWN = {field.alias or name for name, field in Settings.model_fields.items()}
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}  # read by docker compose itself (the db service)
 VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]+)=(.*)$")
