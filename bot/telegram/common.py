@@ -1,4 +1,4 @@
-"""Small helpers shared by the feature modules."""
+"""Small helpers shared by every capability's handlers: keyboards, replies, handler groups."""
 
 from __future__ import annotations
 

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlmodel import select
 
 from bot.demo.school import School
 from bot.models import Delivery, DeliveryStatus
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.announcements import TEXT, announcement_class_1a, send_announcement
+from tests.helpers.privacy import rows_mentioning
 
-TEXT = "Beste ouders, morgen gaan we naar het bos. Breng laarzen mee!"
-
-
-@pytest.fixture
-async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
-    """Class 1A with its teacher and five families, translation models installed."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
-    sofie = await school.coordinator()
-    await school.new_class(sofie, "1A")
-    people = {"sofie": sofie, "lies": await school.teacher(sofie, "Juf Lies", "1A")}
-    for name, lang, second in [
-        ("Amina", "ar", "fr"),
-        ("Mehmet", "tr", None),
-        ("Hodan", "so", "en"),
-        ("Zahra", "fa", None),
-        ("Tom", "nl", None),
-    ]:
-        people[name] = await school.parent(name, lang, "1A", second=second)
-    return people
+__all__ = ["announcement_class_1a"]  # the fixture class_1a of the announcement stories
 
 
 def copies(user: SimUser, marker: str) -> list[str]:
@@ -43,16 +20,6 @@ def copies(user: SimUser, marker: str) -> list[str]:
         for m in user.messages
         if any("ann:seen:" in d for row in m.buttons for _, d in row) or marker in m.text
     ]
-
-
-async def send_announcement(school: School, teacher: SimUser, text: str = TEXT) -> None:
-    """The teacher writes, sees the preview, presses Send now and waits for the final report."""
-    await teacher.send(text)
-    preview = await teacher.wait_for_message(
-        lambda m: any("ann:send:" in d for row in m.buttons for _, d in row)
-    )
-    assert "5" in preview.text
-    await teacher.press(school.t("nl", "announce.send_now"))
 
 
 async def test_every_parent_reads_it_once_in_their_language(
@@ -267,8 +234,6 @@ async def test_forget_after_a_broadcast_leaves_nothing_personal(
     school: School, class_1a: dict[str, SimUser]
 ) -> None:
     """A parent who received it and the teacher who sent it both /forget: no row points to them."""
-    from tests.privacy.test_privacy import _rows_mentioning
-
     lies = class_1a["lies"]
     await send_announcement(school, lies)
     await class_1a["Amina"].wait_for_message(lambda m: "[en>ar]" in m.text, timeout=10)
@@ -278,7 +243,7 @@ async def test_forget_after_a_broadcast_leaves_nothing_personal(
         await user.send("/forget")
         await user.press(school.t(lang, "forget.yes"))
         await user.expect_text(school.t(lang, "forget.done"))
-        assert await _rows_mentioning(school, member.id, user.id) == []
+        assert await rows_mentioning(school, member.id, user.id) == []
 
 
 async def test_a_coordinator_chooses_the_classes(school: School) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.demo.school import School
 from bot.simulator import SimUser
-from tests.announcements.test_announcements import class_1a
+from tests.helpers.announcements import announcement_class_1a
 
-__all__ = ["class_1a"]  # the fixture, shared with the announcement stories
+__all__ = ["announcement_class_1a"]  # the fixture class_1a, shared with the announcement stories
 PHOTOS = [b"\x89PNG bos 1", b"\x89PNG bos 2", b"\x89PNG bos 3"]
 
 

@@ -7,9 +7,9 @@ from sqlmodel import select
 from bot.demo.school import School
 from bot.models import InboxMessage
 from bot.simulator import SimUser
-from tests.announcements.test_announcements import TEXT, class_1a, send_announcement
+from tests.helpers.announcements import TEXT, announcement_class_1a, send_announcement
 
-__all__ = ["class_1a"]  # the fixture, shared with the announcement stories
+__all__ = ["announcement_class_1a"]  # the fixture class_1a, shared with the announcement stories
 
 
 def is_copy(message: object) -> bool:

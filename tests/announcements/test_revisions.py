@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.simulator import SimUser
-from tests.announcements.test_announcements import class_1a, send_announcement
+from tests.helpers.announcements import announcement_class_1a, send_announcement
 
-__all__ = ["class_1a"]  # the fixture, shared with the announcement stories
+__all__ = ["announcement_class_1a"]  # the fixture class_1a, shared with the announcement stories
 NEW = "Beste ouders, de uitstap naar het bos is verplaatst naar vrijdag."
 
 

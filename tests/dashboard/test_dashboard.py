@@ -31,8 +31,8 @@ from tests.helpers.dashboard import (
     screenshot,
     serve_dashboard,
 )
+from tests.helpers.invitations import invite
 from tests.helpers.polls import answer, launch
-from tests.invitations.test_invitations import invite
 
 
 @pytest.fixture

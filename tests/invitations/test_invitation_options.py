@@ -15,10 +15,10 @@ from bot.core.settings import project_root
 from bot.demo.school import School
 from bot.models import Member, MemberStatus, PollAnswer, PollParticipation, SchoolClass
 from bot.simulator import SimUser
+from tests.helpers.invitations import invitation_class_1a, invite
 from tests.helpers.polls import answer, has_data
-from tests.invitations.test_invitations import class_1a, invite
 
-__all__ = ["class_1a"]  # the fixture, shared with the invitation stories
+__all__ = ["invitation_class_1a"]  # the fixture class_1a, shared with the invitation stories
 PICTURES = project_root() / "flows" / "invitations" / "pictures"
 
 

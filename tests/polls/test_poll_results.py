@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,20 +14,15 @@ from openpyxl import load_workbook
 from bot import cli
 from bot.core.clock import ManualClock
 from bot.core.db import create_engine, session_factory
-from bot.core.i18n import Catalogs
-from bot.core.settings import project_root
-from bot.models import Member, Poll, PollStatus, School, SchoolClass
+from bot.models import School, SchoolClass
 from bot.polls import service as svc
 from bot.polls.chart import render_chart
 from bot.polls.export import tables, to_csv, to_xlsx
-from bot.polls.flows import load_flows
 from bot.polls.results import _class_groups, tally
 from tests.conftest import START
+from tests.helpers.polls import CATALOGS, FLOWS, make_poll, respond
 
-CATALOGS = Catalogs.load(project_root() / "locales")
-FLOWS = load_flows(project_root() / "flows", languages=CATALOGS.languages)
 SECRET = b"s" * 32
-_keys = itertools.count(1)
 
 
 def test_small_classes_are_merged_so_none_can_be_subtracted() -> None:
@@ -49,44 +42,6 @@ def test_small_classes_are_merged_so_none_can_be_subtracted() -> None:
     assert _class_groups({1: ids(4), 2: ids(3)}, names, 5) == []
 
 
-async def _poll(session, school_id: int, class_ids: list[int]) -> Poll:  # type: ignore[no-untyped-def]
-    author = Member(
-        school_id=school_id, telegram_id=1, chat_id=1, role="coordinator", created_at=START
-    )
-    session.add(author)
-    await session.commit()
-    poll = await svc.create_draft(
-        session, school_id=school_id, author=author, flow=FLOWS["barriers"], class_ids=class_ids,
-        closes_at=START + timedelta(days=7), now=START,
-    )  # fmt: skip
-    poll.status = PollStatus.OPEN
-    session.add(poll)
-    await session.commit()
-    return poll
-
-
-async def _respond(
-    session, poll: Poll, class_id: int | None, picks: dict[str, svc.Given | None]
-) -> None:  # type: ignore[no-untyped-def]
-    key = f"k{next(_keys)}"
-    await svc.begin(session, poll=poll, key=key)
-    response = None
-    flow = FLOWS["barriers"]
-    for index, q in enumerate(flow.questions):
-        ok, response = await svc.advance(
-            session, poll=poll, key=key, index=index, total=len(flow.questions), question_id=q.id,
-            given=picks.get(q.id), response_id=response, class_id=class_id, day=date(2026, 11, 23),
-        )  # fmt: skip
-        assert ok
-
-
-@pytest.fixture
-async def sessions(fresh_db: str):  # type: ignore[no-untyped-def]
-    engine = create_engine(fresh_db)
-    yield session_factory(engine)
-    await engine.dispose()
-
-
 async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as session:
         school = School(name="De Buurt", created_at=START)
@@ -98,10 +53,10 @@ async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  
         ]
         session.add_all(classes)
         await session.commit()
-        poll = await _poll(session, school.id or 0, [c.id or 0 for c in classes])
+        poll = await make_poll(session, school.id or 0, [c.id or 0 for c in classes])
         flow = FLOWS["barriers"]
         for _ in range(4):
-            await _respond(
+            await respond(
                 session,
                 poll,
                 classes[0].id,
@@ -112,7 +67,7 @@ async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  
         data = tables(hidden, CATALOGS, "nl")
         assert data.totals[0][0] == CATALOGS.t("nl", "poll.too_few", min=5)
         for _ in range(3):
-            await _respond(
+            await respond(
                 session,
                 poll,
                 classes[0].id,
@@ -120,7 +75,7 @@ async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  
             )
         for n in range(5):
             text = '=HYPERLINK("http://x")' if n == 0 else f"Meer uitleg in het Turks {n}"
-            await _respond(
+            await respond(
                 session, poll, classes[1].id,
                 {"hard": svc.Given(("language",), text=text, language="tr", text_nl=f"NL {n}"), "help": svc.Given(("time",))},
             )  # fmt: skip
@@ -184,9 +139,9 @@ def test_cli_exports_a_poll(cli_env: Path, capsys: pytest.CaptureFixture[str]) -
                 school = School(name="De Buurt", created_at=ManualClock(START).now())
                 session.add(school)
                 await session.commit()
-                poll = await _poll(session, school.id or 0, [])
+                poll = await make_poll(session, school.id or 0, [])
                 for _ in range(5):
-                    await _respond(session, poll, None, {"often": svc.Given(("never",))})
+                    await respond(session, poll, None, {"often": svc.Given(("never",))})
                 return poll.id or 0
         finally:
             await engine.dispose()

@@ -11,13 +11,13 @@ from bot.polls import service as svc
 from bot.polls.results import tally
 from bot.polls.tally import tally_counted
 from tests.conftest import START
-from tests.polls.test_poll_results import FLOWS, _poll, _respond, sessions  # noqa: F401
+from tests.helpers.polls import FLOWS, make_poll, respond
 
 HARD = ["language", "hours", "childcare", "transport", "welcome", "letters"]
 
 
 @pytest.mark.parametrize("min_group", [3, 5, 8])
-async def test_counted_results_equal_the_bots(sessions, min_group: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def test_counted_results_equal_the_bots(sessions, min_group: int) -> None:  # type: ignore[no-untyped-def]
     """Classes of 9, 6, 6, 4 and 2 answers plus some without a class: same groups, counts, texts."""
     rng = random.Random(min_group)
     async with sessions() as session:
@@ -30,7 +30,7 @@ async def test_counted_results_equal_the_bots(sessions, min_group: int) -> None:
         ]
         session.add_all(classes)
         await session.commit()
-        poll = await _poll(session, school.id or 0, [c.id or 0 for c in classes])
+        poll = await make_poll(session, school.id or 0, [c.id or 0 for c in classes])
         sizes = [(classes[0].id, 9), (classes[1].id, 6), (classes[2].id, 6), (classes[3].id, 4)]
         for class_id, size in [*sizes, (classes[4].id, 2), (None, 3)]:
             for _ in range(size):
@@ -38,7 +38,7 @@ async def test_counted_results_equal_the_bots(sessions, min_group: int) -> None:
                 text = rng.choice([None, None, "Te laat gedaan", "=1+1"])
                 hard = svc.Given(picks, text=text, language="tr" if text else None)
                 often = rng.choice([None, svc.Given((rng.choice(["often", "never"]),))])
-                await _respond(session, poll, class_id, {"hard": hard, "often": often})
+                await respond(session, poll, class_id, {"hard": hard, "often": often})
         flow = FLOWS["barriers"]
         expected = await tally(session, poll=poll, flow=flow)
         counted = await tally_counted(session, poll=poll, flow=flow)

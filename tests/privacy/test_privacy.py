@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlmodel import SQLModel
-
 from bot.demo.school import School
+from tests.helpers.privacy import rows_mentioning
 
 
 async def test_mydata_shows_everything_stored(school: School) -> None:
@@ -36,27 +34,8 @@ async def test_forget_leaves_no_personal_row_behind(school: School) -> None:
     await amina.press(school.t("ar", "forget.yes"))
     await amina.expect_text(school.t("ar", "forget.done"))
     assert await school.member(amina) is None
-    leftovers = await _rows_mentioning(school, member.id, amina.id)
+    leftovers = await rows_mentioning(school, member.id, amina.id)
     assert leftovers == [], leftovers
-
-
-async def _rows_mentioning(school: School, member_id: int | None, telegram_id: int) -> list[str]:
-    """Every (table, column) whose value equals the member id in a member-ish column or the Telegram id."""
-    found: list[str] = []
-    async with school.app.bot_data.engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            for column in table.columns:
-                name = column.name
-                member_ref = name in ("member_id", "used_by", "created_by", "author_id") or (
-                    table.name == "member" and name == "id"
-                )
-                values = [telegram_id] + ([member_id] if member_ref else [])
-                for value in values:
-                    if str(column.type).upper().startswith(("INT", "BIGINT")):
-                        q = text(f'SELECT COUNT(*) FROM "{table.name}" WHERE "{name}" = :v')
-                        if (await conn.execute(q, {"v": value})).scalar():
-                            found.append(f"{table.name}.{name}")
-    return found
 
 
 async def test_stop_pauses_and_start_resumes(school: School) -> None:
