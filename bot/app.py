@@ -45,6 +45,7 @@ from bot.school.invites import bootstrap_invite
 from bot.shared import Shared, open_shared
 from bot.telegram import errors, middleware
 from bot.telegram.context import BotContext, BotData
+from bot.telegram.flood import FloodGate
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.menus import set_default_menus
 from bot.telegram.pacer import Pacer
@@ -68,6 +69,7 @@ def build_application(
     """
     if not settings.telegram_bot_token:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
+    clock = clock or SystemClock()
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     builder = ApplicationBuilder()
     if webhook:
@@ -87,15 +89,21 @@ def build_application(
         .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
         # Long polling too: with presses side by side getUpdates comes back every few updates.
         .get_updates_request(AiohttpRequest(connections=1, timeout=settings.telegram_timeout))
-        # Poll presses and group chatter side by side (each person's in order), the rest one at a
-        # time (bot/telegram/updates.py).
-        .concurrent_updates(OrderedUpdateProcessor(either(poll_answers.alongside, group_chatter)))
+        # Each person's and chat's updates in order; other people's in order of arrival too,
+        # except a busy person's (3 waiting when another arrives), who steps out of line; poll
+        # presses and group chatter side by side; beyond 30 messages or 60 presses a minute a
+        # person is told to slow down (bot/telegram/updates.py, bot/telegram/flood.py).
+        .concurrent_updates(
+            OrderedUpdateProcessor(
+                either(poll_answers.alongside, group_chatter), gate=FloodGate(clock)
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     app.bot_data.settings = settings
-    app.bot_data.clock = clock or SystemClock()
+    app.bot_data.clock = clock
     app.bot_data.shared = shared
 
     # Handlers, in order (see bot/telegram/common.py for the groups). The middleware runs first

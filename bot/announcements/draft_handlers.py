@@ -13,6 +13,8 @@ from bot.telegram.common import reply
 from bot.telegram.context import BotContext
 
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+SOURCES = "draft_sources"  # user_data: the author's message id -> the draft made from it
+KEPT_SOURCES = 20
 
 
 async def draft_from_message(update: Update, context: BotContext) -> None:
@@ -42,7 +44,35 @@ async def draft_from_message(update: Update, context: BotContext) -> None:
             session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
             now=services.clock.now(), file_id=file_id, file_name=file_name,
         )  # fmt: skip
+    remember_source(context, msg.message_id, draft.id)
     await show_preview(update, context, draft, member)
+
+
+def remember_source(context: BotContext, message_id: int, draft_id: int | None) -> None:
+    """Which draft the author's message became (the last few): an edit of it changes the draft."""
+    if context.user_data is None or draft_id is None:
+        return
+    sources: dict[int, int] = context.user_data.setdefault(SOURCES, {})
+    sources[message_id] = draft_id
+    while len(sources) > KEPT_SOURCES:
+        sources.pop(next(iter(sources)))
+
+
+async def edit_draft(update: Update, context: BotContext) -> bool:
+    """An edited message that became a draft not sent yet: the draft takes the new text."""
+    member, msg, user_data = context.member, update.effective_message, context.user_data
+    draft_id = (user_data or {}).get(SOURCES, {}).get(msg.message_id) if msg else None
+    if member is None or msg is None or draft_id is None:
+        return False
+    async with context.services.sessions() as session:
+        changed = await svc.change_unsent_text(
+            session, announcement_id=draft_id, author_id=member.id or 0,
+            text=msg.text or msg.caption or "",
+        )  # fmt: skip
+    if changed is None:
+        return False
+    await reply(update, context.t("edit.draft_updated"))
+    return True
 
 
 async def unsupported(update: Update, context: BotContext) -> None:
@@ -105,10 +135,12 @@ async def album_item(
                 session, author=member, classes=classes, kind="album", text=caption or "",
                 now=services.clock.now(), album=[file_id], media_group=group,
             )  # fmt: skip
+            remember_source(context, msg.message_id if msg else 0, draft.id)
             await show_preview(update, context, draft, member)
             return
         if not await svc.add_to_album(session, draft=draft, file_id=file_id, caption=caption):
             return
+    remember_source(context, msg.message_id if msg else 0, draft.id)
     if draft.report_message_id and update.effective_chat:
         text, markup = await preview(context, draft, member)
         await context.bot.edit_message_text(

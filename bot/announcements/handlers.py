@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.announcements import outbox
 from bot.announcements import service as svc
 from bot.announcements.views import buttons, original_view, parent_copy, report_markup, report_text
+from bot.core.limits import cut
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.onboarding.handlers import stale
 from bot.school.quiet import quiet_until
@@ -20,7 +21,7 @@ from bot.telegram.common import (
     in_columns,
     keyboard,
     numeric_press,
-    parse_callback,
+    pressed,
     reply,
 )
 from bot.telegram.context import BotContext
@@ -70,12 +71,11 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
 
 async def toggle_class(update: Update, context: BotContext) -> None:
     """Add or remove a class from a draft's audience (at least one class stays)."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, "annc", 2)
-    if query is None or member is None or fields is None or not all(f.isdigit() for f in fields):
+    query, member, fields = update.callback_query, context.member, pressed(update, "annc", "##")
+    if query is None or member is None or fields is None:
         await stale(update, context)
         return
-    draft_id, class_id = int(fields[0]), int(fields[1])
+    draft_id, class_id = fields.numbers
     async with context.services.sessions() as session:
         draft = await session.get(Announcement, draft_id)
         allowed = {c.id for c in await svc.audience_classes(session, member=member)}
@@ -235,7 +235,7 @@ async def show_not_seen(
         await reply(update, context.t("announce.all_seen"))
         return
     text = context.t("announce.unseen", count=len(names), names=", ".join(names))
-    await reply(update, text[:4096])
+    await reply(update, cut(text))
 
 
 async def school_of(context: BotContext) -> School:
@@ -257,13 +257,12 @@ async def held_until(context: BotContext) -> datetime | None:
 
 async def toggle_urgent(update: Update, context: BotContext) -> None:
     """A coordinator marks a draft urgent: it goes out now, even in quiet hours."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, "annu", 1)
-    if query is None or member is None or fields is None or not fields[0].isdigit():
+    query, member, fields = update.callback_query, context.member, pressed(update, "annu", "#")
+    if query is None or member is None or fields is None:
         await stale(update, context)
         return
     async with context.services.sessions() as session:
-        draft = await session.get(Announcement, int(fields[0]))
+        draft = await session.get(Announcement, fields.numbers[0])
         if (
             draft is None
             or draft.author_id != member.id

@@ -9,7 +9,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, filters
 
 from bot.conversations import service as conversations
-from bot.conversations.handlers import keep_for_team
+from bot.conversations.handlers import EXCERPT, keep_for_team
+from bot.core.limits import cut
 from bot.models import Announcement, Delivery, InboxMessage, Member, MemberStatus
 from bot.onboarding.handlers import stale
 from bot.telegram import pending
@@ -99,7 +100,7 @@ async def notify_help(
     from bot.conversations.handlers import team_buttons
 
     catalogs = context.services.catalogs
-    excerpt = announcement.text if len(announcement.text) <= 80 else announcement.text[:79] + "…"
+    excerpt = cut(announcement.text, EXCERPT)
     for person in team:
         lang = catalogs.pick(person.language)
         text = catalogs.t(

@@ -23,7 +23,7 @@ from bot.telegram.common import (
     in_columns,
     keyboard,
     numeric_press,
-    parse_callback,
+    pressed,
     reply,
 )
 from bot.telegram.context import BotContext, BotData
@@ -91,23 +91,31 @@ async def back_to_preview(update: Update, context: BotContext) -> None:
 
 async def pick(update: Update, context: BotContext) -> None:
     """A suggested moment was tapped."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, "anns", 2)
-    if query is None or member is None or fields is None or not all(f.isdigit() for f in fields):
+    query, member, fields = update.callback_query, context.member, pressed(update, "anns", "##")
+    if query is None or member is None or fields is None:
         await stale(update, context)
         return
-    when = datetime.fromtimestamp(int(fields[1]) * 60, UTC)
-    if not moments.acceptable(when, now=context.services.clock.now()):  # an old menu
-        await query.answer(out_of_range(context), show_alert=True)
+    draft_id, minutes = fields.numbers
+    when = moment_of(minutes)
+    if when is None or not moments.acceptable(when, now=context.services.clock.now()):
+        await query.answer(out_of_range(context), show_alert=True)  # an old menu, or forged
         return
-    answer = await schedule(context, member, int(fields[0]), when)
+    answer = await schedule(context, member, draft_id, when)
     if answer is None:
         return await stale(update, context)
     if context.user_data is not None:
         context.user_data.pop(AWAITING, None)  # a moment was picked: no typed one expected
     await query.answer()
     edited = await query.edit_message_text(answer[0], reply_markup=answer[1])
-    await remember_report_message(context, int(fields[0]), edited)
+    await remember_report_message(context, draft_id, edited)
+
+
+def moment_of(minutes: int) -> datetime | None:
+    """The moment of a suggestion button (minutes since 1970), None if no calendar has it."""
+    try:
+        return datetime.fromtimestamp(minutes * 60, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 async def typed(update: Update, context: BotContext) -> None:

@@ -1,11 +1,12 @@
 """The outbox sender: delivers announcements to parents, translated, within Telegram's limits.
 
 Every copy is a row in `delivery`; the sender claims pending rows, sends them paced at about
-29 messages/s overall and 1 message/s per chat, retries 429 (after `retry_after`) and network
+30 messages/s overall and 1 message/s per chat, retries 429 (after `retry_after`) and network
 errors (with backoff), marks parents who blocked the bot, and keeps the author's delivery report
-up to date. Rows claimed but not finished when the process stopped are sent again at start-up,
-so nobody is skipped; at most the messages in flight during a crash (and those answered in the
-last few tens of milliseconds, whose outcomes are written together) can arrive twice.
+up to date. Rows claimed but not finished are given back when the sender stops (a crash's are
+requeued at the next start, or on PostgreSQL taken over when their lease ends), due at once, so
+nobody is skipped; at most the messages in flight during a stop or crash (and those answered in
+the last few tens of milliseconds, whose outcomes are written together) can arrive twice.
 """
 
 from __future__ import annotations
@@ -75,31 +76,29 @@ class Sender:
         self._report_due: dict[int, asyncio.TimerHandle] = {}
         self.copies = CopyDeliverer(bot, services)  # the Telegram side of each single copy
         self._unreported: set[int] = set()  # announcements with outcomes not yet in the report
+        self._flying: dict[asyncio.Task[Job], Job] = {}  # copies being delivered right now
 
     async def start(self) -> None:
-        """Requeue copies interrupted by a stop (SQLite: the only sender), then start draining.
+        """Requeue copies interrupted by a crash (SQLite: the only sender), then start draining.
 
-        On PostgreSQL other senders may be working right now, so their claims are left alone:
-        a claim is a lease (LEASE) that any sender takes over once it has run out.
+        Requeued copies are due at once, not when their claim's lease would have run out. On
+        PostgreSQL other senders may be working right now, so their claims are left alone: a
+        claim is a lease (LEASE) that any sender takes over once it has run out (a sender that
+        stops rather than crashes gives its own claims back at once, in `stop`).
         """
         if not self._shared_outbox():
-            async with self.services.sessions() as session:
-                await session.exec(
-                    update(Delivery)
-                    .where(
-                        col(Delivery.status) == DeliveryStatus.SENDING,
-                        col(Delivery.announcement_id).in_(self._ours()),
-                    )
-                    .values(status=DeliveryStatus.PENDING)
-                )
-                await session.commit()
+            await self._requeue(col(Delivery.announcement_id).in_(self._ours()))
         _freeze_startup_objects()
         self.idle.clear()  # not known to be idle until the outbox was looked at
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake()
 
     async def stop(self) -> None:
-        """Stop now; copies in flight go back to the outbox at the next start."""
+        """Stop now: outcomes already in are written, copies in flight go back to the outbox.
+
+        Only this sender's own claims are given back (due at once), so on PostgreSQL the other
+        senders' leases stay as they are.
+        """
         for handle in self._report_due.values():
             handle.cancel()
         self._report_due.clear()
@@ -110,6 +109,29 @@ class Sender:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        flying, self._flying = self._flying, {}
+        for task in flying:
+            task.cancel()
+        await asyncio.gather(*flying, return_exceptions=True)
+        done = [t for t in flying if not t.cancelled() and t.exception() is None]
+        back = [job.delivery.id for t, job in flying.items() if t not in done and job.delivery.id]
+        try:
+            if done:
+                await self._record([task.result() for task in done])
+            if back:
+                await self._requeue(col(Delivery.id).in_(back))
+        except Exception:  # the next start (or another sender, when the lease ends) takes over
+            log.exception("could not give the copies in flight back to the outbox")
+
+    async def _requeue(self, which: Any) -> None:
+        """Put claimed copies (`which`) back in the outbox, due at once."""
+        async with self.services.sessions() as session:
+            await session.exec(
+                update(Delivery)
+                .where(col(Delivery.status) == DeliveryStatus.SENDING, which)
+                .values(status=DeliveryStatus.PENDING, next_attempt_at=self.services.clock.now())
+            )
+            await session.commit()
 
     def _ours(self) -> Any:
         """This school's announcements: each school's bot sends only its own copies."""
@@ -134,7 +156,7 @@ class Sender:
         await self._refresh_report(announcement_id)
 
     async def _run(self) -> None:
-        running: set[asyncio.Task[Job]] = set()
+        running = self._flying
         drained = False  # the last claim found fewer copies than it could take
         while True:
             self._wake.clear()
@@ -146,7 +168,7 @@ class Sender:
                     await asyncio.sleep(5)
                     continue
                 drained = len(jobs) < self.window - len(running)
-                running |= {asyncio.create_task(self._deliver(job)) for job in jobs}
+                running.update({asyncio.create_task(self._deliver(job)): job for job in jobs})
             if not running:
                 self.idle.set()  # nothing due: every outcome so far is recorded
                 await self._sleep_until_due()
@@ -157,8 +179,9 @@ class Sender:
             waker.cancel()
             # Gather what else finishes within a moment: one transaction for many outcomes.
             await asyncio.wait(running, timeout=BATCH_DELAY)
-            done = {task for task in running if task.done()}
-            running -= done
+            done = [task for task in running if task.done()]
+            for task in done:
+                del running[task]
             finished = [task.result() for task in done]
             if finished:
                 await self._record(finished)

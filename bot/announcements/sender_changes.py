@@ -10,6 +10,7 @@ from telegram.ext import ExtBot
 
 from bot.announcements.views import Copy
 from bot.models import Delivery, Member
+from bot.telegram.ratelimit import OUTBOX
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
@@ -25,7 +26,7 @@ async def edit_copy(bot: ExtBot[Any], delivery: Delivery, copy: Copy) -> None:
             chat_id=delivery.chat_id,
             message_id=delivery.message_id,
             reply_markup=copy.markup,
-            rate_limit_args=0,
+            rate_limit_args=OUTBOX,
         )
     except BadRequest as err:
         if "not modified" not in str(err) and "not found" not in str(err):
@@ -59,15 +60,15 @@ async def take_back(
 async def delete_or_blank(bot: ExtBot[Any], chat_id: int, message_id: int, notice: str) -> None:
     """Delete a message; Telegram lets bots delete only for 48 hours, so older ones get the notice."""
     try:
-        await bot.delete_message(chat_id, message_id, rate_limit_args=0)
+        await bot.delete_message(chat_id, message_id, rate_limit_args=OUTBOX)
     except BadRequest as err:
         if "not found" in str(err):
             return  # the parent deleted it already
         try:
             await bot.edit_message_text(
-                notice, chat_id=chat_id, message_id=message_id, rate_limit_args=0
+                notice, chat_id=chat_id, message_id=message_id, rate_limit_args=OUTBOX
             )
         except BadRequest:
             await bot.edit_message_caption(
-                chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=0
+                chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=OUTBOX
             )

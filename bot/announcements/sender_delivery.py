@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto
+from telegram import InputFile, InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
@@ -28,6 +30,7 @@ from bot.models import (
     Member,
     MemberStatus,
 )
+from bot.telegram.ratelimit import OUTBOX
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SINGLE_MEDIA = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
+Piece = Callable[[], Awaitable[list[int]]]  # one request of a copy; the ids of its messages
 
 
 @dataclass
@@ -108,14 +112,13 @@ class CopyDeliverer:
             )
         editing = delivery.action == DeliveryAction.EDIT
         error = "too many failures"
+        sent: list[list[int]] = []  # the pieces of the copy already out (kept across retries)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 if editing:
                     await edit_copy(self.bot, delivery, copy)
                     return self._outcome(job, DeliveryStatus.SENT, copy=copy, attempts=attempt)
-                message_id, media = await self._send(
-                    announcement, delivery, copy.text, copy.markup, copy.before
-                )
+                message_id, media = await self._send(announcement, delivery, copy, sent)
             except Forbidden:
                 return self._outcome(
                     job,
@@ -126,7 +129,7 @@ class CopyDeliverer:
                     attempts=attempt,
                 )
             except RetryAfter:
-                error = "429"  # the rate limiter paused everybody; just try again
+                error = "429"  # the rate limiter held the chat (or everybody): try again
                 continue
             except BadRequest as err:
                 status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
@@ -179,36 +182,50 @@ class CopyDeliverer:
         self,
         announcement: Announcement,
         delivery: Delivery,
-        text: str,
-        markup: InlineKeyboardMarkup,
-        before: tuple[str, ...] = (),
+        copy: Copy,
+        sent: list[list[int]],
     ) -> tuple[int, list[int]]:
-        """The media first (if any), then the text with the buttons; the messages' ids."""
-        paced, chat, file_id = 0, delivery.chat_id, announcement.file_id or ""
-        media: list[int] = []  # no retries inside the rate limiter: the caller retries, paced
-        photos = announcement.album.split()
+        """The media first (if any), then the text with the buttons, then an invitation's calendar
+        file and map; the text's id and the others'. `sent` keeps the ids of the pieces already
+        out, so a retry goes on where a failure stopped instead of sending them again."""
+        pieces, text_at = await self._pieces(announcement, delivery.chat_id, copy)
+        for piece in pieces[len(sent) :]:
+            sent.append(await piece())
+        media = [i for at, ids in enumerate(sent) if at != text_at for i in ids]
+        return sent[text_at][0], media
+
+    async def _pieces(
+        self, announcement: Announcement, chat: int, copy: Copy
+    ) -> tuple[list[Piece], int]:
+        """What one parent gets, in order, as requests still to make; where the text is."""
+        bot, file_id, photos = self.bot, announcement.file_id or "", announcement.album.split()
+        pieces: list[Piece] = []  # every request paced as the outbox's (OUTBOX): see ratelimit
         if announcement.kind == "album" and len(photos) == 1:
-            media = [(await self.bot.send_photo(chat, photos[0], rate_limit_args=paced)).message_id]
+            pieces.append(partial(_one, bot.send_photo, chat, photos[0]))
         elif announcement.kind == "album" and photos:
             album = [InputMediaPhoto(f) for f in photos]
-            sent_album = await self.bot.send_media_group(chat, album, rate_limit_args=paced)
-            media = [m.message_id for m in sent_album]
+            pieces.append(partial(_many, bot.send_media_group, chat, album))
         elif announcement.kind == "invitation" and file_id:  # the template's picture or a photo
-            media = [(await self.bot.send_photo(chat, file_id, rate_limit_args=paced)).message_id]
+            pieces.append(partial(_one, bot.send_photo, chat, file_id))
         elif announcement.kind in SINGLE_MEDIA and file_id:
-            method = getattr(self.bot, SINGLE_MEDIA[announcement.kind])
-            media = [(await method(chat, file_id, rate_limit_args=paced)).message_id]
-        for part in before:  # a long text's first parts; withdrawing deletes them with the media
-            media.append(
-                (await self.bot.send_message(chat, part, rate_limit_args=paced)).message_id
-            )
-        sent = await self.bot.send_message(chat, text, reply_markup=markup, rate_limit_args=paced)
+            method = getattr(bot, SINGLE_MEDIA[announcement.kind])
+            pieces.append(partial(_one, method, chat, file_id))
+        for part in copy.before:  # a long text's first parts; withdrawing deletes them too
+            pieces.append(partial(_one, bot.send_message, chat, part))
+        text_at = len(pieces)
+        pieces.append(partial(_one, bot.send_message, chat, copy.text, reply_markup=copy.markup))
         if announcement.kind == "invitation":  # the date straight into the phone's calendar
-            media.extend(await self._send_calendar(announcement, chat))
-        return sent.message_id, media
+            data, where = await self._calendar(announcement)
+            ics = InputFile(data, filename="uitnodiging.ics")
+            pieces.append(partial(_one, bot.send_document, chat, ics))
+            if where is not None:
+                pieces.append(partial(_one, bot.send_location, chat, *where))
+        return pieces, text_at
 
-    async def _send_calendar(self, announcement: Announcement, chat: int) -> list[int]:
-        """The invitation's .ics file (made once per announcement), and the map when there is one."""
+    async def _calendar(
+        self, announcement: Announcement
+    ) -> tuple[bytes, tuple[float, float] | None]:
+        """The invitation's .ics file and where on the map (made once per announcement)."""
         if announcement.id not in self._calendars:
             async with self.services.sessions() as session:
                 event = await event_of(session, announcement_id=announcement.id or 0)
@@ -222,15 +239,16 @@ class CopyDeliverer:
             if event.latitude is not None and event.longitude is not None:
                 where = (event.latitude, event.longitude)
             self._calendars[announcement.id or 0] = (ics, where)
-        data, where = self._calendars[announcement.id or 0]
-        name = "uitnodiging.ics"
-        sent = [
-            (
-                await self.bot.send_document(
-                    chat, InputFile(data, filename=name), rate_limit_args=0
-                )
-            ).message_id
-        ]
-        if where is not None:
-            sent.append((await self.bot.send_location(chat, where[0], where[1], rate_limit_args=0)).message_id)  # fmt: skip
-        return sent
+        return self._calendars[announcement.id or 0]
+
+
+async def _one(method: Callable[..., Awaitable[Message]], *args: Any, **kwargs: Any) -> list[int]:
+    """Send one piece of a copy, paced as the outbox's; its message's id."""
+    return [(await method(*args, **kwargs, rate_limit_args=OUTBOX)).message_id]
+
+
+async def _many(
+    method: Callable[..., Awaitable[Sequence[Message]]], *args: Any, **kwargs: Any
+) -> list[int]:
+    """Send one piece that is several messages (an album); their ids."""
+    return [m.message_id for m in await method(*args, **kwargs, rate_limit_args=OUTBOX)]

@@ -277,6 +277,21 @@ async def add_to_album(
     return True
 
 
+async def change_unsent_text(
+    session: AsyncSession, *, announcement_id: int, author_id: int, text: str
+) -> Announcement | None:
+    """The author changed the message a draft (or a scheduled one) was made from: it takes the
+    new text. None if it is not theirs or already on its way (then ✏️ Edit changes the copies)."""
+    found = await session.get(Announcement, announcement_id)
+    unsent = (AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED)
+    if found is None or found.author_id != author_id or found.status not in unsent:
+        return None
+    found.text = text
+    session.add(found)
+    await session.commit()
+    return found
+
+
 async def remember_report(session: AsyncSession, *, announcement_id: int, message_id: int) -> None:
     """The author's message that shows the preview, and later the delivery report."""
     await session.exec(

@@ -10,12 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.announcements.service import Report, class_ids_of
+from bot.core.limits import TEXT_LIMIT, cut, split_text, utf16_len
 from bot.models import Announcement, AnnouncementStatus, Member, SchoolClass
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
-
-TEXT_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -116,30 +115,20 @@ def buttons(
 
 def fit(head: str, body: str, foot: str) -> str:
     """Heading, body and footer within Telegram's 4,096 characters (the body is shortened)."""
-    room = TEXT_LIMIT - len(head) - len(foot) - 6
-    if len(body) > room:
-        body = body[: room - 1].rstrip() + "…"
-    return "\n\n".join(part for part in (head, body, foot) if part)
+    room = TEXT_LIMIT - utf16_len(head) - utf16_len(foot) - 6
+    return "\n\n".join(part for part in (head, cut(body, room), foot) if part)
 
 
 def split(head: str, body: str, foot: str) -> list[str]:
     """Heading, body and footer in as many Telegram messages as needed (nothing is cut).
 
-    The body is cut at paragraph, line or word boundaries; the heading opens the first part and
-    the footer closes the last one, which carries the buttons.
+    The body is cut at paragraph, line or word boundaries (bot/core/limits.py); the heading
+    opens the first part and the footer closes the last one, which carries the buttons.
     """
     whole = "\n\n".join(part for part in (head, body, foot) if part)
-    if len(whole) <= TEXT_LIMIT:
+    if utf16_len(whole) <= TEXT_LIMIT:
         return [whole]
-    room = TEXT_LIMIT - max(len(head), len(foot)) - 4
-    chunks: list[str] = []
-    rest = body
-    while len(rest) > room:
-        cut = max(rest.rfind("\n\n", 0, room), rest.rfind("\n", 0, room), rest.rfind(" ", 0, room))
-        cut = cut if cut > room // 2 else room
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    chunks.append(rest)
+    chunks = split_text(body, TEXT_LIMIT - max(utf16_len(head), utf16_len(foot)) - 4)
     chunks[0] = "\n\n".join(part for part in (head, chunks[0]) if part)
     chunks[-1] = "\n\n".join(part for part in (chunks[-1], foot) if part)
     return chunks

@@ -127,6 +127,9 @@ async def _show(update: Update, context: BotContext, class_id: int) -> None:
 
 async def _link(update: Update, context: BotContext, class_id: int) -> None:
     """The parents' link and flyer of a class."""
+    services = context.services
+    async with services.sessions() as session:  # a class gone: ClassError, before the answer
+        await svc.get_class(session, school_id=services.school_id, class_id=class_id)
     await done_with_buttons(update, context)
     await send_link(update, context, class_id)
 

@@ -9,6 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.conversations import service as svc
+from bot.core.limits import cut, split_text
 from bot.models import Conversation, InboxMessage, Member, MemberStatus
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
@@ -43,8 +44,11 @@ async def deliver_answer(
     markup = (
         original_button(context, lang, stored.id or 0, showing_original=False) if machine else None
     )
+    *before, last = split_text(shown)  # a long answer in parts: nothing is lost
     try:
-        await context.bot.send_message(parent.chat_id, shown[:4096], reply_markup=markup)
+        for part in before:
+            await context.bot.send_message(parent.chat_id, part)
+        await context.bot.send_message(parent.chat_id, last, reply_markup=markup)
     except Forbidden:
         async with services.sessions() as session:
             await members.set_status(session, member=parent, status=MemberStatus.BLOCKED)
@@ -93,7 +97,7 @@ async def toggle(update: Update, context: BotContext) -> None:
     )
     await query.answer()
     markup = original_button(context, lang, message.id or 0, showing_original=original)
-    await query.edit_message_text(text[:4096], reply_markup=markup)  # type: ignore[arg-type]
+    await query.edit_message_text(cut(text), reply_markup=markup)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.conversations import buddies as svc
 from bot.models import Conversation, Member, Role
 from bot.onboarding.handlers import stale
-from bot.telegram.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, reply
+from bot.telegram.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, pressed, reply
 from bot.telegram.context import BotContext
 
 
@@ -60,15 +60,14 @@ async def find_buddy(update: Update, context: BotContext) -> None:
 
 async def ask_buddy(update: Update, context: BotContext) -> None:
     """The coordinator picked a buddy: the buddy is asked first."""
-    query, member = update.callback_query, context.member
-    fields = (query.data or "").split(":") if query else []
-    if query is None or member is None or member.role != Role.COORDINATOR or len(fields) != 3:
+    query, member, fields = update.callback_query, context.member, pressed(update, "budask", "##")
+    if query is None or member is None or member.role != Role.COORDINATOR or fields is None:
         await stale(update, context)
         return
     services = context.services
     async with services.sessions() as session:
-        parent = await session.get(Member, int(fields[1])) if fields[1].isdigit() else None
-        buddy = await session.get(Member, int(fields[2])) if fields[2].isdigit() else None
+        parent = await session.get(Member, fields.numbers[0])
+        buddy = await session.get(Member, fields.numbers[1])
         allowed = (
             parent is not None
             and parent.school_id == member.school_id

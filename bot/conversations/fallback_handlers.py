@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.announcements import draft_handlers as drafts
 from bot.conversations import handlers as conversations
 from bot.models import Role
 from bot.onboarding.handlers import PICKING_LANGUAGE, stale
-from bot.telegram.common import GROUP_FEATURES, reply
+from bot.telegram.common import GROUP_FEATURES, GROUP_PENDING, reply
 from bot.telegram.context import BotContext
 
-MAX_STORED_TEXT = 4096
 log = logging.getLogger(__name__)
 
 
@@ -38,8 +44,21 @@ async def free_message(update: Update, context: BotContext) -> None:
     await conversations.keep_for_team(update, context, member)
 
 
+async def edited(update: Update, context: BotContext) -> None:
+    """A changed message: a draft not sent yet takes the new text; otherwise a short note (in a
+    private chat) that changes are not passed on. Never handled as a new message."""
+    msg = update.effective_message
+    if msg is None or msg.chat.type != ChatType.PRIVATE or await drafts.edit_draft(update, context):
+        raise ApplicationHandlerStop
+    if msg.text or msg.caption:  # a live location moving is an edit too: no note for that
+        await reply(update, context.t("edit.not_passed_on"))
+    raise ApplicationHandlerStop
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Catch-all handlers: registered last, so they only see what no feature took."""
+    """Catch-all handlers: registered last, so they only see what no feature took; edited
+    messages are taken before everything else (in the pending group, whose router ignores them)."""
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=GROUP_PENDING)
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command), group=GROUP_FEATURES)
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, free_message),

@@ -9,13 +9,15 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.conversations import service as svc
+from bot.core.limits import cut, split_text
 from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
 from bot.telegram.common import GROUP_FEATURES, keyboard, kind_and_file, numeric_press, reply
 from bot.telegram.context import BotContext
 
-MAX_STORED_TEXT = 4096
+MAX_STORED_TEXT = 4096  # UTF-16 code units, as Telegram counts: a whole message or caption
+EXCERPT = 80  # of an announcement a question is about
 log = logging.getLogger(__name__)
 
 
@@ -34,7 +36,7 @@ async def keep_for_team(
         )
         stored = InboxMessage(
             school_id=member.school_id, member_id=member.id or 0, conversation_id=conversation.id,
-            kind=kind, text=(msg.text or msg.caption or "")[:MAX_STORED_TEXT],
+            kind=kind, text=cut(msg.text or msg.caption or "", MAX_STORED_TEXT),
             language=member.language, file_id=file_id, announcement_id=about.id if about else None,
             created_at=services.clock.now(),
         )  # fmt: skip
@@ -153,8 +155,8 @@ async def notify_team(
         if stored.text_nl:
             text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
         if about is not None:
-            excerpt = about.text if len(about.text) <= 80 else about.text[:79] + "…"
-            text = catalogs.t(lang, "team.question_about", text=excerpt or "📎") + "\n" + text
+            excerpt = cut(about.text, EXCERPT) or "📎"
+            text = catalogs.t(lang, "team.question_about", text=excerpt) + "\n" + text
         try:
             if stored.file_id and message_id is not None:
                 await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
@@ -162,7 +164,10 @@ async def notify_team(
                 await getattr(context.bot, SEND_FILE[stored.kind])(person.chat_id, stored.file_id)
             coordinator = person.role == Role.COORDINATOR
             markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)
-            await context.bot.send_message(person.chat_id, text[:4096], reply_markup=markup)  # type: ignore[arg-type]
+            *before, last = split_text(text)  # a long message in parts: nothing is lost
+            for part in before:
+                await context.bot.send_message(person.chat_id, part)
+            await context.bot.send_message(person.chat_id, last, reply_markup=markup)
         except Forbidden:
             async with services.sessions() as session:
                 await members.set_status(session, member=person, status=MemberStatus.BLOCKED)

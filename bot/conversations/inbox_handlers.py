@@ -7,11 +7,12 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.conversations import service as svc
 from bot.conversations.handlers import notify_team, team_buttons
+from bot.core.limits import cut
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
 from bot.telegram import pending
-from bot.telegram.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, reply
+from bot.telegram.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, pressed, reply
 from bot.telegram.context import BotContext
 
 ANSWERING = "awaiting_answer"
@@ -32,7 +33,7 @@ async def inbox(update: Update, context: BotContext) -> None:
     for conversation, text in entries:
         coordinator = member.role == Role.COORDINATOR
         markup = team_buttons(context, context.lang, conversation.id, coordinator=coordinator)
-        await reply(update, text[:4096], markup)
+        await reply(update, cut(text), markup)
 
 
 async def entry_text(context: BotContext, session: object, conversation: Conversation) -> str:
@@ -73,7 +74,8 @@ def line_of(context: BotContext, message: InboxMessage) -> str:
 async def team_button(update: Update, context: BotContext) -> None:
     """Answer, Handled, Pass on, Export under a conversation (for those who may act on it)."""
     query, press = update.callback_query, numeric_press(update, context, "conv")
-    if query is None or press is None or press.action == "school":
+    if query is None or press is None:
+        await stale(update, context)
         return
     async with context.services.sessions() as session:
         conversation = await session.get(Conversation, press.number)
@@ -116,20 +118,14 @@ async def offer_colleagues(update: Update, context: BotContext, conversation: Co
 
 async def pass_to(update: Update, context: BotContext) -> None:
     """A colleague was chosen: the conversation is theirs now, and they are told."""
-    query, member = update.callback_query, context.member
-    fields = (query.data or "").split(":") if query else []
-    if (
-        query is None
-        or member is None
-        or len(fields) != 3
-        or not all(f.isdigit() for f in fields[1:])
-    ):
+    query, member, fields = update.callback_query, context.member, pressed(update, "convp", "##")
+    if query is None or member is None or fields is None:
         await stale(update, context)
         return
     services = context.services
     async with services.sessions() as session:
-        conversation = await session.get(Conversation, int(fields[1]))
-        colleague = await session.get(Member, int(fields[2]))
+        conversation = await session.get(Conversation, fields.numbers[0])
+        colleague = await session.get(Member, fields.numbers[1])
         ok = (
             conversation is not None and colleague is not None
             and colleague.school_id == member.school_id and colleague.role != Role.PARENT

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,12 +37,27 @@ async def open_conversation(
         )
     )
     conversation = found.first()
-    notify = conversation is None or not conversation.unread
-    if conversation is None:
-        conversation = Conversation(
-            school_id=parent.school_id, member_id=parent.id or 0, created_at=now, updated_at=now
+    if conversation is not None:
+        notify = not conversation.unread
+        # Guarded: a teacher may mark it handled at this very moment (updates of different people
+        # run side by side); then the message starts a new conversation instead of vanishing.
+        still_open = await session.exec(
+            update(Conversation)
+            .where(
+                col(Conversation.id) == conversation.id,
+                col(Conversation.status) == ConversationStatus.OPEN,
+            )
+            .values(unread=True, updated_at=now)
         )
-    conversation.unread, conversation.updated_at = True, now
+        if still_open.rowcount == 1:
+            await session.commit()
+            await session.refresh(conversation)
+            return conversation, notify
+    notify = True
+    conversation = Conversation(
+        school_id=parent.school_id, member_id=parent.id or 0, created_at=now, updated_at=now
+    )
+    conversation.unread = True
     session.add(conversation)
     await session.commit()
     return conversation, notify

@@ -34,3 +34,10 @@ def class_payload(join_code: str) -> str:
 def invite_payload(code: str) -> str:
     """Start payload for a staff invite."""
     return f"{INVITE_PREFIX}{code}"
+
+
+# The longest payload of ours is an invite (1 + 20 characters); Telegram allows 64. A longer one
+# is nobody's code: it travels as UNKNOWN_CODE (no prefix of ours), so the language buttons that
+# carry it stay within Telegram's 64 bytes of callback data and the answer is "unknown code".
+MAX_CODE_PAYLOAD = 32
+UNKNOWN_CODE = "-"

@@ -34,7 +34,10 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
         if clock is None:
             return None
         if not match["year"] and datetime.combine(day_of, clock, tzinfo=tz) < local_now:
-            day_of = day_of.replace(year=year + 1)  # "5/1" typed in December means next January
+            try:  # "5/1" typed in December means next January
+                day_of = day_of.replace(year=year + 1)
+            except ValueError:  # 29/2, and next year has none
+                return None
         return datetime.combine(day_of, clock, tzinfo=tz).astimezone(UTC)
     if match := _TIME_ONLY.match(text):
         clock = _clock(match["hour"], match["minute"])

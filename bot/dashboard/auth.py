@@ -20,6 +20,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.limits import whole_number
 from bot.models import DashboardLogin, Member, Role
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -136,13 +137,13 @@ def cookie_value(web_session: WebSession, key: bytes) -> str:
 def cookie_school(value: str) -> int | None:
     """The school a cookie claims (to pick the key that must have signed it), or None."""
     head = value.split(".", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 12 else None
+    return whole_number(head)
 
 
 def read_cookie(value: str, key: bytes, *, now: datetime) -> WebSession | None:
     """The session in a cookie if its signature is right and it has not expired."""
     parts = value.split(".")
-    if len(parts) != 5 or not all(p.isdigit() for p in parts[:3]):
+    if len(parts) != 5 or any(whole_number(p) is None for p in parts[:3]):
         return None
     payload, signature = ".".join(parts[:4]), parts[4]
     if not hmac.compare_digest(_sign(key, payload).encode(), signature.encode()):

@@ -8,6 +8,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from bot.announcements import service as svc
 from bot.announcements.draft_handlers import has_audience
 from bot.core import when as moments
+from bot.core.limits import whole_number
 from bot.invitations import option_handlers as invitation_options
 from bot.invitations import service as inv
 from bot.invitations.jobs import arm_reminders
@@ -144,7 +145,7 @@ async def rsvp(update: Update, context: BotContext) -> None:
             return
         action = press.action
         answer = action if action in inv.ANSWERS else None
-        people = int(action[1:]) if action.startswith("n") and action[1:].isdigit() else None
+        people = whole_number(action[1:], high=10) if action.startswith("n") else None
         interpreter = True if action == "lang" and event.interpreter_offered else None
         if (people is not None and not 1 <= people <= 10) or (answer, people, interpreter) == (
             None,

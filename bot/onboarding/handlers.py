@@ -9,7 +9,7 @@ from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.classes.service import class_by_code
-from bot.core.codes import CLASS_PREFIX, INVITE_PREFIX
+from bot.core.codes import CLASS_PREFIX, INVITE_PREFIX, MAX_CODE_PAYLOAD, UNKNOWN_CODE
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.school.invites import redeem_invite
@@ -18,7 +18,7 @@ from bot.telegram.common import (
     done_with_buttons,
     in_columns,
     keyboard,
-    parse_callback,
+    pressed,
     reply,
 )
 from bot.telegram.context import BotContext, Who
@@ -40,9 +40,7 @@ def language_keyboard(context: BotContext, verb: str, payload: str) -> list[list
 
 async def start(update: Update, context: BotContext) -> None:
     """/start [payload]: join a class or the team, choosing a language first if needed."""
-    payload = context.args[0] if context.args else ""
-    if payload and not PAYLOAD.match(payload):
-        payload = ""
+    payload = code_payload(context.args[0] if context.args else "")
     member = context.member
     if member is None and not payload:
         await reply(update, context.t("start.no_code"))
@@ -60,6 +58,14 @@ async def start(update: Update, context: BotContext) -> None:
         if not payload:
             return
     await complete_start(update, context, member, payload, fresh=False)
+
+
+def code_payload(payload: str) -> str:
+    """A /start payload as the language buttons carry it: one longer than any code of ours is an
+    unknown code (so the buttons stay within Telegram's 64 bytes), a malformed one is none."""
+    if not PAYLOAD.match(payload):
+        return ""
+    return UNKNOWN_CODE if len(payload) > MAX_CODE_PAYLOAD else payload
 
 
 async def complete_start(
@@ -136,18 +142,17 @@ async def _tell_inviter(
 
 async def choose_language(update: Update, context: BotContext) -> None:
     """Language button: store it (creating the member on first contact), then ask a second one."""
-    query = update.callback_query
-    fields = parse_callback(query.data if query else None, "lang", 2)
+    query, fields = update.callback_query, pressed(update, "lang", "w*")
     catalogs = context.services.catalogs
     if (
         query is None
         or fields is None
-        or not catalogs.has(fields[0])
+        or not catalogs.has(fields.words[0])
         or update.effective_user is None
     ):
         await stale(update, context)
         return
-    lang, payload = fields
+    lang, payload = fields.words[0], code_payload(fields.words[1])
     if context.user_data is not None:
         context.user_data.pop(PICKING_LANGUAGE, None)
     user, services = update.effective_user, context.services
@@ -174,14 +179,14 @@ async def choose_language(update: Update, context: BotContext) -> None:
 
 async def choose_second_language(update: Update, context: BotContext) -> None:
     """Second-language button: store it (or none) and finish joining."""
-    query = update.callback_query
-    fields = parse_callback(query.data if query else None, "lang2", 2)
-    member = context.member
+    fields, member = pressed(update, "lang2", "w*"), context.member
     catalogs = context.services.catalogs
-    if fields is None or member is None or (fields[0] != "-" and not catalogs.has(fields[0])):
+    code, payload = fields.words if fields is not None else ("", "")
+    payload = code_payload(payload)
+    if fields is None or member is None or (code != "-" and not catalogs.has(code)):
         await stale(update, context)
         return
-    second, payload = (None if fields[0] == "-" else fields[0]), fields[1]
+    second = None if code == "-" else code
     async with context.services.sessions() as session:
         member = await members.set_second_language(session, member=member, language=second)
     if second is None:

@@ -29,7 +29,7 @@ from bot.polls.views import (
     thanks,
 )
 from bot.telegram import pending
-from bot.telegram.common import GROUP_FEATURES, Button, keyboard, parse_callback, reply
+from bot.telegram.common import GROUP_FEATURES, Button, keyboard, pressed, reply
 from bot.telegram.context import BotContext
 from bot.telegram.quick import answer_and_edit
 
@@ -58,16 +58,15 @@ def ticked(message: Message | None, question: Question, lang: str) -> tuple[str,
 
 
 async def _poll(
-    update: Update, context: BotContext, verb: str, parts: int
-) -> tuple[Poll, Flow, list[str], Member] | None:
-    """The poll a press is about, if the press is well formed and the poll is open; else answered."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, verb, parts)
-    if query is None or member is None or fields is None or not fields[0].isdigit():
+    update: Update, context: BotContext, verb: str, shape: str
+) -> tuple[Poll, Flow, tuple[str, ...], Member] | None:
+    """The poll a `verb:<poll id>...` press is about, if well formed and open; else answered."""
+    query, member, fields = update.callback_query, context.member, pressed(update, verb, shape)
+    if query is None or member is None or fields is None:
         await stale(update, context)
         return None
     services = context.services
-    poll = await lookups.poll_of(services.caches, services.sessions, poll_id=int(fields[0]))
+    poll = await lookups.poll_of(services.caches, services.sessions, poll_id=fields.numbers[0])
     flow = poll_flow(services, poll)
     if poll is None or flow is None or poll.school_id != context.services.school_id:
         await stale(update, context)
@@ -75,7 +74,7 @@ async def _poll(
     if poll.status != PollStatus.OPEN:
         await query.answer(context.t("poll.closed"), show_alert=True)
         return None
-    return poll, flow, fields[1:], member
+    return poll, flow, fields.words, member
 
 
 def _key(context: BotContext, poll: Poll, member: Member) -> str:
@@ -89,7 +88,7 @@ async def _progress(context: BotContext, key: str) -> PollParticipation | None:
 
 async def start(update: Update, context: BotContext) -> None:
     """Start: the first question not yet answered (once per parent; parents of the classes only)."""
-    found = await _poll(update, context, "pg", 1)
+    found = await _poll(update, context, "pg", "#")
     if found is None:
         return
     poll, flow, _, member = found
@@ -114,10 +113,10 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def _current(
-    update: Update, context: BotContext, verb: str, parts: int
-) -> tuple[Poll, Flow, int, list[str], Member] | None:
+    update: Update, context: BotContext, verb: str, shape: str
+) -> tuple[Poll, Flow, int, tuple[str, ...], Member] | None:
     """A press on the question this parent is at (an old or replayed one is answered as stale)."""
-    found = await _poll(update, context, verb, parts)
+    found = await _poll(update, context, verb, shape)
     if found is None:
         return None
     poll, flow, fields, member = found
@@ -180,7 +179,7 @@ async def record(
 
 async def option(update: Update, context: BotContext) -> None:
     """An option: single choice answers at once; multiple choice ticks or unticks it."""
-    found = await _poll(update, context, "pq", 3)
+    found = await _poll(update, context, "pq", "#ww")
     if found is None:
         return
     poll, flow, (question_id, option_id), member = found
@@ -211,7 +210,7 @@ async def option(update: Update, context: BotContext) -> None:
 
 async def done(update: Update, context: BotContext) -> None:
     """Done under a multiple-choice question: the ticked options count (none: a skip)."""
-    found = await _current(update, context, "pd", 2)
+    found = await _current(update, context, "pd", "#w")
     if found is None:
         return
     poll, flow, index, _fields, _member = found
@@ -222,7 +221,7 @@ async def done(update: Update, context: BotContext) -> None:
 
 async def skip(update: Update, context: BotContext) -> None:
     """Skip: nothing is stored for this question."""
-    found = await _current(update, context, "ps", 2)
+    found = await _current(update, context, "ps", "#w")
     if found is None:
         return
     poll, flow, index, _fields, member = found
@@ -232,7 +231,7 @@ async def skip(update: Update, context: BotContext) -> None:
 
 async def stop(update: Update, context: BotContext) -> None:
     """Stop: what was answered counts (with what is ticked on the question shown), the rest not."""
-    found = await _poll(update, context, "px", 1)
+    found = await _poll(update, context, "px", "#")
     if found is None:
         return
     poll, flow, _, member = found
@@ -256,7 +255,7 @@ async def stop(update: Update, context: BotContext) -> None:
 
 async def other(update: Update, context: BotContext) -> None:
     """Something else: the parent writes their own answer, in any language."""
-    found = await _current(update, context, "po", 2)
+    found = await _current(update, context, "po", "#w")
     if found is None:
         return
     poll, flow, index, (question_id,), _member = found

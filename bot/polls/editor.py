@@ -20,6 +20,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.limits import whole_number
 from bot.models import Poll, PollStatus, SchoolFlow
 from bot.polls.flow_edits import EditError, Raw
 from bot.polls.flows import Flow, FlowError, dump, parse_flow, to_raw
@@ -54,8 +55,9 @@ def own_flow_id(own_id: int) -> str:
 
 def own_id_of(flow_id: str) -> int | None:
     """The SchoolFlow id behind a flow id, if it is a school's own poll."""
-    rest = flow_id.removeprefix(OWN_PREFIX)
-    return int(rest) if flow_id.startswith(OWN_PREFIX) and rest.isdigit() else None
+    return (
+        whole_number(flow_id.removeprefix(OWN_PREFIX)) if flow_id.startswith(OWN_PREFIX) else None
+    )
 
 
 def build(raw: Raw, *, languages: Sequence[str]) -> Flow:

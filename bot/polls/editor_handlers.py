@@ -22,7 +22,7 @@ from bot.polls.editor_views import language_names, overview, question_view
 from bot.polls.handlers import DEFAULT_DAYS, closing, coordinator
 from bot.polls.views import local, preview
 from bot.telegram import pending
-from bot.telegram.common import GROUP_FEATURES, keyboard, reply
+from bot.telegram.common import GROUP_FEATURES, keyboard, pressed, reply
 from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -171,27 +171,29 @@ async def delete(update: Update, context: BotContext, member: Member, args: list
     await query.edit_message_text(context.t("poll.edit_deleted"))
 
 
-ACTIONS: dict[str, tuple[int, Action]] = {  # action: (fields after it, handler)
-    "new": (1, adapt), "dup": (1, duplicate), "v": (1, show), "q": (2, show), "k": (2, toggle),
-    "xo": (3, remove), "rt": (1, ask_text), "ru": (1, ask_text), "rq": (2, ask_text),
-    "ro": (3, ask_text), "ao": (2, ask_text), "pv": (2, preview_in), "del": (1, delete),
-    "dely": (1, delete),
+ACTIONS: dict[str, tuple[str, Action]] = {  # action: (its fields: parse_button's shape, handler)
+    "new": ("w", adapt), "dup": ("#", duplicate), "v": ("#", show), "q": ("#w", show),
+    "k": ("#w", toggle), "xo": ("#ww", remove), "rt": ("#", ask_text), "ru": ("#", ask_text),
+    "rq": ("#w", ask_text), "ro": ("#ww", ask_text), "ao": ("#w", ask_text),
+    "pv": ("#w", preview_in), "del": ("#", delete), "dely": ("#", delete),
 }  # fmt: skip
 
 
 async def button(update: Update, context: BotContext) -> None:
     """Every button of the poll editor (coordinators only); a refusal is answered in a pop-up."""
     query, member = update.callback_query, coordinator(context)
-    fields = (query.data or "").split(":") if query else []
-    found = ACTIONS.get(fields[1]) if len(fields) > 2 else None
-    if query is None or member is None or found is None or len(fields) != found[0] + 2:
-        await stale(update, context)
-        return
-    if fields[1] != "new" and not fields[2].isdigit():
+    data = (query.data or "") if query else ""
+    found = ACTIONS.get(data.split(":")[1] if data.count(":") >= 2 else "")
+    if (
+        query is None
+        or member is None
+        or found is None
+        or not pressed(update, "pa", "w" + found[0])
+    ):
         await stale(update, context)
         return
     try:
-        await found[1](update, context, member, fields[2:])
+        await found[1](update, context, member, data.split(":")[2:])
     except edits.EditError as err:
         log.info("poll editor %s refused: %s", query.data, err.key)
         await query.answer(context.t(err.key, **err.values), show_alert=True)

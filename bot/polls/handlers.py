@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.announcements import service as ann
 from bot.announcements.handlers import held_until
+from bot.core.limits import whole_number
 from bot.models import Member, Poll, PollStatus, Role
 from bot.onboarding.handlers import stale
 from bot.polls import editor
@@ -19,7 +20,7 @@ from bot.polls.flows import Flow
 from bot.polls.jobs import schedule, send_invitations
 from bot.polls.report_handlers import report_buttons, status_line
 from bot.polls.views import local, poll_flow, preview, when
-from bot.telegram.common import GROUP_FEATURES, Button, in_columns, keyboard, parse_callback, reply
+from bot.telegram.common import GROUP_FEATURES, Button, in_columns, keyboard, pressed, reply
 from bot.telegram.context import BotContext
 
 DEADLINES = (3, 7, 14)  # days
@@ -67,14 +68,13 @@ async def polls_command(update: Update, context: BotContext) -> None:
 
 async def new_poll(update: Update, context: BotContext) -> None:
     """A flow was picked: a draft for every class, closing in a week."""
-    query, member = update.callback_query, coordinator(context)
-    fields = parse_callback(query.data if query else None, "pn", 1)
-    services = context.services
-    flow = await chosen_flow(context, fields[0]) if fields else None
+    query, member, fields = update.callback_query, coordinator(context), pressed(update, "pn", "w")
+    services, flow_id = context.services, fields.words[0] if fields else ""
+    flow = await chosen_flow(context, flow_id) if fields else None
     if flow is not None and flow.audience != "classes":
         flow = None
     if query is None or member is None or fields is None or flow is None:
-        if query is not None and fields and editor.own_id_of(fields[0]) is not None:
+        if query is not None and editor.own_id_of(flow_id) is not None:
             await query.answer(context.t("poll.edit_gone"), show_alert=True)
             return
         await stale(update, context)
@@ -159,39 +159,39 @@ async def draft_view(
 
 
 async def own_draft(
-    update: Update, context: BotContext, verb: str, parts: int
-) -> tuple[Poll, Member, list[str]] | None:
-    """The draft a button is about, if it is this coordinator's and still a draft."""
-    query, member = update.callback_query, coordinator(context)
-    fields = parse_callback(query.data if query else None, verb, parts)
-    if member is None or fields is None or not fields[0].isdigit():
+    update: Update, context: BotContext, verb: str, shape: str
+) -> tuple[Poll, Member, tuple[str, ...]] | None:
+    """The draft a `verb:<poll id>...` button is about, if this coordinator's and still a draft."""
+    member, fields = coordinator(context), pressed(update, verb, shape)
+    if member is None or fields is None:
         await stale(update, context)
         return None
     async with context.services.sessions() as session:
-        poll = await session.get(Poll, int(fields[0]))
+        poll = await session.get(Poll, fields.numbers[0])
     if poll is None or poll.author_id != member.id or poll.status != PollStatus.DRAFT:
         await stale(update, context)
         return None
-    return poll, member, fields[1:]
+    return poll, member, fields.words
 
 
 async def edit_draft(update: Update, context: BotContext) -> None:
     """A class toggle (or the whole school) or a closing date on a draft."""
     query = update.callback_query
     verb = (query.data or "")[:2] if query else ""
-    found = await own_draft(update, context, verb, 2)
+    found = await own_draft(update, context, verb, "#w")
     if found is None or query is None:
         return
     poll, member, (value,) = found
+    number = whole_number(value)
     async with context.services.sessions() as session:
         allowed = {c.id for c in await ann.audience_classes(session, member=member) if c.id}
         chosen = set(svc.class_ids_of(poll))
-        if verb == "pt" and value.isdigit() and int(value) in DEADLINES:
-            poll.closes_at = closing(context, int(value))
+        if verb == "pt" and number in DEADLINES:
+            poll.closes_at = closing(context, number or 0)
         elif verb == "pc" and value == "all":
             chosen = set(allowed)
-        elif verb == "pc" and value.isdigit() and int(value) in allowed:
-            chosen ^= {int(value)}
+        elif verb == "pc" and number in allowed:
+            chosen ^= {number or 0}
         else:
             await stale(update, context)
             return
@@ -207,7 +207,7 @@ async def edit_draft(update: Update, context: BotContext) -> None:
 
 async def preview_in(update: Update, context: BotContext) -> None:
     """The poll as a parent reads it, in the chosen language (a new message)."""
-    found = await own_draft(update, context, "pv", 2)
+    found = await own_draft(update, context, "pv", "#w")
     if found is None:
         return
     poll, _member, (lang,) = found
@@ -229,7 +229,7 @@ async def preview_in(update: Update, context: BotContext) -> None:
 
 async def launch(update: Update, context: BotContext) -> None:
     """Launch: the poll opens; parents get it now, or when the quiet hours end."""
-    found = await own_draft(update, context, "pl", 1)
+    found = await own_draft(update, context, "pl", "#")
     if found is None:
         return
     poll, member, _ = found
@@ -268,7 +268,7 @@ async def launch(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Cancel a draft."""
-    found = await own_draft(update, context, "pk", 1)
+    found = await own_draft(update, context, "pk", "#")
     if found is None:
         return
     poll = found[0]

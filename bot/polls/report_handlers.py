@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.core.limits import cut
 from bot.models import Poll, PollStatus, Role
 from bot.onboarding.handlers import stale
 from bot.polls import service as svc
@@ -15,7 +16,7 @@ from bot.polls.jobs import tell_author_closed, unschedule
 from bot.polls.results import Results
 from bot.polls.tally import tally_cached
 from bot.polls.views import local, poll_flow, when
-from bot.telegram.common import GROUP_FEATURES, Button, keyboard, parse_callback, reply
+from bot.telegram.common import GROUP_FEATURES, Button, keyboard, pressed, reply
 from bot.telegram.context import BotContext
 
 MAX_TEXTS_SHOWN = 10
@@ -71,25 +72,18 @@ def results_text(context: BotContext, results: Results) -> str:
         lines += ["", t("poll.texts_heading", count=len(results.texts))]
         for x in results.texts[:MAX_TEXTS_SHOWN]:
             lines.append(f"• {x.text}" + (f"\n  🇳🇱 {x.text_nl}" if x.text_nl else ""))
-    text = "\n".join(lines)
-    return text if len(text) <= 4096 else text[:4095] + "…"
+    return cut("\n".join(lines))
 
 
 async def _coordinator_poll(
-    update: Update, context: BotContext, verb: str, parts: int
-) -> tuple[Poll, Flow, list[str]] | None:
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, verb, parts)
-    if (
-        member is None
-        or member.role != Role.COORDINATOR
-        or fields is None
-        or not fields[0].isdigit()
-    ):
+    update: Update, context: BotContext, verb: str, shape: str
+) -> tuple[Poll, Flow, tuple[str, ...]] | None:
+    member, fields = context.member, pressed(update, verb, shape)
+    if member is None or member.role != Role.COORDINATOR or fields is None:
         await stale(update, context)
         return None
     async with context.services.sessions() as session:
-        poll = await session.get(Poll, int(fields[0]))
+        poll = await session.get(Poll, fields.numbers[0])
     flow = poll_flow(context.services, poll)
     if (
         poll is None
@@ -99,12 +93,12 @@ async def _coordinator_poll(
     ):
         await stale(update, context)
         return None
-    return poll, flow, fields[1:]
+    return poll, flow, fields.words
 
 
 async def results(update: Update, context: BotContext) -> None:
     """The live totals as text, and as a chart image when the group is large enough."""
-    found = await _coordinator_poll(update, context, "pr", 1)
+    found = await _coordinator_poll(update, context, "pr", "#")
     if found is None or update.callback_query is None:
         return
     poll, flow, _ = found
@@ -127,7 +121,7 @@ async def results(update: Update, context: BotContext) -> None:
 
 async def export(update: Update, context: BotContext) -> None:
     """A CSV (totals and free texts) or an XLSX file of a poll's results."""
-    found = await _coordinator_poll(update, context, "pe", 2)
+    found = await _coordinator_poll(update, context, "pe", "#w")
     if found is None or update.callback_query is None or update.effective_chat is None:
         return
     poll, flow, (kind,) = found
@@ -178,7 +172,7 @@ async def export_command(update: Update, context: BotContext) -> None:
 
 async def close_now(update: Update, context: BotContext) -> None:
     """Close an open poll before its deadline."""
-    found = await _coordinator_poll(update, context, "pz", 1)
+    found = await _coordinator_poll(update, context, "pz", "#")
     if found is None or update.callback_query is None:
         return
     poll = found[0]

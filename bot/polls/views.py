@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.core.i18n import Catalogs
+from bot.core.limits import cut
 from bot.models import Poll
 from bot.polls.flows import Flow, Question, option_data
 from bot.polls.service import flow_of
@@ -119,4 +120,4 @@ def preview(catalogs: Catalogs, flow: Flow, *, closes_at: datetime, tz: ZoneInfo
         if q.other:
             lines.append(f"   {catalogs.t(lang, 'poll.other_button')}")
     lines += ["", thanks(catalogs, flow, lang)]
-    return "\n".join(lines)[:4096]
+    return cut("\n".join(lines))

@@ -16,7 +16,7 @@ from bot.telegram.common import (
     done_with_buttons,
     in_columns,
     keyboard,
-    parse_callback,
+    pressed,
     reply,
     require_member,
 )
@@ -34,15 +34,12 @@ async def invite(update: Update, context: BotContext) -> None:
 
 async def invite_role(update: Update, context: BotContext) -> None:
     """Role chosen: for a teacher, ask the class; for a coordinator, make the link."""
-    fields = parse_callback(update.callback_query.data if update.callback_query else None, "inv", 1)
-    if (
-        fields is None
-        or fields[0] not in ("teacher", "coordinator")
-        or not _is_coordinator(context)
-    ):
+    fields = pressed(update, "inv", "w")
+    role = fields.words[0] if fields is not None else ""
+    if role not in ("teacher", "coordinator") or not _is_coordinator(context):
         await stale(update, context)
         return
-    if fields[0] == "coordinator":
+    if role == "coordinator":
         await _make_link(update, context, Role.COORDINATOR, None)
         return
     async with context.services.sessions() as session:
@@ -55,13 +52,11 @@ async def invite_role(update: Update, context: BotContext) -> None:
 
 async def invite_class(update: Update, context: BotContext) -> None:
     """Class chosen for a teacher invite: make the link."""
-    fields = parse_callback(
-        update.callback_query.data if update.callback_query else None, "invc", 1
-    )
-    if fields is None or not fields[0].isdigit() or not _is_coordinator(context):
+    fields = pressed(update, "invc", "#")
+    if fields is None or not _is_coordinator(context):
         await stale(update, context)
         return
-    await _make_link(update, context, Role.TEACHER, int(fields[0]) or None)
+    await _make_link(update, context, Role.TEACHER, fields.numbers[0] or None)
 
 
 async def _make_link(update: Update, context: BotContext, role: Role, class_id: int | None) -> None:

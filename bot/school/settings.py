@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.limits import whole_number
 from bot.models import School
 from bot.polls.results import FLOOR
 
@@ -45,8 +46,8 @@ class SettingsForm:
 
 
 def _whole(value: str, low: int, high: int) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    number = whole_number(value.strip(), high=high)
+    return number if number is not None and number >= low else None
 
 
 def check(form: SettingsForm) -> dict[str, str | int | None] | None:

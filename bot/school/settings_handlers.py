@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.announcements.service import school_of
-from bot.school.settings import parse_hours
+from bot.core.limits import whole_number
+from bot.school.settings import MAX_RETENTION, parse_hours
 from bot.telegram.common import GROUP_FEATURES, reply
 from bot.telegram.context import BotContext
 
@@ -41,12 +42,13 @@ async def quiet_hours(update: Update, context: BotContext) -> None:
 async def retention(update: Update, context: BotContext) -> None:
     """/retention [days | schoolyear]: how long parents' conversations are kept."""
     args, services = context.args or [], context.services
+    days = whole_number(args[0], high=MAX_RETENTION) if args else None
     async with services.sessions() as session:
         school = await school_of(session, school_id=services.school_id)
         if args and args[0].lower() in ("schoolyear", "schooljaar"):
             school.retention_days = None
-        elif args and args[0].isdigit() and 1 <= int(args[0]) <= 3650:
-            school.retention_days = int(args[0])
+        elif days:  # 1 day or more
+            school.retention_days = days
         elif args:
             await reply(update, context.t("retention.usage"))
             return

@@ -67,6 +67,7 @@ class TelegramCore:
         self._message_ids: dict[int, int] = {}
         self._serial = 0
         self.time_shift = 0.0  # seconds added to the server's clock (e.g. to age messages)
+        self.latency = 0.0  # seconds each way between the bot and this server (set_latency)
         self._changed = asyncio.Event()
         self._new_updates = asyncio.Event()
         self._closed = asyncio.Event()

@@ -60,35 +60,45 @@ async def _call(tg: TelegramCore, request: web.Request) -> web.Response:
         params, uploads = await read_params(request)
     except ApiError as err:
         return error(err.status, err.description)
-    tg.requests.append(ApiCall(method, params, time.monotonic()))
+    if tg.latency:  # the request's way to Telegram: it arrives (and counts) after this
+        await tg.pause(tg.latency)
+    call = ApiCall(method, params, time.monotonic())
+    tg.requests.append(call)
     tg.stats.requests[method] += 1
     tg.notify()
     handler = METHODS.get(method) or METHODS.get(_canonical_name(method))
-    if handler is None:
-        return error(404, "Not Found")
     try:
+        if handler is None:
+            raise ApiError(404, "Not Found")
         await _before(tg, method, params)
         result: Any = await handler(tg, params, uploads)
+        if method in SEND_METHODS:
+            tg.stats.sent += len(result) if isinstance(result, list) else 1
+        response = ok(result)
     except ApiError as err:
-        return error(err.status, err.description, err.retry_after)
-    if method in SEND_METHODS:
-        tg.stats.sent += len(result) if isinstance(result, list) else 1
-    return ok(result)
+        response = error(err.status, err.description, err.retry_after)
+    call.status = response.status
+    if tg.latency:  # and the answer's way back
+        await tg.pause(tg.latency)
+    return response
 
 
 async def _before(tg: TelegramCore, method: str, params: Json) -> None:
-    """Injected faults, then rate limits, as ApiErrors."""
+    """Injected failures; Telegram's flood control, counted as the request arrives; then an
+    injected slow answer (a slow server: the request has arrived and counts). As ApiErrors."""
     chat_id = _int_or_none(params.get("chat_id"))
     fault = tg.faults.match(method, chat_id)
-    if fault is not None:
-        if fault.delay:
-            await tg.pause(fault.delay)
-        if fault.status >= 400:
-            raise ApiError(fault.status, fault.description, fault.retry_after)
-    if method in SEND_METHODS:
+    delay = tg.faults.delay_of(fault)
+    if fault is not None and fault.status >= 400:
+        if delay:
+            await tg.pause(delay)
+        raise ApiError(fault.status, fault.description, fault.retry_after)
+    if tg.limits.counts(method, SEND_METHODS):
         retry = tg.limits.check(chat_id)
         if retry is not None:
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
+    if delay:
+        await tg.pause(delay)
 
 
 def _count(tg: TelegramCore, method: str, response: web.Response) -> web.Response:

@@ -114,10 +114,26 @@ class FakeTelegram(TelegramCore):
         return sim
 
     def set_limits(
-        self, global_per_second: float | None, per_chat_per_second: float | None
+        self,
+        global_per_second: float | None,
+        per_chat_per_second: float | None,
+        *,
+        per_chat_burst: int = 1,
+        edits: bool = False,
     ) -> None:
-        """Answer 429 (with retry_after) to messages beyond these rates; None: unlimited."""
-        self.limits.configure(global_per_second, per_chat_per_second)
+        """Answer 429 (with retry_after) to messages beyond these rates; None: unlimited.
+
+        Counted when a request arrives: overall in any one second, per chat a token bucket of
+        `per_chat_burst` back to back (Telegram tolerates short bursts). `edits`: edits of
+        messages count too, as Telegram's flood control does (off: only new messages).
+        """
+        self.limits.configure(
+            global_per_second, per_chat_per_second, per_chat_burst=per_chat_burst, edits=edits
+        )
+
+    def set_latency(self, round_trip: float) -> None:
+        """A network between the bot and this server: half of `round_trip` each way."""
+        self.latency = round_trip / 2
 
     def inject(
         self,
@@ -130,14 +146,19 @@ class FakeTelegram(TelegramCore):
         chat_id: int | None = None,
         probability: float | None = None,
         delay: float | None = None,
+        delay_max: float | None = None,
     ) -> None:
         """Make the next matching requests fail (after `delay` seconds, if given).
 
-        status < 400 with a delay only stalls the request; times=None lasts until clear_faults().
+        status < 400 with a delay only stalls the request: a slow answer (it has arrived, and
+        counts for the limits, before the delay); with `delay_max` each request waits a random
+        time between the two. times=None lasts until clear_faults().
         """
         if status == 429 and retry_after is None:
             retry_after = 1
-        fault = Fault(method, status, description, retry_after, times, chat_id, probability, delay)
+        fault = Fault(
+            method, status, description, retry_after, times, chat_id, probability, delay, delay_max
+        )
         self.faults.add(fault)
 
     def clear_faults(self) -> None:

@@ -31,12 +31,14 @@ class Upload(NamedTuple):
 Uploads = dict[str, Upload]
 
 
-class ApiCall(NamedTuple):
+@dataclass
+class ApiCall:
     """One request the bot made: the method and its decoded parameters."""
 
     method: str
     params: Json
     at: float = 0.0  # time.monotonic() when it arrived
+    status: int = 0  # the HTTP status of the answer (0 until answered; 429: refused)
 
 
 @dataclass

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
+from bot.core.limits import whole_number
 from bot.models import Member
 from bot.telegram.context import BotContext
 
@@ -14,7 +16,8 @@ Button = tuple[str, str]  # (label, callback data)
 
 # Handler groups. In each group only the first matching handler runs, and groups run in order:
 # -1 the middleware (bot/telegram/middleware.py), then answers to a question the bot just asked (they stop
-# the update when they apply), then the features, with the catch-alls registered last.
+# the update when they apply) and, beside them, edited messages (which stop there: never handled as
+# new ones, bot/conversations/fallback_handlers.py), then the features, catch-alls registered last.
 GROUP_PENDING = 0
 GROUP_FEATURES = 1
 
@@ -45,17 +48,50 @@ async def done_with_buttons(update: Update, context: BotContext, text: str | Non
         return
     await query.answer()
     if text is not None and query.message is not None:
-        await query.edit_message_text(text)
+        try:
+            await query.edit_message_text(text)
+        except BadRequest as err:  # pressed twice: the message says so already
+            if "not modified" not in str(err):
+                raise
 
 
-def parse_callback(data: str | None, verb: str, parts: int) -> list[str] | None:
-    """Split `verb:a:b` callback data into `parts` fields, or None if it is not well formed."""
-    if not data:
+@dataclass(frozen=True)
+class Fields:
+    """Button data that passed `parse_button`: its words and its numbers, each in order."""
+
+    words: tuple[str, ...]
+    numbers: tuple[int, ...]
+
+
+def parse_button(data: str | None, verb: str, shape: str) -> Fields | None:
+    """The one reader of button data: `verb:a:b...` with one field per letter of `shape`.
+
+    `#` a number (ASCII digits within the database's 64-bit range: bot/core/limits.py), `w` a
+    word (not empty), `*` a text that may be empty. None if the verb, the number of fields or a
+    field is wrong: the press is answered as stale (bot/onboarding/handlers.py `stale`).
+    """
+    fields = (data or "").split(":")
+    if fields[0] != verb or len(fields) != len(shape) + 1:
         return None
-    fields = data.split(":", parts)
-    if fields[0] != verb or len(fields) != parts + 1:
-        return None
-    return fields[1:]
+    words: list[str] = []
+    numbers: list[int] = []
+    for kind, field in zip(shape, fields[1:], strict=True):
+        if kind == "#":
+            number = whole_number(field)
+            if number is None:
+                return None
+            numbers.append(number)
+        elif kind == "*" or (kind == "w" and field):
+            words.append(field)
+        else:
+            return None
+    return Fields(tuple(words), tuple(numbers))
+
+
+def pressed(update: Update, verb: str, shape: str) -> Fields | None:
+    """`parse_button` of the update's button press (None if it is no press)."""
+    query = update.callback_query
+    return parse_button(query.data if query else None, verb, shape)
 
 
 def require_member(context: BotContext) -> Member:
@@ -78,11 +114,10 @@ class Press:
 
 def numeric_press(update: Update, context: BotContext, verb: str) -> Press | None:
     """Parse a `verb:action:<number>` press; None (to be answered as stale) if malformed."""
-    query, member = update.callback_query, context.member
-    fields = parse_callback(query.data if query else None, verb, 2)
-    if fields is None or not fields[1].isdigit() or member is None or member.id is None:
+    fields, member = pressed(update, verb, "w#"), context.member
+    if fields is None or member is None or member.id is None:
         return None
-    return Press(action=fields[0], number=int(fields[1]), member=member, member_id=member.id)
+    return Press(fields.words[0], fields.numbers[0], member=member, member_id=member.id)
 
 
 def kind_and_file(update: Update) -> tuple[str | None, str | None]:

@@ -1,4 +1,5 @@
-"""Cross-cutting work before every handler: load the member, pick the language, check roles."""
+"""Cross-cutting work before every handler: load the member, pick the language, check roles,
+and answer what the flood control refused (bot/telegram/flood.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from bot.models import MemberStatus
 from bot.onboarding import lookups, members
 from bot.telegram.context import BotContext, Who
 from bot.telegram.errors import on_error
+from bot.telegram.flood import Verdict
+from bot.telegram.updates import OrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +29,28 @@ def command_of(update: Update) -> str | None:
     return msg.text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(msg.text) > 1 else None
 
 
+def refusal(update: Update, context: BotContext) -> Verdict:
+    """Whether the flood control refused this update (bot/telegram/updates.py)."""
+    processor = context.application.update_processor
+    if isinstance(processor, OrderedUpdateProcessor):
+        return processor.refusal(update)
+    return Verdict.PASS
+
+
+async def slow_down(update: Update, context: BotContext) -> None:
+    """Tell someone who sends too much that this (and for a minute, more) was not passed on."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.t("flood.presses"))
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(context.t("flood.messages"), do_quote=True)
+
+
 async def load_member(update: Update, context: BotContext) -> None:
-    """Attach the member (cached: bot/onboarding/lookups.py) and UI language; stop unauthorised commands."""
+    """Attach the member (cached: bot/onboarding/lookups.py) and UI language; stop unauthorised
+    commands, and updates the flood control refused (answering them if they are to be told)."""
     user = update.effective_user
-    if user is None or user.is_bot:
+    refused = refusal(update, context)
+    if user is None or user.is_bot or refused is Verdict.DROP:
         raise ApplicationHandlerStop
     services = context.services
     try:
@@ -49,6 +70,9 @@ async def load_member(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop from exc
     lang = services.catalogs.pick(member.language if member else None, user.language_code)
     context.who = Who(member=member, lang=lang)
+    if refused is Verdict.NOTICE:
+        await slow_down(update, context)
+        raise ApplicationHandlerStop
     command = command_of(update)
     if command and not allowed(command, member.role if member else None):
         if update.effective_message:

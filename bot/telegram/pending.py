@@ -17,15 +17,15 @@ from bot.telegram.common import GROUP_PENDING
 from bot.telegram.context import BotContext, InputHandler, Route
 
 TEXT = filters.TEXT & ~filters.COMMAND
+# New messages only: an edited message answers no question (bot/conversations/fallback_handlers.py).
+ANSWERS = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
 
 
 def expect(app: Application[Any, Any, Any, Any, Any, Any], key: str, handler: InputHandler, *, accepts: BaseFilter = TEXT) -> None:  # fmt: skip
     """Route the next message of someone with `key` in their user_data to `handler`."""
     routes: list[Route] = app.bot_data.input_routes
     if not routes:
-        app.add_handler(
-            MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, _route), group=GROUP_PENDING
-        )
+        app.add_handler(MessageHandler(ANSWERS, _route), group=GROUP_PENDING)
     routes.append(Route(key, accepts, handler))
 
 

@@ -1,10 +1,25 @@
 """One send budget for the whole bot: interactive replies and the outbox share the Pacer.
 
 python-telegram-bot calls `process_request` for every Bot API request. Every request that sends
-something holds a slot of the Pacer from its start until its answer (30/s overall, counted so that
-no second can see more arrive; outbox copies also 1/s per chat); on a 429 the Pacer pauses everybody for
-`retry_after` and slows down a little, then the request is retried (replies: up to 3 times; the outbox passes
-`rate_limit_args=0` and retries itself, so nothing is retried twice or released in a burst).
+something holds a slot of the Pacer from its start until its answer (bot/telegram/pacer.py:
+30/s overall, counted so that no second can see more arrive, and per chat).
+
+**What a request carries.** `rate_limit_args` says how a request is paced:
+
+- `None` (a reply, a job's message): per chat a bucket of `REPLY_BURST` messages refilled at
+  1/s (people answer at their own pace; only a runaway loop meets it), not queued behind the
+  outbox, and retried up to 3 times after a 429.
+- a `Pacing` (the outbox: `OUTBOX`, for its sends, edits and deletions alike): queued in order,
+  1/s per chat with `burst` back to back (the pieces of one copy: picture, text, calendar file,
+  map), and `retries` times retried after a 429 (the outbox's 0: it retries itself).
+
+A `Pacing` is a dataclass, so never falsy: PTB 22.8's `ExtBot._merge_api_rl_kwargs` drops a
+falsy `rate_limit_args` (`if not rate_limit_args: return api_kwargs`), which is how the old
+`rate_limit_args=0` never reached the limiter. A plain int is taken as a reply's retry count.
+
+**429.** A 429 on a request to a chat holds only that chat for `retry_after` (Telegram's per-chat
+flood limit); a 429 without a chat, or on a second chat within a second (a flood of the whole
+bot), pauses everybody and slows down a little (see `Pacer.pause`).
 """
 
 from __future__ import annotations
@@ -12,18 +27,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.telegram.pacer import Pacer
+from bot.telegram.pacer import IN_FLIGHT, Pacer
 
 log = logging.getLogger(__name__)
-# HTTP requests at once (and connections in the pool): plenty for 30 messages/s at Telegram's
-# latency. More only costs time: httpcore scans every connection and waiting request each time.
-CONNECTIONS = 8
+UNPACED_AT_ONCE = 16  # requests outside the budget (button answers, ...) at once
+# HTTP connections in the pool: the paced requests in flight plus the unpaced ones, so a request
+# that got its slot never waits for a connection (its arrival would drift from its slot).
+CONNECTIONS = IN_FLIGHT + UNPACED_AT_ONCE
+REPLY_BURST = 20  # messages a chat may get back to back from replies, then 1/s
 JSONDict = dict[str, Any]
 # Requests that do not send anything to a chat are not counted by Telegram's message limits.
 UNPACED = {
@@ -37,18 +55,29 @@ UNPACED = {
 # Edits of the message a person just pressed a button on (poll questions, menus): Telegram's
 # 30/s counts messages sent, and these are answers to the person's own press, at the pace they
 # press. They skip the send budget (so a busy outbox does not slow buttons down, nor buttons the
-# outbox) but wait out a 429 pause like everything else. Edits of delivered copies (the outbox,
-# `rate_limit_args` given) stay paced.
+# outbox) but wait out a 429 pause (of everybody or of their chat) like everything else. Edits
+# of delivered copies (the outbox, with a `Pacing`) stay paced.
 INTERACTIVE_EDITS = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
 
 
-class PacedRateLimiter(BaseRateLimiter[int]):
+@dataclass(frozen=True)
+class Pacing:
+    """`rate_limit_args` of a paced request that is not a reply (see the module's docstring)."""
+
+    burst: int = 1  # messages this chat may get back to back before 1/s applies
+    retries: int = 0  # 429s retried inside the rate limiter, each after its pause
+
+
+OUTBOX = Pacing(burst=3, retries=0)  # a copy's pieces back to back; the outbox retries itself
+
+
+class PacedRateLimiter(BaseRateLimiter[Pacing | int]):
     """Paces requests through a Pacer and retries 429 answers."""
 
     def __init__(self, pacer: Pacer, max_retries: int = 3) -> None:
         self.pacer = pacer
         self.max_retries = max_retries
-        self._connections = asyncio.Semaphore(CONNECTIONS)
+        self._unpaced = asyncio.Semaphore(UNPACED_AT_ONCE)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -63,31 +92,39 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Pacing | int | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        """Wait for a slot, send, and on 429 pause everyone and retry."""
-        retries = self.max_retries if rate_limit_args is None else rate_limit_args
-        # The outbox (which passes its own retry count) keeps to 1 message/s per chat; a reply of
-        # a few messages is the short burst Telegram tolerates, so replies only share the overall budget.
-        chat_id = _as_int(data.get("chat_id")) if rate_limit_args is not None else None
+        """Wait for a slot, send, and on 429 hold the chat (or everyone) and retry."""
+        pacing = rate_limit_args if isinstance(rate_limit_args, Pacing) else None
+        if pacing is not None:
+            retries = pacing.retries
+        elif isinstance(rate_limit_args, int):
+            retries = rate_limit_args
+        else:
+            retries = self.max_retries
+        chat_id = _as_int(data.get("chat_id"))
+        unpaced = endpoint in UNPACED or (endpoint in INTERACTIVE_EDITS and pacing is None)
         for attempt in range(retries + 1):
             try:
-                interactive = endpoint in INTERACTIVE_EDITS and rate_limit_args is None
-                if endpoint in UNPACED or interactive:
-                    if interactive and (paused := self.pacer.pause_left()) > 0:
+                if unpaced:
+                    if (paused := self.pacer.pause_left(chat_id)) > 0:
                         await asyncio.sleep(paused)
-                    async with self._connections:
+                    async with self._unpaced:
                         return await callback(*args, **kwargs)
-                async with self.pacer.slot(chat_id), self._connections:
+                if pacing is None:  # a reply: its own lane, and no queueing behind the outbox
+                    slot = self.pacer.slot(chat_id, burst=REPLY_BURST, lane="reply", urgent=True)
+                else:
+                    slot = self.pacer.slot(chat_id, burst=pacing.burst)
+                async with slot:
                     return await callback(*args, **kwargs)
             except RetryAfter as err:
                 wait = err.retry_after
-                self.pacer.pause(
-                    wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                )
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                everybody = self.pacer.pause(seconds, chat_id)
                 if attempt == retries:
                     raise
-                log.info("429 from Telegram; retrying %s after %s", endpoint, wait)
+                who = "everybody" if everybody else f"chat {chat_id}"
+                log.info("429 from Telegram; %s waits %s s, then %s again", who, seconds, endpoint)
         raise AssertionError("unreachable")
 
 

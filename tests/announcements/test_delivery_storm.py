@@ -8,11 +8,15 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from bot.announcements.sender import Sender
+from bot.announcements.sender import LEASE, Sender
+from bot.app import BotApp, build_application
+from bot.core.clock import ManualClock
 from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.models import Delivery, DeliveryStatus
+from bot.runtime import running
 from bot.simulator import SimUser
+from tests.helpers.restart import stop
 
 LANGUAGES = ("nl", "ar", "tr", "pl")
 
@@ -22,10 +26,10 @@ def copies_of(parent: SimUser) -> int:
     return sum(1 for m in parent.messages if "ann:seen:" in str(m.buttons))
 
 
-async def settled(school: School) -> None:
-    """Wait until the sender has nothing left to do."""
-    sender = school.app.bot_data.sender
-    assert sender is not None
+async def settled(school: School | BotApp) -> None:
+    """Wait until the sender (of the school's bot, or of this bot) has nothing left to do."""
+    sender = (school.app if isinstance(school, School) else school).bot_data.sender
+    assert isinstance(sender, Sender)
     sender.wake()
     await asyncio.sleep(0)  # let it pick the wake-up before waiting for idle
     await asyncio.wait_for(sender.idle.wait(), 30)
@@ -114,3 +118,78 @@ async def test_timeouts_are_retried_and_nobody_is_left_out(school: School) -> No
     async with school.app.bot_data.sessions() as session:
         statuses = Counter((await session.exec(select(Delivery.status))).all())
     assert statuses == {DeliveryStatus.SENT: 12}
+
+
+async def statuses_of(app: BotApp) -> Counter[str]:
+    """How many outbox rows are in each state."""
+    async with app.bot_data.sessions() as session:
+        return Counter((await session.exec(select(Delivery.status))).all())
+
+
+async def test_a_restart_mid_broadcast_sends_the_interrupted_copies_at_once(
+    school: School, app: BotApp, settings: Settings, clock: ManualClock
+) -> None:
+    """Telegram hangs while 30 copies are on their way; the bot is stopped (an update) and started
+    again: right after the restart every parent has the message, once (not five minutes later:
+    the clock is not moved)."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "2C")
+    lies = await school.teacher(sofie, "Juf Lies", "2C")
+    parents = await school.crowd("2C", 30, LANGUAGES)
+    await lies.send("Beste ouders, de schoolpoort gaat morgen pas om 8.45 uur open.")
+    preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
+    school.tg.inject("sendMessage", status=200, delay=120, times=None)  # answers nothing
+    await lies.press(school.t("nl", "announce.send_now"), message=preview)
+    ids = {parent.id for parent in parents}
+
+    def arrived() -> int:
+        return sum(1 for c in school.tg.calls("sendMessage") if int(c["chat_id"]) in ids)
+
+    await school.tg.wait_until(lambda: arrived() >= 5, timeout=10)
+    assert (await statuses_of(app))[DeliveryStatus.SENDING] == 30  # all claimed, some in flight
+    await stop(app)
+    school.tg.clear_faults()  # Telegram answers again (the hanging requests never will)
+    async with running(build_application(settings, clock=clock), poll_timeout=5) as fresh:
+        await settled(fresh)
+        assert Counter(copies_of(p) for p in parents) == {1: 30}
+        assert await statuses_of(fresh) == {DeliveryStatus.SENT: 30}
+
+
+async def test_after_a_crash_the_claimed_copies_go_out_at_once(
+    school: School, app: BotApp, settings: Settings, clock: ManualClock
+) -> None:
+    """The bot crashed with 20 copies claimed (sending, their lease running five more minutes):
+    at the next start they go out at once (SQLite: the only sender). On PostgreSQL another sender
+    may still be working on them, so they wait for the end of the lease."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "2C")
+    lies = await school.teacher(sofie, "Juf Lies", "2C")
+    parents = await school.crowd("2C", 20, LANGUAGES)
+    await stop(app)  # from here on the outbox is only written to, as by a crashed process
+    services = app.bot_data
+    async with services.sessions() as session:
+        from bot.announcements import outbox
+        from bot.announcements import service as svc
+
+        author = await school.member(lies)
+        assert author is not None and author.id is not None
+        draft = await svc.create_draft(
+            session, author=author, classes=[await school.class_row("2C")], kind="text",
+            text="Vrijdag is het schoolfeest.", now=clock.now(),
+        )  # fmt: skip
+        await outbox.confirm(session, announcement_id=draft.id or 0, author_id=author.id, now=clock.now())  # fmt: skip
+        for row in (await session.exec(select(Delivery))).all():  # what the crashed claim left
+            row.status, row.next_attempt_at = DeliveryStatus.SENDING, clock.now() + LEASE
+            session.add(row)
+        await session.commit()
+    async with running(build_application(settings, clock=clock), poll_timeout=5) as fresh:
+        await settled(fresh)
+        assert fresh.bot_data.engine is not None
+        if fresh.bot_data.engine.dialect.name == "postgresql":  # other senders may be alive:
+            assert Counter(copies_of(p) for p in parents) == {0: 20}  # their claims are leases
+            clock.advance(LEASE)
+            for parent in parents:
+                await parent.wait_for(lambda u: copies_of(u) == 1, timeout=10)
+            await settled(fresh)
+        assert Counter(copies_of(p) for p in parents) == {1: 20}
+        assert await statuses_of(fresh) == {DeliveryStatus.SENT: 20}

@@ -1,5 +1,6 @@
-"""Poll presses of different parents are handled side by side; one parent's presses, and every
-other update, keep the order in which they arrived (bot/telegram/updates.py)."""
+"""Which updates run side by side, and in which order (bot/telegram/updates.py): each person's in
+the order they arrived; other people's in order of arrival too, except those of a busy person, who
+steps out of line; poll presses and group chatter side by side."""
 
 from __future__ import annotations
 
@@ -129,4 +130,56 @@ async def test_chatter_in_a_group_is_read_side_by_side_but_commands_keep_their_t
     await settle()
     assert handlers.log[-1] == "start youssef writes"  # a private message keeps its turn too
     handlers.let("youssef writes")
+    await asyncio.gather(*tasks)
+
+
+async def test_a_busy_person_steps_out_of_line_and_keeps_their_own_order() -> None:
+    processor, handlers = OrderedUpdateProcessor(alongside), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "amina 1": text(1), "amina 2": text(1), "tom 1": text(2),
+    })  # fmt: skip
+    assert handlers.log == ["start amina 1"]  # a few messages: Tom waits his turn
+    tasks += await arrive(processor, handlers, {
+        "amina 3": text(1), "amina 4": text(1), "tom 2": text(2),
+    })  # fmt: skip
+    assert handlers.log == ["start amina 1", "start tom 1"]  # her fourth: Amina is busy
+    handlers.let("tom 1")
+    await settle()
+    assert handlers.log[-2:] == ["end tom 1", "start tom 2"]  # Tom's own order holds
+    for n in range(1, 4):
+        handlers.let(f"amina {n}")
+        await settle()
+        assert handlers.log[-2:] == [f"end amina {n}", f"start amina {n + 1}"]  # hers too
+    handlers.let("amina 4")
+    handlers.let("tom 2")
+    await asyncio.gather(*tasks)
+
+
+async def test_stepping_out_of_line_lets_nobody_overtake_what_came_before() -> None:
+    processor, handlers = OrderedUpdateProcessor(alongside), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "sofie opens the inbox": text(4), "amina 1": text(1), "amina 2": text(1),
+        "amina 3": text(1), "amina 4": text(1), "tom writes": text(2),
+    })  # fmt: skip
+    assert handlers.log == ["start sofie opens the inbox"]  # Tom waits for Sofie, not Amina
+    handlers.let("sofie opens the inbox")
+    await settle()
+    assert handlers.log[-2:] == ["start amina 1", "start tom writes"]
+    for name in ("tom writes", "amina 1", "amina 2", "amina 3", "amina 4"):
+        handlers.let(name)
+    await asyncio.gather(*tasks)
+
+
+async def test_a_group_keeps_its_order_while_a_busy_member_is_served_aside() -> None:
+    processor, handlers = OrderedUpdateProcessor(either(alongside, group_chatter)), Handlers()
+    tasks = await arrive(processor, handlers, {
+        "amina asks /help": in_group(1, "/help"), "amina 1": text(1), "amina 2": text(1),
+        "amina 3": text(1), "tom asks /help": in_group(2, "/help"), "youssef writes": text(3),
+    })  # fmt: skip
+    assert handlers.log == ["start amina asks /help", "start youssef writes"]
+    handlers.let("amina asks /help")
+    await settle()
+    assert handlers.log[-2:] == ["start amina 1", "start tom asks /help"]  # the group's order
+    for name in ("youssef writes", "tom asks /help", "amina 1", "amina 2", "amina 3"):
+        handlers.let(name)
     await asyncio.gather(*tasks)

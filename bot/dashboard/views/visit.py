@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.core.limits import whole_number
 from bot.dashboard import auth
 from bot.dashboard.views.html import esc, page, post_button, prose
 from bot.models import Member
@@ -212,4 +213,4 @@ def not_found(visit: Visit) -> web.Response:
 def number(visit: Visit, name: str) -> int | None:
     """A numeric path part, or None."""
     value = visit.request.match_info.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return whole_number(value)
