@@ -196,6 +196,7 @@ async def play(school: School, *, parents: int) -> SimUser:
     if in_3b:
         await scenes.withdrawn_by_mistake(school, karim, in_3b[0])
     await scenes.help_and_buddy(school, sofie, copies, in_3b)
+    await scenes.second_thoughts(school, copies)
     await scenes.coffee_morning(school, lies, [u for u, _ in in_1a])
     if len(joined) >= 3:
         await joined[2].send("/mydata")

@@ -128,6 +128,18 @@ async def help_and_buddy(
     await sofie.expect_text(school.t("nl", "buddy.team_agreed", buddy="Bilal", parent="Youssef"))
 
 
+async def second_thoughts(school: School, copies: list[tuple[SimUser, str, BotMessage]]) -> None:
+    """A parent edits a message already sent and presses a damaged button: both get a clear answer."""
+    if not copies:
+        return
+    parent, lang, copy = copies[0]
+    sent = await parent.send("Morgen komen we iets later, rond 9 uur.")
+    await parent.edit(sent, "Morgen komen we iets later, rond 9u30.")
+    await parent.expect_text(school.t(lang, "edit.not_passed_on"))
+    press = await parent.press_data("ann:seen:²", copy)
+    await parent.wait_callback_answer(press)
+
+
 async def coffee_morning(school: School, teacher: SimUser, families: list[SimUser]) -> None:
     """The teacher invites the class to a coffee morning next week; two parents come, one with two."""
     if not families:

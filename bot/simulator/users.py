@@ -109,6 +109,18 @@ class SimUser(Inbox):
             fields["reply_to_message"] = reply_to.raw
         return await self._message(fields, text)
 
+    async def edit(self, sent: Json, text: str) -> Json:
+        """Change the text (or caption) of a message this user sent: Telegram sends the whole
+        message again as an `edited_message` update."""
+        field = "caption" if "caption" in sent or "text" not in sent else "text"
+        changed = {**sent, field: text, "edit_date": self.tg.now()}
+        changed.pop("entities", None)
+        self.sent[sent["message_id"]] = changed
+        self.acted = self.tg.serial()
+        self.tg.record(TranscriptEvent(self.display_name, "bot", "edit", text))
+        self.tg.add_update({"edited_message": changed})
+        return changed
+
     async def _send_file(
         self,
         kind: str,
