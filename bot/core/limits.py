@@ -8,6 +8,7 @@ Every number read from outside (button data, typed commands, web forms) goes thr
 from __future__ import annotations
 
 MAX_INTEGER = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint: larger overflows
+MAX_ROW_ID = 2**31 - 1  # every table's id is PostgreSQL's integer: a larger one can name no row
 TEXT_LIMIT = 4096  # a message's text, in UTF-16 code units
 CAPTION_LIMIT = 1024  # a media caption, in UTF-16 code units
 ELLIPSIS = "…"

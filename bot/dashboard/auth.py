@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.limits import whole_number
+from bot.core.limits import MAX_ROW_ID, whole_number
 from bot.models import DashboardLogin, Member, Role
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -137,7 +137,7 @@ def cookie_value(web_session: WebSession, key: bytes) -> str:
 def cookie_school(value: str) -> int | None:
     """The school a cookie claims (to pick the key that must have signed it), or None."""
     head = value.split(".", 1)[0]
-    return whole_number(head)
+    return whole_number(head, high=MAX_ROW_ID)
 
 
 def read_cookie(value: str, key: bytes, *, now: datetime) -> WebSession | None:

@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.limits import whole_number
+from bot.core.limits import MAX_ROW_ID, whole_number
 from bot.models import Poll, PollStatus, SchoolFlow
 from bot.polls.flow_edits import EditError, Raw
 from bot.polls.flows import Flow, FlowError, dump, parse_flow, to_raw
@@ -56,7 +56,9 @@ def own_flow_id(own_id: int) -> str:
 def own_id_of(flow_id: str) -> int | None:
     """The SchoolFlow id behind a flow id, if it is a school's own poll."""
     return (
-        whole_number(flow_id.removeprefix(OWN_PREFIX)) if flow_id.startswith(OWN_PREFIX) else None
+        whole_number(flow_id.removeprefix(OWN_PREFIX), high=MAX_ROW_ID)
+        if flow_id.startswith(OWN_PREFIX)
+        else None
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.core.limits import whole_number
+from bot.core.limits import MAX_ROW_ID, whole_number
 from bot.models import Member
 from bot.telegram.context import BotContext
 
@@ -77,7 +77,7 @@ def parse_button(data: str | None, verb: str, shape: str) -> Fields | None:
     numbers: list[int] = []
     for kind, field in zip(shape, fields[1:], strict=True):
         if kind == "#":
-            number = whole_number(field)
+            number = whole_number(field, high=MAX_ROW_ID)
             if number is None:
                 return None
             numbers.append(number)

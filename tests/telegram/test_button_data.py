@@ -20,3 +20,11 @@ def test_button_data_is_read_field_by_field() -> None:
         (None, "ann", "w#"),
     ]:
         assert parse_button(data, verb, shape) is None, data
+
+
+def test_a_number_no_row_can_have_is_refused() -> None:
+    """Row ids are PostgreSQL integers: 2**31 - 1 is read, anything larger names no row (and
+    would make PostgreSQL refuse the query instead of the bot answering 'stale')."""
+    assert parse_button("ann:seen:2147483647", "ann", "w#") is not None
+    assert parse_button("ann:seen:2147483648", "ann", "w#") is None
+    assert parse_button("ann:seen:9223372036854775807", "ann", "w#") is None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.core.limits import whole_number
+from bot.core.limits import MAX_ROW_ID, whole_number
 from bot.dashboard import auth
 from bot.dashboard.views.html import esc, page, post_button, prose
 from bot.models import Member
@@ -213,4 +213,4 @@ def not_found(visit: Visit) -> web.Response:
 def number(visit: Visit, name: str) -> int | None:
     """A numeric path part, or None."""
     value = visit.request.match_info.get(name, "")
-    return whole_number(value)
+    return whole_number(value, high=MAX_ROW_ID)
