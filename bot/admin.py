@@ -268,6 +268,6 @@ def backup_command(settings: Settings, action: str, path: Path) -> int:
     print(f"{done} {rows} rows in {len(counts)} tables ({path}).")
     print(
         "Remember the poll secret: back up OUDERBRUG_SECRET or "
-        f"{settings.data_dir / 'secret.key'} separately (it is not in the database)."
+        f"{settings.secrets_path / 'secret.key'} separately (it is not in the database)."
     )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -17,6 +18,7 @@ from bot.classes import handlers as classes
 from bot.conversations import answer_handlers as answers
 from bot.conversations import buddy_handlers as buddies
 from bot.conversations import fallback_handlers as fallback
+from bot.conversations import follow_up_jobs
 from bot.conversations import handlers as conversations
 from bot.conversations import inbox_handlers as inbox
 from bot.conversations import jobs as housekeeping
@@ -27,14 +29,18 @@ from bot.core.db import session_factory
 from bot.core.scheduler import Scheduler
 from bot.core.settings import Settings
 from bot.dashboard import handlers as dashboard
+from bot.dashboard import jobs as dashboard_jobs
 from bot.invitations import change_handlers as event_changes
 from bot.invitations import handlers as invitations
 from bot.invitations import jobs as invitation_jobs
 from bot.invitations import option_handlers as invitation_options
 from bot.onboarding import handlers as onboarding
-from bot.onboarding.members import ensure_school
+from bot.onboarding.members import ensure_school, rebind_to_private_chats
+from bot.onboarding.profile_views import set_bot_profile
 from bot.polls import answer_handlers as poll_answers
+from bot.polls import choice_handlers as poll_choice
 from bot.polls import editor_handlers as poll_editor
+from bot.polls import free_text_handlers as poll_free_text
 from bot.polls import handlers as polls
 from bot.polls import jobs as poll_jobs
 from bot.polls import report_handlers as poll_reports
@@ -128,7 +134,11 @@ def build_application(
     school_settings.register(app)  # /quiethours
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
     poll_editor.register(app)  # ✏️ Adapt: the school's own copy of a poll, edited in the bot
-    poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop, own words)
+    poll_answers.register(app)  # parents answer polls (emoji buttons, skip, stop)
+    poll_free_text.register(app)  # "Something else": own words, anonymous, also after a restart
+    poll_choice.register(
+        app
+    )  # the words after it; after a restart the parent chooses: poll or team
     poll_reports.register(app)  # live totals, chart, /export CSV and XLSX, close now
     dashboard.register(app)  # /dashboard: a one-time login link to the coordinator dashboard
     fallback.register(app)  # unknown commands, parents' free messages, stale buttons
@@ -151,17 +161,23 @@ async def _post_init(app: BotApp) -> None:
     assert school.id is not None
     data.school_id = school.id
     data.sessions = session_factory(data.engine, school_id=school.id)  # sees this school only
+    async with data.sessions() as session:  # members once bound to a group's chat: their own again
+        if moved := await rebind_to_private_chats(session, school_id=school.id):
+            log.warning("%s: %s member(s) moved from a group chat to their own", school.key, moved)
     watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/core/cache.py)
     async with data.sessions() as session:
         code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
     if code is not None:
         data.bootstrap_link = deep_link(app.bot.username, invite_payload(code))
-        log.warning(
-            "No coordinator yet for %s. Open this one-time link to become the first: %s",
-            settings.school_name,
-            data.bootstrap_link,
+        # To the console, never into the log (bot/core/logs.py keeps invite links out of it).
+        print(
+            f"No coordinator yet for {settings.school_name}. "
+            f"Open this one-time link to become the first: {data.bootstrap_link}",
+            file=sys.stderr,
+            flush=True,
         )
     await set_default_menus(app.bot, data.catalogs)
+    await set_bot_profile(app.bot, data.catalogs)  # what the empty chat shows before START
     data.sender = Sender(app.bot, data)
     await data.sender.start()
     assert app.job_queue is not None
@@ -171,7 +187,9 @@ async def _post_init(app: BotApp) -> None:
         data.clock.subscribe(data.sender.wake)
     waiting = await scheduling.restore(data, app.bot)
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
+    dashboard_jobs.schedule(data)  # old dashboard logins and expired sessions, nightly
     await invitation_jobs.restore(data, app.bot)  # reminders of events still to come
+    await follow_up_jobs.restore(data, app.bot)  # parents' messages held back (quiet hours)
     await poll_jobs.schedule(data, app.bot)  # poll invitations, reminders and closing
     log.info("%s: scheduled announcements waiting: %s", settings.school_key, waiting)
 

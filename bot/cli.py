@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.core.logs import setup_logging
 from bot.core.schools import pick_school, school_settings
 from bot.core.settings import Settings, SettingsError, load_settings
 
@@ -100,11 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(settings.log_level)  # secrets redacted, libraries at INFO or above
     try:
         return _dispatch(args, settings, schools)
     except KeyboardInterrupt:

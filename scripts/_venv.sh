@@ -13,14 +13,20 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating the virtual environment in .venv ..." >&2
   "$PYTHON" -m venv .venv
 fi
-STAMP=".venv/.ouderbrug-installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${EXTRAS:+-$EXTRAS}"
+# Exact versions with their hashes (scripts/lock updates them): the dev lock for tests and CI.
+LOCK="requirements.lock"
+if [ -n "$EXTRAS" ]; then
+  LOCK="requirements-dev.lock"
+fi
+STAMP=".venv/.ouderbrug-installed-$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-16)${EXTRAS:+-$EXTRAS}"
 if [ ! -f "$STAMP" ]; then
-  echo "Installing Ouderbrug and its dependencies into .venv ..." >&2
+  echo "Installing Ouderbrug and its dependencies ($LOCK) into .venv ..." >&2
   .venv/bin/python -m pip install --quiet --upgrade pip >&2
+  .venv/bin/python -m pip install --quiet --require-hashes -r "$LOCK" >&2
   if [ -n "$EXTRAS" ]; then
-    .venv/bin/python -m pip install --quiet -e ".[$EXTRAS]" >&2
+    .venv/bin/python -m pip install --quiet --no-deps -e ".[$EXTRAS]" >&2
   else
-    .venv/bin/python -m pip install --quiet -e . >&2
+    .venv/bin/python -m pip install --quiet --no-deps -e . >&2
   fi
   rm -f .venv/.ouderbrug-installed-*
   touch "$STAMP"

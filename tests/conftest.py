@@ -17,6 +17,34 @@ from bot.demo.school import School
 from bot.runtime import running
 from bot.simulator import FakeTelegram
 from bot.translation import Translator
+from tests.helpers import machine
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The marks of tests that need something from the machine (tests/helpers/machine.py)."""
+    config.addinivalue_line("markers", "browser: needs Chromium (skipped outside CI without it)")
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (skipped outside CI without it)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a `browser` fixture (Chromium, tests/helpers/dashboard.py) needs it."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Outside CI skip, with CI=true fail, a test whose machine lacks what its marks name."""
+    for kind in machine.NEEDS:
+        if item.get_closest_marker(kind) is not None:
+            machine.require(kind)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per missing thing that made tests skip, saying what to install."""
+    for line in machine.summary():
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
 
 TOKEN = "123456789:TEST-token-for-ouderbrug-tests"
 BOT_USERNAME = "ouderbrug_test_bot"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.announcements import outbox
 from bot.announcements import service as svc
-from bot.announcements.views import buttons, original_view, parent_copy, report_markup, report_text
+from bot.announcements.report_views import report_markup, report_text
+from bot.announcements.views import buttons, original_view, parent_copy
 from bot.core.limits import cut
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.onboarding.handlers import stale
@@ -25,21 +25,30 @@ from bot.telegram.common import (
     reply,
 )
 from bot.telegram.context import BotContext
+from bot.translation.status import plan, tally
+from bot.translation.status_views import lines
 
 
 async def preview(context: BotContext, draft: Announcement, member: Member) -> tuple[str, Any]:
-    """The preview of a draft: audience and languages, class toggles, Send now / Cancel."""
+    """The preview of a draft: audience, who reads it in which language and why, class toggles,
+    Send now / Cancel."""
     services = context.services
     chosen = set(svc.class_ids_of(draft))
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
         people = await svc.recipients(session, school_id=draft.school_id, class_ids=sorted(chosen))
-    counts = Counter(p.language or "nl" for p in people).most_common()
-    languages = ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in counts)
+    outcomes = tally(
+        plan(services.translator, source=draft.language, own=p.language,
+             second=p.second_language, text=draft.text)
+        for p in people
+    )  # fmt: skip
+    languages = "\n".join(lines(services.catalogs, context.lang, outcomes))
     names = ", ".join(c.name for c in classes if c.id in chosen)
-    text = context.t("announce.preview", classes=names, count=len(people), languages=languages)
+    parents = context.tn("count.parents", len(people), count=len(people))
+    text = context.t("announce.preview", classes=names, parents=parents, languages=languages)
     if draft.kind == "album":
-        text = context.t("announce.preview_album", count=len(draft.album.split())) + "\n" + text
+        photos = len(draft.album.split())
+        text = context.tn("announce.preview_album", photos, count=photos) + "\n" + text
     if draft.kind == "invitation":  # the organiser reads the invitation as parents will
         text = f"{draft.text}\n\n{'─' * 12}\n{text}"
     held = None if draft.urgent else await held_until(context)

@@ -105,7 +105,7 @@ async def notify_help(
         lang = catalogs.pick(person.language)
         text = catalogs.t(
             lang, "team.help_request", name=parent.first_name,
-            language=catalogs.native_name(parent.language or "nl"), text=excerpt or "📎",
+            language=catalogs.language_name(parent.language or "nl", lang), text=excerpt or "📎",
         )  # fmt: skip
         coordinator = person.role == "coordinator"
         markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)

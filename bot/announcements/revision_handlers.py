@@ -62,7 +62,7 @@ async def new_text(update: Update, context: BotContext) -> None:
     if services.sender is not None:
         services.sender.forget(announcement_id)
         services.sender.wake()
-    await reply(update, context.t("announce.edit_done", count=count))
+    await reply(update, context.tn("announce.edit_done", count, count=count))
     raise ApplicationHandlerStop
 
 
@@ -103,7 +103,7 @@ async def withdraw_answer(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     await query.answer()
-    await query.edit_message_text(context.t("announce.withdrawing", count=count))
+    await query.edit_message_text(context.tn("announce.withdrawing", count, count=count))
     if services.sender is not None:
         services.sender.forget(press.number)
         services.sender.wake()

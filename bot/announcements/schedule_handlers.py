@@ -145,7 +145,8 @@ async def typed(update: Update, context: BotContext) -> None:
 
 def out_of_range(context: BotContext) -> str:
     """The answer to a moment in the past or too far ahead."""
-    return context.t("announce.schedule_out_of_range", days=moments.MAX_AHEAD.days)
+    days = moments.MAX_AHEAD.days
+    return context.tn("announce.schedule_out_of_range", days, days=days)
 
 
 async def schedule(

@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.announcements.views import Copy
-from bot.models import Delivery, Member
+from bot.announcements.views import Byline, Copy
+from bot.core.limits import cut
+from bot.models import Announcement, Delivery, Member
 from bot.telegram.ratelimit import OUTBOX
+from bot.translation.status import render
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
 
 MAX_ATTEMPTS = 5
+QUOTE = 80  # characters of the withdrawn message quoted in the line that says so
 
 
 async def edit_copy(bot: ExtBot[Any], delivery: Delivery, copy: Copy) -> None:
@@ -34,16 +37,27 @@ async def edit_copy(bot: ExtBot[Any], delivery: Delivery, copy: Copy) -> None:
 
 
 async def take_back(
-    bot: ExtBot[Any], services: BotData, delivery: Delivery, member: Member
+    bot: ExtBot[Any],
+    services: BotData,
+    delivery: Delivery,
+    member: Member,
+    announcement: Announcement,
+    sender: Byline,
 ) -> str | None:
-    """Delete a withdrawn copy's messages; the last error if some could not be reached."""
+    """Delete a withdrawn copy's messages and tell the parent in one line which message the
+    school withdrew (in their language); the last error if some could not be reached."""
     ids = [int(x) for x in delivery.media_message_ids.split(",") if x]
     ids += [delivery.message_id] if delivery.message_id else []
-    notice = services.catalogs.t(services.catalogs.pick(member.language), "announce.withdrawn_copy")
+    lang = services.catalogs.pick(member.language)
+    notice = services.catalogs.t(lang, "announce.withdrawn_copy")
+    line = await withdrawn_line(services, announcement, member, sender) if ids else ""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             for message_id in ids:
                 await delete_or_blank(bot, delivery.chat_id, message_id, notice)
+            if line:
+                await bot.send_message(delivery.chat_id, line, rate_limit_args=OUTBOX)
+                line = ""  # once, also when a retry follows
         except Forbidden:  # they blocked the bot: the copy is out of reach, and so are we
             return None
         except RetryAfter:
@@ -72,3 +86,21 @@ async def delete_or_blank(bot: ExtBot[Any], chat_id: int, message_id: int, notic
             await bot.edit_message_caption(
                 chat_id=chat_id, message_id=message_id, caption=notice, rate_limit_args=OUTBOX
             )
+
+
+async def withdrawn_line(
+    services: BotData, announcement: Announcement, member: Member, sender: Byline
+) -> str:
+    """'🗑 <author> (<classes>) withdrew this message: "<its first words>"', in the parent's
+    language, quoting the copy as they read it (translated again, from the cache)."""
+    lang = services.catalogs.pick(member.language)
+    text = announcement.text.strip()
+    if text:
+        text, _ = await render(
+            services.translator, text, source=announcement.language, own=member.language,
+            second=member.second_language, protected=sender.protected,
+        )  # fmt: skip
+    start = cut(" ".join(text.split()), QUOTE)
+    key = "announce.withdrawn_line" if start else "announce.withdrawn_line_media"
+    classes = ", ".join(sender.classes)
+    return services.catalogs.t(lang, key, sender=sender.author, classes=classes, start=start)

@@ -94,22 +94,19 @@ class CopyDeliverer:
         if delivery.action == DeliveryAction.SEND and announcement.status == "withdrawn":
             return self._outcome(job, DeliveryStatus.WITHDRAWN)
         if delivery.action == DeliveryAction.DELETE:
-            return await self._take_back(job, announcement)
+            return await self._take_back(job, announcement, byline)
         if member.status != MemberStatus.ACTIVE:
             return self._outcome(job, DeliveryStatus.FAILED, error="not reachable any more")
         try:
             copy = await parent_copy(
                 self.services, announcement, member, delivery_id=delivery.id, sender=byline
             )
-        except Exception:  # translation trouble must not lose the copy: send the original
+        except Exception:  # trouble making the copy must not lose it: the original, marked so
             log.exception("could not prepare a copy; sending the original")
             copy = await parent_copy(
-                self.services,
-                announcement,
-                member.model_copy(update={"language": announcement.language}),
-                delivery_id=delivery.id,
-                sender=byline,
-            )
+                self.services, announcement, member, delivery_id=delivery.id, sender=byline,
+                translate=False,
+            )  # fmt: skip
         editing = delivery.action == DeliveryAction.EDIT
         error = "too many failures"
         sent: list[list[int]] = []  # the pieces of the copy already out (kept across retries)
@@ -149,9 +146,11 @@ class CopyDeliverer:
         status = DeliveryStatus.SENT if editing else DeliveryStatus.FAILED
         return self._outcome(job, status, error=error, copy=copy, attempts=MAX_ATTEMPTS)
 
-    async def _take_back(self, job: Job, announcement: Announcement) -> Job:
+    async def _take_back(self, job: Job, announcement: Announcement, byline: Byline) -> Job:
         """Delete a withdrawn copy (or replace it by a notice when it is too old to delete)."""
-        error = await take_back(self.bot, self.services, job.delivery, job.member)
+        error = await take_back(
+            self.bot, self.services, job.delivery, job.member, announcement, byline
+        )
         return self._outcome(job, DeliveryStatus.WITHDRAWN, error=error, attempts=1)
 
     def _outcome(self, job: Job, status: DeliveryStatus, *, error: str | None = None, copy: Copy | None = None, attempts: int = 0, message_id: int | None = None, media: list[int] | None = None, blocked: bool = False) -> Job:  # fmt: skip
@@ -174,6 +173,7 @@ class CopyDeliverer:
             else delivery.sent_at,
             "language": copy.language if copy else delivery.language,
             "via": copy.via if copy else delivery.via,
+            "wanted": copy.outcome.wanted if copy and copy.outcome else delivery.wanted,
             "blocked": blocked,
         }
         return job

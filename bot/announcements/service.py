@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from bot.models import (
     School,
     SchoolClass,
 )
+from bot.translation.status import DUTCH, SECOND, Tally
 
 
 async def audience_classes(session: AsyncSession, *, member: Member) -> list[SchoolClass]:
@@ -139,11 +140,12 @@ class Report:
     seen: int
     by_language: dict[str, int]
     via_second: int
-    via_original: int
+    via_original: int  # in Dutch: no model, or the translation failed when it was sent
     questions: int = 0
     rsvp: Counts | None = None  # an invitation's answers
     withdrawn: int = 0  # copies deleted or never sent because the author withdrew it
     changing: int = 0  # copies waiting to be edited or deleted
+    status: Tally = field(default_factory=Tally)  # delivered copies by translation outcome
 
     @property
     def settled(self) -> bool:
@@ -164,17 +166,23 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
             col(Delivery.language),
             col(Delivery.via),
             col(Delivery.action),
+            col(Delivery.wanted),
             func.count(),
             func.count(col(Delivery.seen_at)),
         )
         .where(Delivery.announcement_id == announcement_id)
         .group_by(
-            col(Delivery.status), col(Delivery.language), col(Delivery.via), col(Delivery.action)
+            col(Delivery.status),
+            col(Delivery.language),
+            col(Delivery.via),
+            col(Delivery.action),
+            col(Delivery.wanted),
         )
     )
     total = sent = failed = pending = seen = second = original = withdrawn = changing = 0
     by_language: Counter[str] = Counter()
-    for status, language, via, action, count, seen_count in rows:
+    outcomes = Tally()
+    for status, language, via, action, wanted, count, seen_count in rows:
         total += count
         seen += seen_count
         delivered_before = action != DeliveryAction.SEND  # an edit or deletion is under way
@@ -184,8 +192,9 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
         elif status == DeliveryStatus.SENT or delivered_before:
             sent += count
             by_language[language] += count
-            second += count if via == "second" else 0
-            original += count if via == "original" else 0
+            second += count if via == SECOND else 0
+            original += count if via in DUTCH else 0
+            outcomes.add_row(via, wanted or "?", language, count)
         elif status == DeliveryStatus.FAILED:
             failed += count
         else:
@@ -215,6 +224,7 @@ async def report(session: AsyncSession, *, announcement_id: int) -> Report:
         by_language=dict(by_language.most_common()),
         via_second=second,
         via_original=original,
+        status=outcomes,
     )
 
 

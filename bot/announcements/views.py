@@ -1,17 +1,19 @@
-"""What parents and authors see of an announcement: the translated copy, the original, the report."""
+"""What parents see of an announcement: their copy (translated, or saying why not), the original."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.announcements.service import Report, class_ids_of
+from bot.announcements.service import class_ids_of
 from bot.core.limits import TEXT_LIMIT, cut, split_text, utf16_len
-from bot.models import Announcement, AnnouncementStatus, Member, SchoolClass
+from bot.invitations.copy_views import invitation_copy
+from bot.models import Announcement, Member, School, SchoolClass
+from bot.translation.status import FAILED, OWN, Outcome, plan, render
+from bot.translation.status_views import note
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
@@ -24,8 +26,10 @@ class Copy:
     text: str
     markup: InlineKeyboardMarkup
     language: str  # the language the text is in
-    via: str  # own | second | original
+    via: str  # own | second | original | failed (bot/translation/status.py)
     before: tuple[str, ...] = ()  # a long text's first parts, sent before `text` (no buttons)
+    outcome: Outcome | None = None  # what the translation gave
+    dutch_below: bool = False  # the Dutch original is in the text, under the translation
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Byline:
 
     author: str
     classes: tuple[str, ...]
+    dutch_below: bool = True  # the school's setting: the Dutch original under translations
 
     @property
     def protected(self) -> list[str]:
@@ -50,7 +55,12 @@ async def byline_of(services: BotData, announcement: Announcement) -> Byline:
         classes = await session.exec(
             select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
         )
-        return Byline(author.first_name if author else "", tuple(sorted(classes)))
+        school = await session.get(School, announcement.school_id)
+        return Byline(
+            author.first_name if author else "",
+            tuple(sorted(classes)),
+            dutch_below=school.dutch_below if school is not None else True,
+        )
 
 
 def heading(services: BotData, sender: Byline, lang: str) -> str:
@@ -141,42 +151,68 @@ async def parent_copy(
     *,
     delivery_id: int | None = None,
     sender: Byline | None = None,
+    translate: bool = True,
 ) -> Copy:
-    """The announcement in the parent's language (or their second language, or the original)."""
-    lang = services.catalogs.pick(member.language)
+    """The announcement in the parent's language (or their second language, or the original).
+
+    A copy not in the parent's language starts with a line saying so; with the school's
+    `dutch_below` setting a translation carries the Dutch original under it when both fit in
+    one message (else the 🔤 button shows it). `translate=False`: the original, marked failed.
+    """
     sender = sender or await byline_of(services, announcement)
-    head, protected = heading(services, sender, lang), sender.protected
-    languages = [x for x in (member.language, member.second_language, announcement.language) if x]
-    if services.translator is not None and announcement.text.strip():
-        result = await services.translator.translate_for(
-            announcement.text,
-            source=announcement.language,
-            languages=languages,
-            protected=protected,
-        )
-        body, target, machine, fallback = (
-            result.text,
-            result.target,
-            result.machine,
-            result.fallback,
-        )
+    source, text = announcement.language, announcement.text
+    invitation = (
+        await invitation_copy(services, announcement, member)
+        if translate and announcement.kind == "invitation"
+        else None
+    )  # fixed lines from the catalogs, only the organiser's words machine-translated
+    if invitation is not None:
+        body, outcome = invitation
+    elif translate:
+        body, outcome = await render(
+            services.translator, text, source=source, own=member.language,
+            second=member.second_language, protected=sender.protected,
+        )  # fmt: skip
     else:
-        body, target, machine, fallback = (
-            announcement.text,
-            announcement.language,
-            False,
-            bool(announcement.text.strip()) and member.language != announcement.language,
-        )
-    via = "own" if not fallback else ("second" if target != announcement.language else "original")
-    foot = services.catalogs.t(lang, "announce.machine_mark") if machine else ""
-    if announcement.edited_at is not None:
-        foot = "\n".join(x for x in (services.catalogs.t(lang, "announce.edited_mark"), foot) if x)
+        body, outcome = text, plan(None, source=source, own=member.language, text=text)
+        outcome = replace(outcome, via=FAILED) if outcome.via != OWN else outcome
+    return compose(services, announcement, member, sender, body, outcome, delivery_id or 0)
+
+
+def compose(
+    services: BotData,
+    announcement: Announcement,
+    member: Member,
+    sender: Byline,
+    body: str,
+    outcome: Outcome,
+    delivery_id: int,
+) -> Copy:
+    """Lay out one copy: the status line, heading, body, marks, the Dutch original or 🔤."""
+    lang, t = services.catalogs.pick(member.language), services.catalogs.t
+    head = "\n".join(
+        x for x in (note(services.catalogs, outcome), heading(services, sender, lang)) if x
+    )
+    edited = t(lang, "announce.edited_mark") if announcement.edited_at is not None else ""
+    invitation = announcement.kind == "invitation"
+    if outcome.machine and sender.dutch_below:
+        below = t(lang, "announce.original_below") + "\n" + announcement.text
+        marked = "event.machine_mark_below" if invitation else "announce.machine_mark_below"
+        foot = "\n".join(x for x in (edited, t(lang, marked)) if x)
+        whole = "\n\n".join(x for x in (head, body, foot, below) if x)
+        if utf16_len(whole) <= TEXT_LIMIT:
+            markup = buttons(services, lang, delivery_id, showing_original=False,
+                             translated=False, invitation=invitation)  # fmt: skip
+            return Copy(whole, markup, outcome.language, outcome.via, (), outcome, dutch_below=True)
+    marked = "event.machine_mark" if invitation else "announce.machine_mark"  # only some words
+    mark = t(lang, marked) if outcome.machine else ""
+    foot = "\n".join(x for x in (edited, mark) if x)
     markup = buttons(
-        services, lang, delivery_id or 0, showing_original=False, translated=machine,
-        invitation=announcement.kind == "invitation",
+        services, lang, delivery_id, showing_original=False, translated=outcome.machine,
+        invitation=invitation,
     )  # fmt: skip
     *before, last = split(head, body, foot)
-    return Copy(text=last, markup=markup, language=target, via=via, before=tuple(before))
+    return Copy(last, markup, outcome.language, outcome.via, tuple(before), outcome)
 
 
 async def original_view(services: BotData, announcement: Announcement, member: Member) -> str:
@@ -184,97 +220,3 @@ async def original_view(services: BotData, announcement: Announcement, member: M
     lang = services.catalogs.pick(member.language)
     head = heading(services, await byline_of(services, announcement), lang)
     return fit(head, announcement.text, "")
-
-
-async def report_text(
-    session: AsyncSession, services: BotData, announcement: Announcement, figures: Report
-) -> str:
-    """The author's live delivery report."""
-    author = await session.get(Member, announcement.author_id) if announcement.author_id else None
-    lang = services.catalogs.pick(author.language if author else None)
-    names = services.catalogs.native_name
-    by_language = ", ".join(f"{names(code)} {n}" for code, n in figures.by_language.items()) or "–"
-    classes = await session.exec(
-        select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
-    )
-    if announcement.status == AnnouncementStatus.WITHDRAWN:
-        return services.catalogs.t(
-            lang,
-            "announce.withdrawn_report",
-            classes=", ".join(sorted(classes)),
-            removed=figures.withdrawn,
-            waiting=figures.changing,
-        )
-    text = services.catalogs.t(
-        lang,
-        "announce.report",
-        classes=", ".join(sorted(classes)),
-        sent=figures.sent,
-        total=figures.total,
-        seen=figures.seen,
-        failed=figures.failed,
-        languages=by_language,
-        second=figures.via_second,
-        original=figures.via_original,
-    )
-    if announcement.edited_at is not None and figures.changing:
-        text += "\n" + services.catalogs.t(lang, "announce.report_editing", count=figures.changing)
-    if announcement.kind == "invitation" and figures.rsvp is not None:
-        c = figures.rsvp
-        languages = (
-            ", ".join(f"{services.catalogs.native_name(code)} {n}" for code, n in c.interpreters)
-            or "–"
-        )
-        text += "\n" + services.catalogs.t(
-            lang, "event.report", yes=c.yes, people=c.people, maybe=c.maybe, no=c.no, interpreters=languages
-        )  # fmt: skip
-    if figures.questions:
-        text += "\n" + services.catalogs.t(
-            lang, "announce.report_questions", count=figures.questions
-        )
-    return text
-
-
-def report_markup(
-    services: BotData, lang: str, announcement: Announcement
-) -> InlineKeyboardMarkup | None:
-    """Under the author's report: who has not seen it yet, Edit, Withdraw (nothing once withdrawn)."""
-    if announcement.status == AnnouncementStatus.WITHDRAWN:
-        return None
-    t, number = services.catalogs.t, announcement.id
-    extra = (
-        [
-            [
-                InlineKeyboardButton(
-                    t(lang, "event.button_move"), callback_data=f"evtc:move:{number}"
-                ),
-                InlineKeyboardButton(
-                    t(lang, "event.button_export"), callback_data=f"evtc:list:{number}"
-                ),
-            ]
-        ]
-        if announcement.kind == "invitation"
-        else []
-    )
-    return InlineKeyboardMarkup(
-        [
-            *extra,
-            [
-                InlineKeyboardButton(
-                    t(lang, "announce.button_unseen"), callback_data=f"ann:unseen:{number}"
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    t(lang, "announce.button_edit"), callback_data=f"ann:edit:{number}"
-                ),
-                InlineKeyboardButton(
-                    t(lang, "event.button_cancel"), callback_data=f"evtc:ask:{number}"
-                )
-                if announcement.kind == "invitation"  # a meeting is cancelled, not withdrawn
-                else InlineKeyboardButton(
-                    t(lang, "announce.button_withdraw"), callback_data=f"ann:wd:{number}"
-                ),
-            ],
-        ]
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from telegram import InputFile, Update
 from telegram.ext import (
@@ -13,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot.classes import service as svc
-from bot.classes.flyers import flyer_basename, make_flyer
+from bot.classes.flyers import FlyerError, flyer_basename, make_flyer
 from bot.core.codes import class_payload, deep_link
 from bot.models import Role
 from bot.onboarding.handlers import stale
@@ -29,6 +30,17 @@ from bot.telegram.common import (
 from bot.telegram.context import BotContext
 
 AWAITING = "awaiting_class_rename"
+log = logging.getLogger(__name__)
+
+
+def item(context: BotContext, name: str, parents: int, teachers: int) -> str:
+    """One class's line: its name, how many parents and teachers."""
+    return context.t(
+        "classes.item",
+        name=name,
+        parents=context.tn("count.parents", parents, count=parents),
+        teachers=context.tn("count.teachers", teachers, count=teachers),
+    )
 
 
 async def classes(update: Update, context: BotContext) -> None:
@@ -39,10 +51,7 @@ async def classes(update: Update, context: BotContext) -> None:
         await reply(update, context.t("classes.none"))
         return
     lines = [context.t("classes.title")]
-    lines += [
-        context.t("classes.item", name=c.name, parents=c.parents, teachers=c.teachers)
-        for c in found
-    ]
+    lines += [item(context, c.name, c.parents, c.teachers) for c in found]
     buttons = [(c.name, f"cls:show:{c.id}") for c in found]
     await reply(update, "\n".join(lines), keyboard(in_columns(buttons, 3)))
 
@@ -60,7 +69,7 @@ async def myclasses(update: Update, context: BotContext) -> None:
         return
     lines = [context.t("myclasses.title")]
     for c in found:
-        lines.append(context.t("classes.item", name=c.name, parents=c.parents, teachers=c.teachers))
+        lines.append(item(context, c.name, c.parents, c.teachers))
         lines.append(deep_link(context.bot.username, class_payload(c.join_code)))
     buttons = [
         [(context.t("classes.button_link") + f" {c.name}", f"cls:link:{c.id}")] for c in found
@@ -119,17 +128,28 @@ async def _show(update: Update, context: BotContext, class_id: int) -> None:
         [(context.t("classes.button_archive"), f"cls:archive:{class_id}")],
     ]
     text = context.t(
-        "classes.manage", name=summary.name, parents=summary.parents, teachers=summary.teachers
+        "classes.manage",
+        name=summary.name,
+        parents=context.tn("count.parents", summary.parents, count=summary.parents),
+        teachers=context.tn("count.teachers", summary.teachers, count=summary.teachers),
     )
     await done_with_buttons(update, context)
     await reply(update, text, keyboard(rows))
 
 
 async def _link(update: Update, context: BotContext, class_id: int) -> None:
-    """The parents' link and flyer of a class."""
-    services = context.services
-    async with services.sessions() as session:  # a class gone: ClassError, before the answer
-        await svc.get_class(session, school_id=services.school_id, class_id=class_id)
+    """The parents' link and flyer of a class (a teacher's own classes only)."""
+    services, member = context.services, context.member
+    if member is None or member.id is None:
+        raise svc.ClassError("classes.not_found")
+    async with services.sessions() as session:  # gone or not theirs: ClassError, before the answer
+        await svc.shareable_class(
+            session,
+            school_id=services.school_id,
+            class_id=class_id,
+            member_id=member.id,
+            coordinator=member.role == Role.COORDINATOR,
+        )
     await done_with_buttons(update, context)
     await send_link(update, context, class_id)
 
@@ -220,14 +240,19 @@ async def send_link(update: Update, context: BotContext, class_id: int) -> None:
         school_name = await svc.school_name(session, school_id=services.school_id)
     link = deep_link(context.bot.username, class_payload(school_class.join_code))
     await reply(update, context.t("classes.link", name=school_class.name, link=link))
-    flyer = await asyncio.to_thread(
-        make_flyer,
-        services.catalogs,
-        link=link,
-        class_name=school_class.name,
-        school_name=school_name,
-        lang=context.lang,
-    )
+    try:
+        flyer = await asyncio.to_thread(
+            make_flyer,
+            services.catalogs,
+            link=link,
+            class_name=school_class.name,
+            school_name=school_name,
+            lang=context.lang,
+        )
+    except FlyerError as err:  # never a flyer that leaves a language out: say so, loudly
+        log.error("no flyer for class %s: %s", school_class.id, err)
+        await reply(update, context.t("classes.flyer_failed"))
+        return
     chat = update.effective_chat
     if chat is None:
         return

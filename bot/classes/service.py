@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.codes import random_code
-from bot.models import ClassMembership, School, SchoolClass
+from bot.models import ClassMembership, Member, Role, School, SchoolClass
 
 MAX_NAME = 60
 JOIN_CODE_LENGTH = 8
@@ -65,6 +65,41 @@ async def get_class(session: AsyncSession, *, school_id: int, class_id: int) -> 
     if school_class is None or school_class.school_id != school_id or school_class.archived:
         raise ClassError("classes.not_found")
     return school_class
+
+
+async def shareable_class(
+    session: AsyncSession, *, school_id: int, class_id: int, member_id: int, coordinator: bool
+) -> SchoolClass:
+    """A class whose parents' link and flyer this member may get: any active class of the school
+    for a coordinator, only their own classes for anyone else; ClassError("classes.not_found")
+    otherwise (a class of someone else looks the same as one that does not exist)."""
+    school_class = await get_class(session, school_id=school_id, class_id=class_id)
+    if coordinator:
+        return school_class
+    own = await session.exec(
+        select(ClassMembership.id).where(
+            ClassMembership.member_id == member_id, ClassMembership.class_id == class_id
+        )
+    )
+    if own.first() is None:
+        raise ClassError("classes.not_found")
+    return school_class
+
+
+async def class_teachers(session: AsyncSession, *, class_id: int, limit: int = 3) -> list[str]:
+    """The first names of a class's teachers (at most `limit`), by name."""
+    rows = await session.exec(
+        select(Member.first_name)
+        .join(ClassMembership, col(ClassMembership.member_id) == col(Member.id))
+        .where(
+            ClassMembership.class_id == class_id,
+            ClassMembership.kind == "teacher",
+            Member.role == Role.TEACHER,
+        )
+        .order_by(col(Member.first_name))
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def find_class(session: AsyncSession, *, school_id: int, name: str) -> SchoolClass:

@@ -1,4 +1,5 @@
-"""The team's answer reaches the parent translated, with the Dutch original one tap away."""
+"""The team's answer reaches the parent translated, with the Dutch original one tap away; or,
+without a translation, with a line saying so; and the author is told which it was."""
 
 from __future__ import annotations
 
@@ -15,26 +16,27 @@ from bot.onboarding import members
 from bot.onboarding.handlers import stale
 from bot.telegram.common import GROUP_FEATURES, keyboard, numeric_press
 from bot.telegram.context import BotContext
+from bot.translation.status import Outcome, plan, render
+from bot.translation.status_views import note, one
 
 log = logging.getLogger(__name__)
 
 
 async def deliver_answer(
     context: BotContext, conversation: Conversation, parent: Member, author: Member, text: str
-) -> bool:
-    """Translate, store and send an answer; False if the parent cannot be reached (it stays stored)."""
+) -> Outcome | None:
+    """Translate, store and send an answer: what the parent got (their language, a second one,
+    or the Dutch text and why); None if the parent cannot be reached (it stays stored)."""
     services = context.services
     lang = services.catalogs.pick(parent.language)
-    body, machine = text, False
-    if services.translator is not None and text.strip():
-        result = await services.translator.translate_for(
-            text, source=services.settings.default_language,
-            languages=[x for x in (parent.language, parent.second_language) if x],
-            protected=[author.first_name, parent.first_name],
-        )  # fmt: skip
-        body, machine = result.text, result.machine
+    body, outcome = await render(
+        services.translator, text, source=services.settings.default_language,
+        own=parent.language, second=parent.second_language,
+        protected=[author.first_name, parent.first_name],
+    )  # fmt: skip
     shown = services.catalogs.t(lang, "conversation.answer", sender=author.first_name, text=body)
-    if machine:
+    shown = "\n".join(x for x in (note(services.catalogs, outcome), shown) if x)
+    if outcome.machine:
         shown += "\n\n" + services.catalogs.t(lang, "announce.machine_mark")
     async with services.sessions() as session:
         stored = await svc.record_answer(
@@ -42,7 +44,9 @@ async def deliver_answer(
             language=parent.language or "nl", now=services.clock.now(),
         )  # fmt: skip
     markup = (
-        original_button(context, lang, stored.id or 0, showing_original=False) if machine else None
+        original_button(context, lang, stored.id or 0, showing_original=False)
+        if outcome.machine
+        else None
     )
     *before, last = split_text(shown)  # a long answer in parts: nothing is lost
     try:
@@ -52,11 +56,31 @@ async def deliver_answer(
     except Forbidden:
         async with services.sessions() as session:
             await members.set_status(session, member=parent, status=MemberStatus.BLOCKED)
-        return False
+        return None
     except TelegramError:
         log.warning("could not deliver an answer to parent %s", parent.id, exc_info=True)
-        return False
-    return True
+        return None
+    return outcome
+
+
+def prompt(context: BotContext, parent: Member) -> str:
+    """Asking for the answer: to whom, the parent's language, and whether it can be translated."""
+    services = context.services
+    language = services.catalogs.language_name(parent.language or "nl", context.lang)
+    ask = context.t("inbox.answer_prompt", name=parent.first_name, language=language)
+    outcome = plan(
+        services.translator, source=services.settings.default_language,
+        own=parent.language, second=parent.second_language,
+    )  # fmt: skip
+    return "\n".join(x for x in (ask, one(services.catalogs, context.lang, outcome)) if x)
+
+
+def confirmation(context: BotContext, parent: Member, outcome: Outcome | None) -> str:
+    """The author's confirmation: delivered, in which language and why; or not delivered."""
+    if outcome is None:
+        return context.t("inbox.answer_blocked", name=parent.first_name)
+    sent = context.t("inbox.answer_sent", name=parent.first_name)
+    return "\n".join(x for x in (sent, one(context.services.catalogs, context.lang, outcome)) if x)
 
 
 def original_button(

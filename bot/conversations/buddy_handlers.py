@@ -48,7 +48,7 @@ async def find_buddy(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     await query.answer()
-    language = context.services.catalogs.native_name(parent.language or "nl")
+    language = context.services.catalogs.language_name(parent.language or "nl", context.lang)
     if not helpers:
         await reply(update, context.t("buddy.none", language=language))
         return
@@ -83,7 +83,7 @@ async def ask_buddy(update: Update, context: BotContext) -> None:
     await query.edit_message_text(context.t("buddy.asked", name=buddy.first_name))
     lang = services.catalogs.pick(buddy.language)
     await send(context, buddy, lang, "buddy.request", f"bud:yes:{request.id}", f"bud:no:{request.id}",
-               language=services.catalogs.native_name(parent.language or "nl"))  # fmt: skip
+               language=services.catalogs.language_name(parent.language or "nl", lang, with_native=True))  # fmt: skip
 
 
 async def send(context: BotContext, person: Member, lang: str, key: str, yes: str, no: str, **values: object) -> None:  # fmt: skip

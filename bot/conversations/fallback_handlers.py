@@ -18,6 +18,8 @@ from bot.announcements import draft_handlers as drafts
 from bot.conversations import handlers as conversations
 from bot.models import Role
 from bot.onboarding.handlers import PICKING_LANGUAGE, stale
+from bot.polls import choice_handlers as poll_choice
+from bot.polls import free_text_handlers as poll_free_text
 from bot.telegram.common import GROUP_FEATURES, GROUP_PENDING, reply
 from bot.telegram.context import BotContext
 
@@ -38,6 +40,8 @@ async def free_message(update: Update, context: BotContext) -> None:
         picking = context.user_data is not None and context.user_data.get(PICKING_LANGUAGE)
         await reply(update, context.t("error.use_buttons" if picking else "start.no_code"))
         return
+    if await poll_choice.claimed(update, context):  # maybe own words for a poll: the parent chooses
+        return
     if member.role != Role.PARENT:
         await drafts.draft_from_message(update, context)
         return
@@ -49,6 +53,8 @@ async def edited(update: Update, context: BotContext) -> None:
     private chat) that changes are not passed on. Never handled as a new message."""
     msg = update.effective_message
     if msg is None or msg.chat.type != ChatType.PRIVATE or await drafts.edit_draft(update, context):
+        raise ApplicationHandlerStop
+    if await poll_free_text.edited_answer(update, context):  # anonymous words: nobody gets it
         raise ApplicationHandlerStop
     if msg.text or msg.caption:  # a live location moving is an edit too: no note for that
         await reply(update, context.t("edit.not_passed_on"))

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.conversations import follow_up_jobs
 from bot.conversations import service as svc
-from bot.core.limits import cut, split_text
-from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus, Role
-from bot.onboarding import members
+from bot.core.limits import cut
+from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus
 from bot.onboarding.handlers import stale
 from bot.telegram.common import GROUP_FEATURES, keyboard, kind_and_file, numeric_press, reply
 from bot.telegram.context import BotContext
 
 MAX_STORED_TEXT = 4096  # UTF-16 code units, as Telegram counts: a whole message or caption
 EXCERPT = 80  # of an announcement a question is about
-log = logging.getLogger(__name__)
 
 
 async def keep_for_team(
     update: Update, context: BotContext, member: Member, *, about: Announcement | None = None
 ) -> bool:
-    """Store a parent's message in their conversation, translate it, tell the team."""
+    """Store a parent's message in their conversation, translate it, tell the team.
+
+    Every message reaches the team (bot/conversations/follow_up_jobs.py): at once, or folded
+    into the next notification (at most one per conversation every 10 minutes), and after the
+    quiet hours. A question about an announcement goes to its author at once.
+    """
     msg, services = update.effective_message, context.services
     kind, file_id = kind_and_file(update)
     if kind is None or msg is None:
         await reply(update, context.t("error.unsupported"))
         return False
     async with services.sessions() as session:
-        conversation, notify = await svc.open_conversation(
+        conversation, _ = await svc.open_conversation(
             session, parent=member, now=services.clock.now()
         )
         stored = InboxMessage(
@@ -45,10 +46,12 @@ async def keep_for_team(
         author = await session.get(Member, about.author_id) if about and about.author_id else None
         team = await svc.team_for(session, conversation=conversation)
     if author is not None and author.status == MemberStatus.ACTIVE:
-        team, notify = [author], True  # a question goes to whoever wrote the announcement
+        team = [author]  # a question goes to whoever wrote the announcement
     await receipt(update, context, conversation, team, question=about is not None)
     await translate_for_team(context, stored)
-    if notify:
+    if about is None:
+        await follow_up_jobs.follow_up(services, context.bot, conversation.id or 0)
+    else:  # a question is told at once (to the team if its author has left)
         await notify_team(context, member, stored, msg.message_id, team=team, about=about)
     return True
 
@@ -115,22 +118,9 @@ def team_buttons(
     context: BotContext, lang: str, conversation_id: int | None, *, coordinator: bool = False
 ) -> InlineKeyboardMarkup:
     """Answer, Handled, Pass on (and for coordinators: language buddy, export)."""
-    t = context.services.catalogs.t
-    rows = [
-        [
-            (t(lang, "inbox.answer_button"), f"conv:ans:{conversation_id}"),
-            (t(lang, "inbox.handled_button"), f"conv:done:{conversation_id}"),
-        ],
-        [(t(lang, "inbox.pass_button"), f"conv:pass:{conversation_id}")],
-    ]
-    if coordinator:
-        rows.append(
-            [
-                (t(lang, "inbox.buddy_button"), f"conv:buddy:{conversation_id}"),
-                (t(lang, "inbox.export_button"), f"conv:export:{conversation_id}"),
-            ]
-        )
-    return keyboard(rows)
+    return follow_up_jobs.buttons(
+        context.services.catalogs, lang, conversation_id, coordinator=coordinator
+    )
 
 
 async def notify_team(
@@ -142,42 +132,11 @@ async def notify_team(
     team: list[Member],
     about: Announcement | None = None,
 ) -> None:
-    """Tell the team: the original, the Dutch beside it, the file, and what they can do."""
-    services, catalogs = context.services, context.services.catalogs
-    async with services.sessions() as session:
-        classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
-    for person in team:
-        lang = catalogs.pick(person.language)
-        text = catalogs.t(
-            lang, "team.parent_message", name=parent.first_name, classes=", ".join(classes),
-            language=catalogs.native_name(stored.language or "nl"), text=stored.text or "—",
-        )  # fmt: skip
-        if stored.text_nl:
-            text += "\n\n" + catalogs.t(lang, "team.translated", text=stored.text_nl)
-        if about is not None:
-            excerpt = cut(about.text, EXCERPT) or "📎"
-            text = catalogs.t(lang, "team.question_about", text=excerpt) + "\n" + text
-        try:
-            if stored.file_id and message_id is not None:
-                await context.bot.copy_message(person.chat_id, parent.chat_id, message_id)
-            elif stored.file_id and stored.kind in SEND_FILE:
-                await getattr(context.bot, SEND_FILE[stored.kind])(person.chat_id, stored.file_id)
-            coordinator = person.role == Role.COORDINATOR
-            markup = team_buttons(context, lang, stored.conversation_id, coordinator=coordinator)
-            *before, last = split_text(text)  # a long message in parts: nothing is lost
-            for part in before:
-                await context.bot.send_message(person.chat_id, part)
-            await context.bot.send_message(person.chat_id, last, reply_markup=markup)
-        except Forbidden:
-            async with services.sessions() as session:
-                await members.set_status(session, member=person, status=MemberStatus.BLOCKED)
-        except TelegramError:
-            log.warning(
-                "could not tell team member %s about a parent's message", person.id, exc_info=True
-            )
-
-
-SEND_FILE = {"photo": "send_photo", "voice": "send_voice", "document": "send_document"}
+    """Tell the team now: the original, the Dutch beside it, the file, and what they can do."""
+    await follow_up_jobs.tell(
+        context.services, context.bot, parent, [stored], team=team, message_id=message_id,
+        about=about,
+    )  # fmt: skip
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

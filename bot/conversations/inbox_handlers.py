@@ -51,7 +51,9 @@ async def entry_text(context: BotContext, session: object, conversation: Convers
             "inbox.entry",
             name=parent.first_name if parent else "?",
             classes=", ".join(classes),
-            language=catalogs.native_name(parent.language or "nl") if parent else "?",
+            language=catalogs.language_name(parent.language or "nl", context.lang)
+            if parent
+            else "?",
         )
     ]
     for message in await svc.thread(session, conversation_id=conversation.id or 0):
@@ -90,10 +92,9 @@ async def team_button(update: Update, context: BotContext) -> None:
     if press.action == "ans":
         if context.user_data is not None:
             pending.ask(context, ANSWERING, conversation.id)
-        language = context.services.catalogs.native_name(parent.language or "nl")
-        await reply(
-            update, context.t("inbox.answer_prompt", name=parent.first_name, language=language)
-        )
+        from bot.conversations.answer_handlers import prompt
+
+        await reply(update, prompt(context, parent))  # says whether it can be translated
     elif press.action == "done":
         async with context.services.sessions() as session:
             await svc.set_handled(
@@ -161,11 +162,10 @@ async def answer(update: Update, context: BotContext) -> None:
     if conversation is None or parent is None or not allowed:
         await reply(update, context.t("inbox.gone"))
         raise ApplicationHandlerStop
-    from bot.conversations.answer_handlers import deliver_answer
+    from bot.conversations.answer_handlers import confirmation, deliver_answer
 
-    delivered = await deliver_answer(context, conversation, parent, member, msg.text or "")
-    key = "inbox.answer_sent" if delivered else "inbox.answer_blocked"
-    await reply(update, context.t(key, name=parent.first_name))
+    outcome = await deliver_answer(context, conversation, parent, member, msg.text or "")
+    await reply(update, confirmation(context, parent, outcome))
     raise ApplicationHandlerStop
 
 

@@ -14,6 +14,7 @@ from bot.conversations import service as svc
 from bot.models import Member
 from bot.polls import service as poll_svc
 from bot.polls.anonymity import reshuffle
+from bot.privacy import service as privacy
 from bot.telegram.context import BotData
 
 log = logging.getLogger(__name__)
@@ -43,13 +44,18 @@ async def shuffle_polls(services: BotData) -> int:
 
 
 async def purge_old(services: BotData) -> int:
-    """Delete conversations last active before the retention cut-off."""
+    """Delete conversations last active before the retention cut-off, and their translations."""
     async with services.sessions() as session:
         school = await school_of(session, school_id=services.school_id)
         cutoff = svc.retention_cutoff(
             services.clock.now(), services.settings.tz, school.retention_days
         )
-        deleted = await svc.purge(session, school_id=services.school_id, before=cutoff)
+        erased = await privacy.purge_conversations(
+            session, school_id=services.school_id, before=cutoff
+        )
+    if services.translator is not None:
+        services.translator.forget_sources(set(erased.sources))
+    deleted = erased.count("conversation")
     log.info("retention: %s conversations deleted (last active before %s)", deleted, cutoff)
     return deleted
 
@@ -68,7 +74,7 @@ async def send_summaries(services: BotData, bot: Bot) -> int:
         lang = services.catalogs.pick(person.language)
         try:
             await bot.send_message(
-                person.chat_id, services.catalogs.t(lang, "inbox.summary", count=count)
+                person.chat_id, services.catalogs.tn(lang, "inbox.summary", count, count=count)
             )
             sent += 1
         except TelegramError:

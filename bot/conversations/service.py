@@ -26,10 +26,10 @@ INBOX_PAGE = 10
 async def open_conversation(
     session: AsyncSession, *, parent: Member, now: datetime
 ) -> tuple[Conversation, bool]:
-    """The parent's open conversation (or a new one), and whether the team should hear of it now.
+    """The parent's open conversation (or a new one), and whether it is new or answered since.
 
-    The team is notified once per new conversation, and again only after it has answered
-    (a parent writing three messages in a row makes one notification).
+    Every message reaches the team (bot/conversations/follow_ups.py); the flag only matters for
+    a question about an announcement when its author has left.
     """
     found = await session.exec(
         select(Conversation).where(
@@ -154,6 +154,7 @@ async def record_answer(
         text_parent=text_parent, language=language, created_at=now,
     )  # fmt: skip
     conversation.unread, conversation.updated_at = False, now
+    conversation.notified_at = None  # the parent's next message is a new turn: told at once
     session.add_all([answer, conversation])
     await session.commit()
     return answer

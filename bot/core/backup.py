@@ -4,7 +4,7 @@ The file is JSON lines (gzip-compressed when its name ends in `.gz`): a header w
 revision, then for each table a line naming its columns followed by one line per row. A backup
 of SQLite restores into PostgreSQL and back. Restoring needs an empty database: it is migrated to
 the backup's schema, filled, then migrated to the newest schema. The poll secret
-(`<data dir>/secret.key`) is not in the database and must be backed up separately.
+(`secret.key` in the secrets folder, README) is not in the database and must be backed up separately.
 """
 
 from __future__ import annotations
@@ -77,6 +77,9 @@ async def backup(url: str, path: Path) -> dict[str, int]:
             if url.startswith("postgresql"):  # one consistent snapshot of all tables
                 await conn.execution_options(isolation_level="REPEATABLE READ")
             revision = await conn.run_sync(_revision)
+            # Readable by its owner only (0600), like the database it copies.
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            partial.chmod(0o600)
             with _open(partial, "w", named=path) as out:
                 head = {"format": FORMAT, "version": VERSION, "revision": revision}
                 out.write(json.dumps(head) + "\n")

@@ -38,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", COORDINATORS),
     Command("quiethours", COORDINATORS),
     Command("retention", COORDINATORS),
+    Command("dutchoriginal", COORDINATORS),
     Command("polls", COORDINATORS),
     Command("export", COORDINATORS),
     Command("dashboard", COORDINATORS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import weakref
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -22,11 +23,11 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An async engine; SQLite gets WAL, foreign keys, secure delete and a busy timeout (every connection)."""
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -36,10 +37,36 @@ def create_engine(url: str) -> AsyncEngine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA secure_delete=ON")  # deleted rows overwritten with zeros
             cur.close()
 
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+async def checkpoint(engine: AsyncEngine) -> bool:
+    """SQLite: copy the WAL into the database file and truncate it to nothing, so rows deleted
+    just before are gone from both files. True when the WAL is empty now; PostgreSQL: False."""
+    if engine.dialect.name != "sqlite":
+        return False
+    async with engine.connect() as conn:
+        row = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+    return row is not None and row[0] == 0
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600, its folder 0700 when made here).
+
+    SQLite gives the -wal and -shm files the database file's permissions, so they are 0600 too.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # not a usable file (a folder, a read-only disk): SQLite says why on connect
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
 
 
 _WRITERS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()

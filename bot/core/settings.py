@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.limits import whole_number
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 
 
@@ -32,9 +34,14 @@ class Settings(BaseSettings):
     schools_file: Path | None = Field(default=None, alias="OUDERBRUG_SCHOOLS_FILE")
     school_key: str = Field(default="default", alias="OUDERBRUG_SCHOOL_KEY")
     bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
+    # Signs the dashboard's session cookies (at least 32 bytes); generated into the data folder
+    # (session.key) if unset. Separate from OUDERBRUG_SECRET so either can be rotated alone.
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
-    # Keys the anonymous poll participation records; generated into the data folder if unset.
+    # Keys the anonymous poll participation records; if unset, generated into `secret.key` in the
+    # secrets folder: OUDERBRUG_SECRETS_DIR, by default `secrets` beside the data folder (never in
+    # it: a copy of the data folder must not carry what links poll answers to people).
     secret: str | None = Field(default=None, alias="OUDERBRUG_SECRET", min_length=16)
+    secrets_dir: Path | None = Field(default=None, alias="OUDERBRUG_SECRETS_DIR")
     log_level: str = Field(default="INFO", alias="OUDERBRUG_LOG_LEVEL")
     models_dir: Path | None = Field(default=None, alias="OUDERBRUG_MODELS_DIR")
     send_rate: float = Field(default=30.0, gt=0, alias="OUDERBRUG_SEND_RATE")
@@ -50,6 +57,8 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(
         default=None, alias="OUDERBRUG_WEBHOOK_SECRET", min_length=16, max_length=256
     )
+    # When set, /healthz and /metrics answer only requests with `Authorization: Bearer <token>`.
+    metrics_token: str | None = Field(default=None, alias="OUDERBRUG_METRICS_TOKEN")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -82,6 +91,26 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]+", value):
             raise ValueError("it may only contain letters, digits, _ and -")
         return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if len(value.strip().encode()) < 32:
+            raise ValueError("it should be at least 32 bytes long (e.g. openssl rand -hex 32)")
+        return value.strip()
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if len(value.strip()) < 16 or not value.strip().isascii():
+            raise ValueError(
+                "it should be at least 16 ASCII characters (e.g. openssl rand -hex 16)"
+            )
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod
@@ -136,6 +165,11 @@ class Settings(BaseSettings):
         return self.models_dir or self.data_dir
 
     @property
+    def secrets_path(self) -> Path:
+        """The folder of `secret.key` (0700): OUDERBRUG_SECRETS_DIR, or `secrets` beside the data."""
+        return self.secrets_dir or self.data_dir.absolute().parent / "secrets"
+
+    @property
     def locales_path(self) -> Path:
         """Folder with the gettext catalogs."""
         return self.locales_dir or project_root() / "locales"
@@ -150,7 +184,7 @@ def check_token(value: str) -> str:
     """A bot token as @BotFather gives it, or ValueError."""
     value = value.strip()
     head, _, tail = value.partition(":")
-    if not head.isdigit() or len(tail) < 10:
+    if whole_number(head) is None or len(tail) < 10:
         raise ValueError("it should look like 123456789:AA... as given by @BotFather")
     return value
 

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.dashboard.auth import LINK_LIFETIME, create_login
+from bot.dashboard.auth import LINK_LIFETIME, LINKS_PER_HOUR, create_login
 from bot.telegram.common import GROUP_FEATURES, reply, require_member
 from bot.telegram.context import BotContext
 
@@ -25,9 +25,12 @@ async def dashboard(update: Update, context: BotContext) -> None:
         token = await create_login(
             session, school_id=member.school_id, member_id=member.id or 0, now=services.clock.now()
         )
+    if token is None:
+        await reply(update, context.t("dash.too_many_links", count=LINKS_PER_HOUR))
+        return
     minutes = int(LINK_LIFETIME.total_seconds() // 60)
     link = f"{public_url}/dashboard/login/{token}"
-    await reply(update, context.t("dash.link", link=link, minutes=minutes))
+    await reply(update, context.tn("dash.link", minutes, link=link, minutes=minutes))
     log.info("dashboard link sent to coordinator %s", member.id)
 
 

@@ -188,11 +188,15 @@ async def play(school: School, *, parents: int) -> SimUser:
             in_1a.append((user, lang))
         else:
             in_3b.append(user)
+    await sofie.send("/dutchoriginal off")  # first the Dutch original one tap away (🔤) ...
+    await sofie.next_message()
     copies = await announce(school, lies, in_1a)
     await scenes.question_and_edit(school, lies, copies)
     clock = school.app.bot_data.clock
     assert isinstance(clock, ManualClock)
     await scenes.album_tomorrow_morning(school, lies, [u for u, _ in in_1a], clock)
+    await sofie.send("/dutchoriginal on")  # ... then under every translation (the default)
+    await sofie.next_message()
     if in_3b:
         await scenes.withdrawn_by_mistake(school, karim, in_3b[0])
     await scenes.help_and_buddy(school, sofie, copies, in_3b)
@@ -211,6 +215,7 @@ async def play(school: School, *, parents: int) -> SimUser:
         await lies.wait_for(lambda u: any(noted(m) for m in u.messages))
         note = next(m for m in reversed(lies.messages) if noted(m))
         await scenes.answer_in_dutch(school, lies, joined[1], note)
+        await scenes.follow_ups(school, lies, joined[1], clock)
         await barriers_poll(school, sofie, everyone)
         await joined[0].send("/forget")
         await joined[0].press("forget:yes")

@@ -23,7 +23,7 @@ async def launch(school: School, coordinator: SimUser, flow_id: str, parents: in
     if parents is None:
         await coordinator.wait_for(lambda u: draft.text.startswith("🚀"))
     else:
-        launched = school.t("nl", "poll.launched", count=parents)
+        launched = school.tn("nl", "poll.launched", parents, count=parents)
         await coordinator.wait_for(lambda u: launched in draft.text)
     return int(data[3:])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import col, select
@@ -44,7 +45,7 @@ async def question_and_edit(
         "Beste ouders, vrijdag 12/12 om 8u45 (niet 8u30) is er koffie in de refter. "
         "Iedereen is welkom: mama's, papa's, oma's en opa's, ook met kleine broers en zussen!"
     )
-    await teacher.expect_text(school.t("nl", "announce.edit_done", count=len(copies)))
+    await teacher.expect_text(school.tn("nl", "announce.edit_done", len(copies), count=len(copies)))
     await parent.wait_for(lambda u: "8u45" in copy.text, timeout=15)
 
 
@@ -56,7 +57,7 @@ async def album_tomorrow_morning(
         return
     await teacher.send_album([PHOTO, PHOTO], caption="Zo was onze week in de klas! 📸")
     preview = await teacher.wait_for_message(
-        lambda m: school.t("nl", "announce.preview_album", count=2) in m.text
+        lambda m: school.tn("nl", "announce.preview_album", 2, count=2) in m.text
     )
     await teacher.press(school.t("nl", "announce.schedule_button"), message=preview)
     await teacher.wait_for(lambda u: "anns:" in str(preview.buttons))
@@ -71,7 +72,8 @@ async def album_tomorrow_morning(
 
 
 async def withdrawn_by_mistake(school: School, teacher: SimUser, parent: SimUser) -> None:
-    """A message sent to the wrong class is withdrawn: it disappears from the parents' phones."""
+    """A message sent to the wrong class is withdrawn: it disappears from the parents' phones,
+    and each of them reads one line, in their language, saying which message was withdrawn."""
     before = len(parent.messages)
     await teacher.send("Morgen toets wiskunde. (Oeps, verkeerde klas!)")
     await teacher.press(school.t("nl", "announce.send_now"))
@@ -81,6 +83,7 @@ async def withdrawn_by_mistake(school: School, teacher: SimUser, parent: SimUser
     await teacher.press(school.t("nl", "announce.button_withdraw"), message=report)
     await teacher.press(school.t("nl", "announce.withdraw_yes"))
     await parent.wait_for(lambda u: copy.deleted, timeout=15)
+    await parent.wait_for(lambda u: "🗑" in u.messages[-1].text, timeout=15)  # one line says so
 
 
 async def answer_in_dutch(
@@ -149,7 +152,7 @@ async def coffee_morning(school: School, teacher: SimUser, families: list[SimUse
     await teacher.send("/meeting")
     await teacher.press("☕ Koffiemoment voor ouders")
     await teacher.expect_text(school.t("nl", "event.ask_when", example="12/12 08:30-10:00"))
-    await teacher.send(f"{day:%d/%m} 08:30-10:00")
+    await teacher.send(f"{day:%d/%m} om 8u30 tot 10u")  # as teachers type it (bot/core/when_nl.py)
     await teacher.expect_text(school.t("nl", "event.ask_place"))
     await teacher.send("de refter")
     await teacher.wait_for_message(lambda m: "evo:ok:" in str(m.buttons))
@@ -163,6 +166,22 @@ async def coffee_morning(school: School, teacher: SimUser, families: list[SimUse
         lang = services.catalogs.pick(parent.language_code)
         await parent.press(school.t(lang, "event.button_yes"), message=copy)
         await parent.press(people)
+
+
+async def follow_ups(school: School, teacher: SimUser, parent: SimUser, clock: ManualClock) -> None:
+    """A parent writes twice more: the teacher hears of the first at once, of the second (folded
+    into one notification with whatever else comes) ten minutes later; nothing goes unseen."""
+
+    def note_with(words: str) -> Callable[[BotMessage], bool]:
+        return lambda m: words in m.text and "conv:ans:" in str(m.buttons)
+
+    lang = school.app.bot_data.catalogs.pick(parent.language_code)
+    await parent.send("لديه حمى أيضاً.")
+    await teacher.wait_for_message(note_with("لديه حمى أيضاً."))
+    await parent.send("سأرسل شهادة الطبيب غداً.")
+    await parent.expect_text(school.t(lang, "conversation.received", who="Juf Lies"))
+    clock.advance(timedelta(minutes=10))
+    await teacher.wait_for_message(note_with("سأرسل شهادة الطبيب غداً."), timeout=15)
 
 
 async def thank_you_after_the_meeting(school: School, parent: SimUser, clock: ManualClock) -> None:

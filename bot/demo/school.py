@@ -26,6 +26,10 @@ class School:
         """What the bot says in a language (from the real catalogs)."""
         return self.app.bot_data.catalogs.t(lang, key, **values)
 
+    def tn(self, lang: str, key: str, n: int, **values: object) -> str:
+        """A plural message in a language, in the form for the count `n`."""
+        return self.app.bot_data.catalogs.tn(lang, key, n, **values)
+
     def help(self, lang: str, role: str) -> str:
         """What /help says to a role in a language."""
         return self.app.bot_data.catalogs.help(lang, role)

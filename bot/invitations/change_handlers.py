@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from telegram import InputMediaDocument, Update
 from telegram.error import Forbidden, TelegramError
@@ -13,7 +12,9 @@ from bot.announcements import outbox
 from bot.announcements.service import school_of
 from bot.core import when as moments
 from bot.invitations import service as inv
+from bot.invitations.copy_views import title_for
 from bot.invitations.jobs import arm_reminders
+from bot.invitations.option_handlers import compose
 from bot.models import Announcement, Event, Member, MemberStatus
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
@@ -77,7 +78,9 @@ async def cancel_meeting(update: Update, context: BotContext) -> None:
         services.sender.forget(announcement.id or 0)
         services.sender.wake()
     await tell(context, answered, event, "event.cancelled_notice")
-    await query.edit_message_text(context.t("event.cancelled_done", count=len(answered)))
+    await query.edit_message_text(
+        context.tn("event.cancelled_done", len(answered), count=len(answered))
+    )
 
 
 async def new_moment(update: Update, context: BotContext) -> None:
@@ -85,11 +88,7 @@ async def new_moment(update: Update, context: BotContext) -> None:
     user_data, msg, member = context.user_data, update.effective_message, context.member
     if user_data is None or msg is None or member is None or MOVING not in user_data:
         return
-    services, tz, nl = (
-        context.services,
-        context.services.settings.tz,
-        context.services.settings.default_language,
-    )
+    services, tz = context.services, context.services.settings.tz
     async with services.sessions() as session:
         event = await session.get(Event, user_data[MOVING])
         announcement = await session.get(Announcement, event.announcement_id) if event else None
@@ -104,29 +103,18 @@ async def new_moment(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     length = int((event.ends_at - event.starts_at).total_seconds() // 60)
     span = inv.parse_span(msg.text or "", now=services.clock.now(), tz=tz, minutes=length)
-    if (
-        span is None
-        or not moments.acceptable(span[0], now=services.clock.now())
-        or span[1] <= span[0]
-    ):
-        await reply(update, context.t("event.bad_when", example=EXAMPLE))
+    if isinstance(span, str):
+        await reply(update, context.t(span, example=EXAMPLE, days=inv.MAX_AHEAD.days))
         raise ApplicationHandlerStop
     user_data.pop(MOVING)
 
-    def line(start: datetime, end: datetime) -> str:
-        day = moments.show(start, tz=tz, lang=nl)
-        return services.catalogs.t(
-            nl, "event.when_line", day=day, end=end.astimezone(tz).strftime("%H:%M")
-        )
-
-    old_line, new_line = line(event.starts_at, event.ends_at), line(*span)
     async with services.sessions() as session:
         event.starts_at, event.ends_at = span
         session.add(event)
         await session.commit()
         await outbox.revise(
             session, announcement_id=announcement.id or 0, author_id=member.id or 0,
-            text=announcement.text.replace(old_line, new_line), now=services.clock.now(),
+            text=compose(context, event), now=services.clock.now(),
         )  # fmt: skip
         answered = await inv.answered(session, event_id=event.id or 0)
         school = await school_of(session, school_id=member.school_id)
@@ -135,7 +123,7 @@ async def new_moment(update: Update, context: BotContext) -> None:
         services.sender.forget(announcement.id or 0)
         services.sender.wake()
     await tell(context, answered, event, "event.moved_notice")
-    await reply(update, context.t("event.moved_done", count=len(answered)))
+    await reply(update, context.tn("event.moved_done", len(answered), count=len(answered)))
     raise ApplicationHandlerStop
 
 
@@ -145,12 +133,7 @@ async def tell(context: BotContext, people: list[Member], event: Event, key: str
     for person in people:
         lang = services.catalogs.pick(person.language)
         day = moments.show(event.starts_at, tz=services.settings.tz, lang=lang)
-        title = event.title
-        if services.translator is not None and lang != nl:
-            languages = [x for x in (person.language, person.second_language) if x]
-            title = (
-                await services.translator.translate_for(title, source=nl, languages=languages)
-            ).text
+        title = await title_for(services, event, person, source=nl)
         try:
             await context.bot.send_message(
                 person.chat_id, services.catalogs.t(lang, key, title=title, day=day)
@@ -169,7 +152,7 @@ async def send_list(update: Update, context: BotContext, event_id: int, title: s
         found = await inv.attendance(session, event_id=event_id)
     header = context.t("event.export_header").split("|")
     rows: list[list[str | int]] = [
-        [name, catalogs.native_name(language), context.t(f"event.export_{answer}"), people,
+        [name, catalogs.language_name(language, context.lang), context.t(f"event.export_{answer}"), people,
          context.t("event.export_interpreter") if interpreter else ""]
         for name, language, answer, people, interpreter in found
     ]  # fmt: skip

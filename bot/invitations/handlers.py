@@ -7,7 +7,6 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.announcements import service as svc
 from bot.announcements.draft_handlers import has_audience
-from bot.core import when as moments
 from bot.core.limits import whole_number
 from bot.invitations import option_handlers as invitation_options
 from bot.invitations import service as inv
@@ -27,7 +26,10 @@ DEFAULT_MINUTES = 60  # an own invitation with only a start time
 
 async def meeting(update: Update, context: BotContext) -> None:
     """/meeting: pick a template, or write your own invitation."""
-    buttons = [(f"{t.emoji} {t.title}", f"evt:{t.id}") for t in templates(context).values()]
+    buttons = [
+        (f"{t.emoji} {t.title_in(context.lang)}", f"evt:{t.id}")
+        for t in templates(context).values()
+    ]
     buttons.append((context.t("event.own_button"), f"evt:{inv.OWN}"))
     await reply(update, context.t("event.pick_template"), keyboard(in_columns(buttons, 1)))
 
@@ -42,7 +44,7 @@ async def pick_template(update: Update, context: BotContext) -> None:
     pending.ask(context, AWAITING, {"template": template_id})
     await query.answer()
     if template_id == inv.OWN:
-        await reply(update, context.t("event.ask_title", max=MAX_TITLE))
+        await reply(update, context.tn("event.ask_title", MAX_TITLE, max=MAX_TITLE))
         return
     await reply(update, context.t("event.ask_when", example=EXAMPLE))
 
@@ -60,15 +62,15 @@ async def details(update: Update, context: BotContext) -> None:
     own = state["template"] == inv.OWN
     if own and "title" not in state:
         if not 3 <= len(typed) <= MAX_TITLE:
-            await reply(update, context.t("event.bad_length", min=3, max=MAX_TITLE))
+            await reply(update, context.tn("event.bad_length", MAX_TITLE, min=3, max=MAX_TITLE))
         else:
             state["title"] = typed
-            await reply(update, context.t("event.ask_text", max=MAX_TEXT))
+            await reply(update, context.tn("event.ask_text", MAX_TEXT, max=MAX_TEXT))
         raise ApplicationHandlerStop
     if own and "text" not in state:
         text = (msg.text or "").strip()
         if not 3 <= len(text) <= MAX_TEXT:
-            await reply(update, context.t("event.bad_length", min=3, max=MAX_TEXT))
+            await reply(update, context.tn("event.bad_length", MAX_TEXT, min=3, max=MAX_TEXT))
         else:
             state["text"] = text
             await reply(update, context.t("event.ask_when", example=EXAMPLE))
@@ -77,14 +79,14 @@ async def details(update: Update, context: BotContext) -> None:
         now, tz = services.clock.now(), services.settings.tz
         minutes = DEFAULT_MINUTES if own else templates(context)[state["template"]].minutes
         span = inv.parse_span(msg.text or "", now=now, tz=tz, minutes=minutes)
-        if span is None or not moments.acceptable(span[0], now=now) or span[1] <= span[0]:
-            await reply(update, context.t("event.bad_when", example=EXAMPLE))
+        if isinstance(span, str):
+            await reply(update, context.t(span, example=EXAMPLE, days=inv.MAX_AHEAD.days))
             raise ApplicationHandlerStop
         state["starts"], state["ends"] = span
         await reply(update, context.t("event.ask_place"))
         raise ApplicationHandlerStop
     if not 2 <= len(typed) <= MAX_PLACE:
-        await reply(update, context.t("event.bad_length", min=2, max=MAX_PLACE))
+        await reply(update, context.tn("event.bad_length", MAX_PLACE, min=2, max=MAX_PLACE))
         raise ApplicationHandlerStop
     user_data.pop(AWAITING)
     await create(update, context, state, typed)

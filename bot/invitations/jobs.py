@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.announcements.service import school_of
 from bot.core import when as moments
 from bot.invitations import service as inv
+from bot.invitations.copy_views import title_for
 from bot.models import Announcement, AnnouncementStatus, Event, Member, MemberStatus
 from bot.onboarding import members
 from bot.polls import jobs as poll_jobs
@@ -72,13 +73,7 @@ async def send_reminders(services: BotData, bot: Bot, event_id: int) -> int:
     sent = 0
     for person in people:
         lang = services.catalogs.pick(person.language)
-        title = event.title
-        if services.translator is not None and lang != announcement.language:
-            result = await services.translator.translate_for(
-                title, source=announcement.language,
-                languages=[x for x in (person.language, person.second_language) if x],
-            )  # fmt: skip
-            title = result.text
+        title = await title_for(services, event, person, source=announcement.language)
         day = moments.show(event.starts_at, tz=services.settings.tz, lang=lang)
         text = services.catalogs.t(lang, "event.reminder", title=title, day=day, place=event.place)
         try:
@@ -110,10 +105,13 @@ async def send_summary(services: BotData, bot: Bot, event_id: int) -> bool:
             return False
         figures = await inv.counts(session, event_id=event_id)
     lang = services.catalogs.pick(author.language)
-    names = services.catalogs.native_name
+
+    def names(code: str) -> str:
+        return services.catalogs.language_name(code, lang)
+
     interpreters = ", ".join(f"{names(code)} {n}" for code, n in figures.interpreters) or "–"
-    text = services.catalogs.t(
-        lang, "event.morning_summary", title=event.title,
+    text = services.catalogs.tn(
+        lang, "event.morning_summary", figures.people, title=event.title,
         time=event.starts_at.astimezone(services.settings.tz).strftime("%H:%M"),
         yes=figures.yes, people=figures.people, maybe=figures.maybe, interpreters=interpreters,
     )  # fmt: skip

@@ -10,6 +10,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 
 from bot.announcements.draft_handlers import show_preview
 from bot.invitations import service as inv
+from bot.invitations import wording
+from bot.invitations.copy_views import loaded_templates
 from bot.models import Announcement, AnnouncementStatus, Event
 from bot.onboarding.handlers import stale
 from bot.telegram import pending
@@ -22,18 +24,16 @@ TOGGLES = {"kids": "children_welcome", "lang": "interpreter_offered", "thanks": 
 
 def templates(context: BotContext) -> dict[str, inv.Template]:
     """The invitation templates (flows/invitations/templates.yaml), read once."""
-    services = context.services
-    if services.templates is None:
-        services.templates = inv.load_templates(inv.templates_path(services.settings.flows_path))
-    return services.templates
+    return loaded_templates(context.services)
 
 
 def compose(context: BotContext, event: Event) -> str:
-    """The invitation's Dutch text, from the event."""
+    """The invitation's Dutch text, from the event (the original parents can tap to)."""
     services = context.services
     template = templates(context).get(event.template)
-    return inv.invitation_text(
-        event, emoji=template.emoji if template else inv.OWN_EMOJI, t=services.catalogs.t,
+    return wording.invitation_text(
+        event, emoji=template.emoji if template else inv.OWN_EMOJI,
+        words=(event.title, event.description, event.place), t=services.catalogs.t,
         lang=services.settings.default_language, tz=services.settings.tz,
     )  # fmt: skip
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,9 +14,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.when import parse_when
-from bot.core.when import show as show_moment
+from bot.core import when_nl
+from bot.core.when import MAX_AHEAD
 from bot.models import Announcement, Event, Member, MemberStatus, Poll, PollStatus, Rsvp
+from bot.polls.coarsen import at_launch
 from bot.polls.flows import Flow, dump
 
 ANSWERS = ("yes", "maybe", "no")
@@ -27,7 +26,12 @@ OWN_EMOJI = "📅"
 THANK_YOU_FLOW = "thanks"  # flows/thank-you.yaml: "Was it worth coming?"
 PICTURE_TYPES = (".png", ".jpg", ".jpeg")
 MAX_PICTURE = 5 * 1024 * 1024
-_END = re.compile(r"^(?P<start>.+?)\s*[-–]\s*(?P<hour>\d{1,2})[:.hu](?P<minute>\d{2})?\s*$")
+REFUSALS = {
+    "unreadable": "event.bad_when",
+    "past": "event.when_past",
+    "end": "event.when_end",
+    "weekday": "event.when_weekday",
+}
 
 
 class TemplateError(ValueError):
@@ -40,11 +44,34 @@ class Template:
 
     id: str
     emoji: str
-    title: str
+    title: str  # Dutch, the school's language: what the event stores
     text: str
     minutes: int
     children: bool
     picture: Path | None = None  # shipped with the templates (flows/invitations/pictures/)
+    titles: dict[str, str] = field(default_factory=dict)  # by language, written by people
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`, or the Dutch one."""
+        return self.titles.get(lang) or self.title
+
+    def words_in(self, event: Event, lang: str) -> tuple[str, str] | None:
+        """The event's title and text in `lang` as people wrote them, if the event kept the
+        template's own words and the template has them in `lang`."""
+        if (event.title, event.description) != (self.title, self.text):
+            return None
+        if lang not in self.titles or lang not in self.texts:
+            return None
+        return self.titles[lang], self.texts[lang]
+
+
+def _words(raw: object, what: str) -> dict[str, str]:
+    """A template's title or text: Dutch only (a string) or by language (Dutch required)."""
+    words = {"nl": raw} if isinstance(raw, str) else raw
+    if not isinstance(words, dict) or not isinstance(words.get("nl"), str):
+        raise KeyError(what)
+    return {str(lang): str(text) for lang, text in words.items()}
 
 
 def templates_path(flows: Path) -> Path:
@@ -66,9 +93,11 @@ def load_templates(path: Path) -> dict[str, Template]:
     templates: dict[str, Template] = {}
     for number, raw in enumerate(data.get("templates") or [], start=1):
         try:
+            titles, texts = _words(raw["title"], "title"), _words(raw["text"], "text")
             template = Template(
-                id=str(raw["id"]), emoji=str(raw["emoji"]), title=str(raw["title"]),
-                text=str(raw["text"]), minutes=int(raw["minutes"]), children=bool(raw["children"]),
+                id=str(raw["id"]), emoji=str(raw["emoji"]), title=titles["nl"], text=texts["nl"],
+                minutes=int(raw["minutes"]), children=bool(raw["children"]), titles=titles,
+                texts=texts,
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as err:
             raise TemplateError(f"{path}: template {number} misses or has a wrong {err}") from err
@@ -95,20 +124,15 @@ def _with_picture(template: Template, picture: Path, source: Path) -> Template:
 
 def parse_span(
     text: str, *, now: datetime, tz: ZoneInfo, minutes: int
-) -> tuple[datetime, datetime] | None:
-    """'12/12 08:30-10:00' or '12/12 08:30' (then `minutes` long) -> (start, end) in UTC."""
-    match = _END.match(text)
-    start = parse_when(match["start"] if match else text, now=now, tz=tz)
-    if start is None:
-        return None
-    if match is None:
-        return start, start + timedelta(minutes=minutes)
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if hour > 23 or minute > 59:
-        return None
-    local = start.astimezone(tz)
-    end = local.replace(hour=hour, minute=minute).astimezone(start.tzinfo)
-    return start, end
+) -> tuple[datetime, datetime] | str:
+    """'vrijdag 8u30', '12/12 om 8u30 tot 10u' -> (start, end) in UTC (`minutes` long when no end
+    is typed), or the catalog key of the line that says why not (bot/core/when_nl.py)."""
+    found = when_nl.parse(text, now=now, tz=tz)
+    if isinstance(found, when_nl.Refusal):
+        return REFUSALS[found.reason]
+    if found.start > now + MAX_AHEAD:
+        return "event.when_far"
+    return found.start, found.end or found.start + timedelta(minutes=minutes)
 
 
 async def record_answer(
@@ -264,20 +288,6 @@ async def attendance(
     return [(n, lang or "nl", a, int(p), bool(i)) for n, lang, a, p, i in rows]
 
 
-def invitation_text(event: Event, *, emoji: str, t: Callable[..., str], lang: str, tz: ZoneInfo) -> str:  # fmt: skip
-    """The invitation's text (in the school's language): title, warm words, when, where, who."""
-    day = show_moment(event.starts_at, tz=tz, lang=lang)
-    end = event.ends_at.astimezone(tz).strftime("%H:%M")
-    lines = [f"{emoji} {event.title}", "", event.description, ""]
-    lines.append(t(lang, "event.when_line", day=day, end=end))
-    lines.append(t(lang, "event.place_line", place=event.place))
-    lines.append(t(lang, "event.children_yes" if event.children_welcome else "event.children_no"))
-    if event.interpreter_offered:
-        lines.append(t(lang, "event.interpreter_line"))
-    lines.append(t(lang, "event.not_anonymous"))
-    return "\n".join(lines)
-
-
 async def open_thank_you_poll(
     session: AsyncSession, *, event: Event, flow: Flow, now: datetime, days: int = 7
 ) -> Poll | None:
@@ -293,6 +303,8 @@ async def open_thank_you_poll(
         status=PollStatus.OPEN, created_at=now, opened_at=now, invite_at=now,
         closes_at=now + timedelta(days=days), event_id=event.id,
     )  # fmt: skip
+    people = await coming(session, event_id=event.id or 0)  # counted at launch (k, what is kept)
+    await at_launch(session, poll=poll, people=people, class_ids=[])
     session.add(poll)
     await session.commit()
     await session.refresh(poll)

@@ -84,7 +84,8 @@ class Delivery(SQLModel, table=True):
     member_id: int = member_fk(nullable=False, ondelete="CASCADE")
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     language: str = Field(max_length=8)  # the language delivered in
-    via: str = Field(default="own", max_length=16)  # own | second | original
+    via: str = Field(default="own", max_length=16)  # own | second | original | failed
+    wanted: str | None = Field(default=None, max_length=8)  # the parent's own language at send time
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16, index=True)
     action: str = Field(default=DeliveryAction.SEND, max_length=8)
     attempts: int = Field(default=0)

@@ -34,6 +34,11 @@ class Conversation(SQLModel, table=True):
     unread: bool = Field(default=True)  # the parent wrote since the team last answered
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column(index=True)
+    # Follow-ups (bot/conversations/follow_ups.py): the last parent message the team was told of,
+    # when, and when the next notification is due (None: nothing waiting).
+    notified_upto: int | None = Field(default=None)
+    notified_at: datetime | None = utc_column(nullable=True)
+    notify_due_at: datetime | None = utc_column(nullable=True, index=True)
 
 
 class BuddyRequest(SQLModel, table=True):

@@ -54,6 +54,12 @@ class Poll(SQLModel, table=True):
     # The flow as it was when the draft was made (JSON, the shape of a flows/ file), frozen with the
     # poll so that answers keep meaning what was asked; None for polls older than this column.
     definition: str | None = Field(default=None)
+    # Counted at launch (bot/polls/coarsen.py): the guardians invited, the batch size k (the
+    # school's smallest group then), and which classes and (class, language) pairs may be stored
+    # with a response because at least k invited guardians share them (JSON); None before launch.
+    audience_at_launch: int = Field(default=0)
+    batch: int = Field(default=5)
+    shown: str | None = Field(default=None)
 
 
 class SchoolFlow(SQLModel, table=True):
@@ -153,6 +159,33 @@ class PollAnswer(SQLModel, table=True):
     text_nl: str | None = Field(default=None)
 
 
+class PollPending(SQLModel, table=True):
+    """An answer held back until k respondents are complete (bot/polls/batches.py).
+
+    No member, chat or time: the pending respondent's random id, the (coarsened) class and the
+    answer. `ready` once that respondent finished; ready respondents move to `poll_response` and
+    `poll_answer` together, in random order under new ids, k or more at a time (all at closing).
+    """
+
+    __tablename__ = "poll_pending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=32)
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    response_id: str = Field(max_length=32, index=True)
+    class_id: int | None = Field(default=None)
+    question_id: str = Field(max_length=32)
+    option_id: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None)
+    language: str | None = Field(default=None, max_length=8)
+    text_nl: str | None = Field(default=None)
+    ready: bool = Field(default=False)
+
+
 class PollCount(SQLModel, table=True):
     """How many answers one option got in one class (kept as answers are stored: bot/polls/counts.py).
 
@@ -172,3 +205,27 @@ class PollCount(SQLModel, table=True):
     question_id: str = Field(primary_key=True, max_length=32)
     option_id: str = Field(primary_key=True, max_length=32)
     n: int = Field(default=0)
+
+
+class PollWriting(SQLModel, table=True):
+    """A parent pressed "Something else" and their own words are awaited (bot/polls/writing.py).
+
+    Kept in the database so that a restart loses neither the question nor the answer, and the
+    words never reach the team's (named) inbox. `key` is HMAC(server secret, chat + member):
+    without the secret it says nothing about who is writing. No member, chat, message id or
+    time finer than a day; the row goes when the words arrive, on Skip or Stop, and after
+    `expires` (the day after the poll closes).
+    """
+
+    __tablename__ = "poll_writing"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: str = Field(primary_key=True, max_length=64)
+    poll_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    question: int = Field(default=0)  # the index of the question in the poll's flow
+    chosen: str = Field(default="", max_length=1000)  # options ticked before, comma-separated
+    expires: date

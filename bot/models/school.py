@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from bot.models.base import member_fk, utc_column
@@ -48,6 +49,9 @@ class School(SQLModel, table=True):
     min_group: int = Field(default=5, ge=3)
     min_text_group: int = Field(default=10, ge=3)
     retention_days: int | None = Field(default=None, ge=1)  # None: until the school year ends
+    dutch_below: bool = Field(  # announcements show the Dutch original under the translation
+        default=True, sa_column_kwargs={"server_default": sa_true()}
+    )
     created_at: datetime = utc_column()
 
 
@@ -132,6 +136,9 @@ class TranslationCache(SQLModel, table=True):
     text: str
     path: str = Field(default="", max_length=64)  # e.g. "nl>en>ar"
     created_at: datetime = utc_column()
+    # sha256 of the source text alone: /forget and retention find every translation of a text
+    # they delete (any language, names, glossary) and delete it too (bot/privacy/service.py).
+    source_hash: str | None = Field(default=None, max_length=64, index=True)
 
 
 class DashboardLogin(SQLModel, table=True):
@@ -146,3 +153,19 @@ class DashboardLogin(SQLModel, table=True):
     created_at: datetime = utc_column()
     expires_at: datetime = utc_column()
     used_at: datetime | None = utc_column(nullable=True)
+
+
+class DashboardSession(SQLModel, table=True):
+    """A coordinator signed in to the dashboard; only the hash of the cookie's random id is kept.
+
+    Deleting the row ends the session at once (logout, "log out everywhere", demotion, /forget).
+    """
+
+    __tablename__ = "dashboard_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    member_id: int = member_fk(nullable=False, ondelete="CASCADE")
+    id_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = utc_column()
+    expires_at: datetime = utc_column(index=True)

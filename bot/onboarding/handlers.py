@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.classes.service import class_by_code
+from bot.classes.service import class_by_code, class_teachers
 from bot.core.codes import CLASS_PREFIX, INVITE_PREFIX, MAX_CODE_PAYLOAD, UNKNOWN_CODE
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
@@ -109,13 +109,17 @@ async def complete_start(
         added = await members.join_class(
             session, member=member, school_class=school_class, kind=kind, now=now
         )
+        teachers = await class_teachers(session, class_id=school_class.id or 0)
     if not added:
         await reply(update, context.t("start.already_in_class", class_name=school_class.name))
         return
+    # First what matters most: connected, and to whom; then the welcome.
     text = context.t("start.joined_class", class_name=school_class.name)
+    if teachers:
+        text += "\n" + context.t("start.class_teacher", teachers=", ".join(teachers))
     if fresh:
-        text = context.t("start.welcome", name=member.first_name) + "\n\n" + text
-    await reply(update, text + "\n" + context.t("start.another_child"))
+        text += "\n\n" + context.t("start.welcome", name=member.first_name)
+    await reply(update, text + "\n\n" + context.t("start.another_child"))
 
 
 async def _tell_inviter(

@@ -44,6 +44,30 @@ async def get_member(session: AsyncSession, *, school_id: int, telegram_id: int)
     return found.first()
 
 
+class NotPrivateChat(ValueError):
+    """A member's chat must be their private chat with the bot, never a group's."""
+
+
+def private_chat_id(*, telegram_id: int, chat_id: int) -> int:
+    """`chat_id` if it is the user's private chat with the bot (in Telegram its id is the user's
+    id; groups, supergroups and channels have negative ids), else NotPrivateChat."""
+    if chat_id != telegram_id or chat_id <= 0:
+        raise NotPrivateChat(f"chat {chat_id} is not the private chat of user {telegram_id}")
+    return chat_id
+
+
+async def rebind_to_private_chats(session: AsyncSession, *, school_id: int) -> int:
+    """Members whose chat is not their private chat (a group's, from before groups were kept
+    out): back to their own chat, so nothing meant for them reaches a group. How many."""
+    result = await session.exec(
+        update(Member)
+        .where(col(Member.school_id) == school_id, col(Member.chat_id) != col(Member.telegram_id))
+        .values(chat_id=Member.telegram_id)
+    )
+    await session.commit()
+    return int(result.rowcount or 0)
+
+
 async def get_or_create_member(
     session: AsyncSession,
     *,
@@ -53,7 +77,9 @@ async def get_or_create_member(
     first_name: str,
     now: datetime,
 ) -> tuple[Member, bool]:
-    """The member for a Telegram user, created as a parent on first contact."""
+    """The member for a Telegram user, created as a parent on first contact (only ever with their
+    private chat: NotPrivateChat otherwise, also for a member who exists already)."""
+    private_chat_id(telegram_id=telegram_id, chat_id=chat_id)
     member = await get_member(session, school_id=school_id, telegram_id=telegram_id)
     if member is not None:
         return member, False

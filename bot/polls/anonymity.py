@@ -1,8 +1,9 @@
 """The server secret behind anonymous polls, and the keyed hash of (poll, person).
 
-The secret comes from OUDERBRUG_SECRET or, if unset, from `<data dir>/secret.key`, generated on
-first start. It is never written to the database: with the database alone, a participation key
-cannot be tied to a Telegram user.
+The secret comes from OUDERBRUG_SECRET or, if unset, from `secret.key` in its own folder
+(OUDERBRUG_SECRETS_DIR, by default `secrets` beside the data folder, mode 0700), generated on first
+start. It is never written to the database, nor kept in the data folder: with the database (or a
+copy of the data folder) alone, a participation key cannot be tied to a Telegram user.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hmac
 import logging
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 from sqlalchemy import text
@@ -24,14 +26,28 @@ log = logging.getLogger(__name__)
 SECRET_FILE = "secret.key"
 
 
+def secret_path(settings: Settings) -> Path:
+    """Where the generated secret lives (its folder is created 0700)."""
+    return settings.secrets_path / SECRET_FILE
+
+
 def load_secret(settings: Settings) -> bytes:
-    """The server secret (created in the data folder on first use when not configured)."""
+    """The server secret (created in the secrets folder on first use when not configured).
+
+    A secret of an older installation, in the data folder, is moved to the secrets folder.
+    """
     if settings.secret:
         return settings.secret.encode()
-    path = Path(settings.data_dir) / SECRET_FILE
+    path = secret_path(settings)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    old = Path(settings.data_dir) / SECRET_FILE
+    if old.exists() and not path.exists():
+        shutil.move(str(old), str(path))
+        os.chmod(path, 0o600)
+        log.warning("moved the poll secret out of the data folder, to %s", path)
     if path.exists():
         return path.read_text(encoding="ascii").strip().encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:

@@ -1,23 +1,26 @@
-"""Parents answer a poll: Start, one question at a time, skip, stop, something else, thank you.
+"""Parents answer a poll: Start, one question at a time, skip, stop, thank you ("Something
+else": bot/polls/free_text_handlers.py).
 
 Nothing here links a person to an answer: progress is kept under a keyed hash of (poll, user),
 answers under random ids. The one link is in memory only: the anonymous response id of a poll in
-progress (user_data), so a parent's answers count as one respondent; it is dropped at the end.
+progress (user_data), so a parent's answers count as one respondent; it is dropped at the end
+(after a restart a new one: a parent answering across a restart counts twice, a trade-off kept
+for anonymity, docs/privacy.md "Response id across a restart").
+Every press is checked against the poll's real audience (its classes' guardians, or those who
+said they would come to the meeting), not only the poll id it carries.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Message, Update
-from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.models import Member, Poll, PollParticipation, PollStatus
 from bot.onboarding import lookups
 from bot.onboarding.handlers import stale
 from bot.polls import presses as poll_presses
 from bot.polls import service as svc
+from bot.polls import writing
 from bot.polls.anonymity import participation_key
 from bot.polls.flows import Flow, Question
 from bot.polls.views import (
@@ -28,13 +31,13 @@ from bot.polls.views import (
     question_view,
     thanks,
 )
-from bot.telegram import pending
 from bot.telegram.common import GROUP_FEATURES, Button, keyboard, pressed, reply
 from bot.telegram.context import BotContext
 from bot.telegram.quick import answer_and_edit
 
 ALONGSIDE = ("pg:", "pq:", "pd:", "ps:", "px:")  # presses that touch only the parent's progress
-WAITING = "poll_other"  # user_data: (poll id, question index, ticked options) while writing
+WAITING = "poll_other"  # user_data: the prompt's message id while own words are awaited
+KNOWN = "poll_other_known"  # user_data: memory knows whether words are awaited (no DB look-up)
 RESPONSES = "poll_responses"  # user_data: poll id -> anonymous response id, while answering
 
 
@@ -57,6 +60,11 @@ def ticked(message: Message | None, question: Question, lang: str) -> tuple[str,
     return tuple(found)
 
 
+def exclusive_ids(question: Question) -> set[str]:
+    """The options that cannot be combined with others ("nothing stops me")."""
+    return {o.id for o in question.options if o.exclusive}
+
+
 async def _poll(
     update: Update, context: BotContext, verb: str, shape: str
 ) -> tuple[Poll, Flow, tuple[str, ...], Member] | None:
@@ -74,7 +82,23 @@ async def _poll(
     if poll.status != PollStatus.OPEN:
         await query.answer(context.t("poll.closed"), show_alert=True)
         return None
+    if not await in_audience(context, poll, member):  # a forged or passed-on poll id
+        await stale(update, context)
+        return None
     return poll, flow, fields.words, member
+
+
+async def in_audience(context: BotContext, poll: Poll, member: Member) -> bool:
+    """Whether the member is in the poll's real audience (classes from the cache; after a
+    meeting, whether they said they would come)."""
+    services = context.services
+    if poll.event_id is None:
+        classes = await lookups.classes_of(
+            services.caches, services.sessions, member_id=member.id or 0
+        )
+        return svc.guardian_in(classes, poll=poll)
+    async with services.sessions() as session:
+        return await svc.in_audience(session, poll=poll, member_id=member.id or 0)
 
 
 def _key(context: BotContext, poll: Poll, member: Member) -> str:
@@ -93,10 +117,6 @@ async def start(update: Update, context: BotContext) -> None:
         return
     poll, flow, _, member = found
     services = context.services
-    classes = await lookups.classes_of(services.caches, services.sessions, member_id=member.id or 0)
-    if not svc.guardian_in(classes, poll=poll):
-        await stale(update, context)
-        return
     part = await poll_presses.begin(
         engine=services.engine, sessions=services.sessions, poll=poll,
         key=_key(context, poll, member),
@@ -112,7 +132,7 @@ async def start(update: Update, context: BotContext) -> None:
     await answer_and_edit(update, context.bot, text, rows)
 
 
-async def _current(
+async def current(
     update: Update, context: BotContext, verb: str, shape: str
 ) -> tuple[Poll, Flow, int, tuple[str, ...], Member] | None:
     """A press on the question this parent is at (an old or replayed one is answered as stale)."""
@@ -196,6 +216,9 @@ async def option(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     chosen = set(ticked(query.message, question, context.lang)) ^ {option_id}  # type: ignore[arg-type]
+    picked = question.option(option_id)
+    if option_id in chosen and picked is not None:  # "nothing stops me" excludes the others
+        chosen = {option_id} if picked.exclusive else chosen - exclusive_ids(question)
     _, markup = question_view(
         context.services.catalogs,
         flow,
@@ -210,7 +233,7 @@ async def option(update: Update, context: BotContext) -> None:
 
 async def done(update: Update, context: BotContext) -> None:
     """Done under a multiple-choice question: the ticked options count (none: a skip)."""
-    found = await _current(update, context, "pd", "#w")
+    found = await current(update, context, "pd", "#w")
     if found is None:
         return
     poll, flow, index, _fields, _member = found
@@ -221,11 +244,11 @@ async def done(update: Update, context: BotContext) -> None:
 
 async def skip(update: Update, context: BotContext) -> None:
     """Skip: nothing is stored for this question."""
-    found = await _current(update, context, "ps", "#w")
+    found = await current(update, context, "ps", "#w")
     if found is None:
         return
     poll, flow, index, _fields, member = found
-    _stop_writing(context, member)
+    await stop_writing(context, member)
     await record(update, context, poll, flow, index, None)
 
 
@@ -239,7 +262,7 @@ async def stop(update: Update, context: BotContext) -> None:
     if part is None or part.done:
         await stale(update, context)
         return
-    _stop_writing(context, member)
+    await stop_writing(context, member)
     q = flow.questions[part.progress]
     chosen = ticked(update.callback_query.message, q, context.lang) if update.callback_query else ()  # type: ignore[arg-type]
     await record(
@@ -253,75 +276,21 @@ async def stop(update: Update, context: BotContext) -> None:
     )
 
 
-async def other(update: Update, context: BotContext) -> None:
-    """Something else: the parent writes their own answer, in any language."""
-    found = await _current(update, context, "po", "#w")
-    if found is None:
+async def stop_writing(context: BotContext, member: Member) -> None:
+    """Own words are no longer awaited (Skip, Stop, or they arrived): memory and database."""
+    user_data = context.user_data
+    if user_data is None:
         return
-    poll, flow, index, (question_id,), _member = found
-    query = update.callback_query
-    assert query is not None and context.user_data is not None
-    q = flow.questions[index]
-    prompt = query.message.message_id if query.message else None
-    pending.ask(context, WAITING, (poll.id, index, ticked(query.message, q, context.lang), prompt))  # type: ignore[arg-type]
-    rows = [
-        [
-            (context.t("poll.skip_button"), f"ps:{poll.id}:{question_id}"),
-            (context.t("poll.stop_button"), f"px:{poll.id}"),
-        ]
-    ]
-    await query.answer()
-    await query.edit_message_text(context.t("poll.write_other"), reply_markup=keyboard(rows))
-
-
-def _stop_writing(context: BotContext, member: Member) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(WAITING, None)
-
-
-async def written(update: Update, context: BotContext) -> None:
-    """The parent's own answer after "Something else" (translated to Dutch for the team)."""
-    msg, member, services = update.effective_message, context.member, context.services
-    waiting = context.user_data.get(WAITING) if context.user_data is not None else None
-    if msg is None or member is None or waiting is None:
-        return
-    if not (msg.text or "").strip():
-        await reply(update, context.t("poll.write_other"))
-        raise ApplicationHandlerStop
-    _stop_writing(context, member)
-    poll_id, index, chosen, prompt = waiting
-    if prompt is not None:  # the prompt's Skip/Stop no longer apply
-        with contextlib.suppress(TelegramError):
-            await context.bot.edit_message_reply_markup(member.chat_id, prompt, reply_markup=None)
-    async with services.sessions() as session:
-        poll = await session.get(Poll, poll_id)
-    flow = poll_flow(services, poll)
-    if poll is None or flow is None or poll.status != PollStatus.OPEN:
-        await reply(update, context.t("poll.closed"))
-        raise ApplicationHandlerStop
-    text = (msg.text or "").strip()[: svc.MAX_TEXT]
-    if len((msg.text or "").strip()) > svc.MAX_TEXT:
-        await reply(update, context.t("poll.text_cut", limit=svc.MAX_TEXT))
-    language = member.language or services.catalogs.default
-    given = svc.Given(tuple(chosen), text, language, await dutch(context, text, language))
-    await record(update, context, poll, flow, index, given)
-    raise ApplicationHandlerStop
-
-
-async def dutch(context: BotContext, text: str, language: str) -> str | None:
-    """The Dutch translation the school reads beside a free-text answer (None if none)."""
-    services = context.services
-    school_lang = services.settings.default_language
-    if services.translator is None or language == school_lang:
-        return None
-    result = await services.translator.translate_for(text, source=language, languages=[school_lang])
-    return result.text if result.machine else None
+    if user_data.pop(WAITING, False) is not False or KNOWN not in user_data:
+        key = writing.writing_key(
+            context.services.poll_secret, chat_id=member.chat_id, member_id=member.id or 0
+        )
+        async with context.services.sessions() as session:
+            await writing.forget(session, key=key)
+    user_data[KNOWN] = True
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Parents' poll buttons, and the words they type after "Something else"."""
-    for verb, callback in (
-        ("pg", start), ("pq", option), ("pd", done), ("ps", skip), ("px", stop), ("po", other),
-    ):  # fmt: skip
+    """Parents' poll buttons (Something else and the words after it: free_text_handlers.py)."""
+    for verb, callback in (("pg", start), ("pq", option), ("pd", done), ("ps", skip), ("px", stop)):
         app.add_handler(CallbackQueryHandler(callback, pattern=rf"^{verb}:"), group=GROUP_FEATURES)
-    pending.expect(app, WAITING, written)

@@ -25,6 +25,7 @@ from bot.models import Poll, PollStatus, SchoolFlow
 from bot.polls.flow_edits import EditError, Raw
 from bot.polls.flows import Flow, FlowError, dump, parse_flow, to_raw
 from bot.translation import EngineError, Translator
+from bot.translation.status import OWN, plan
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ def clean(text: str, *, kind: str) -> str:
     if not any(c.isalnum() for c in cleaned):
         raise EditError("poll.edit_empty")
     if len(cleaned) > LIMITS[kind]:
-        raise EditError("poll.edit_too_long", length=len(cleaned), limit=LIMITS[kind])
+        raise EditError(
+            "poll.edit_too_long", length=len(cleaned), limit=LIMITS[kind], count=len(cleaned)
+        )  # count: the plural form
     return cleaned
 
 
@@ -110,12 +113,9 @@ async def translations(
 def untranslated(
     translator: Translator | None, *, source: str, languages: Sequence[str]
 ) -> list[str]:
-    """The languages that would get typed text in the original language."""
-    return [
-        lang
-        for lang in languages
-        if lang != source and (translator is None or not translator.can_translate(source, lang))
-    ]
+    """The languages that would get typed text in the original language (the one translation
+    status mechanism, bot/translation/status.py, says so)."""
+    return [lang for lang in languages if plan(translator, source=source, own=lang).via != OWN]
 
 
 async def get_own(

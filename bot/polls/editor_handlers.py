@@ -132,7 +132,7 @@ async def ask_text(update: Update, context: BotContext, member: Member, args: li
     key = "poll.edit_ask_option" if kind in ("option", "add") else "poll.edit_ask"
     pending.ask(context, EDITING, (own.id, target))
     await query.answer()
-    await reply(update, context.t(key, limit=limit, current=current, emoji=emoji))
+    await reply(update, context.tn(key, limit, limit=limit, current=current, emoji=emoji))
 
 
 async def preview_in(update: Update, context: BotContext, member: Member, args: list[str]) -> None:

@@ -13,7 +13,8 @@ from bot.telegram.context import BotContext
 
 
 def language_names(context: BotContext, codes: list[str]) -> str:
-    return ", ".join(context.services.catalogs.native_name(code) for code in codes)
+    names = context.services.catalogs.language_name
+    return ", ".join(names(code, context.lang) for code in codes)
 
 
 def overview(context: BotContext, own: svc.Own) -> tuple[str, InlineKeyboardMarkup]:
@@ -50,7 +51,10 @@ def overview(context: BotContext, own: svc.Own) -> tuple[str, InlineKeyboardMark
              (t("poll.edit_outcome_button"), f"pa:ru:{oid}")]
         )  # fmt: skip
     previews = [
-        (f"👁️ {services.catalogs.native_name(code)}", f"pa:pv:{oid}:{code}")
+        (
+            f"👁️ {services.catalogs.language_name(code, lang)}",
+            f"pa:pv:{oid}:{code}",
+        )
         for code in services.catalogs.languages
     ]
     rows += in_columns(previews, 3)

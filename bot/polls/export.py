@@ -13,6 +13,7 @@ from bot.polls.results import Results
 
 Row = list[str | int]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SEPARATOR = ";"  # what Excel expects with a Dutch (nl-BE, nl-NL) list separator
 
 
 def safe(value: str | int) -> str | int:
@@ -38,7 +39,8 @@ def tables(results: Results, catalogs: Catalogs, lang: str) -> Tables:
     t = catalogs.t
     totals: list[Row] = []
     if results.hidden:
-        totals.append([t(lang, "poll.too_few", min=results.min_group), "", "", "", ""])
+        few = catalogs.tn(lang, "poll.too_few", results.min_group, min=results.min_group)
+        totals.append([few, "", "", "", ""])
     for group in results.groups:
         name = t(lang, "poll.whole_school") if group.name is None else group.name
         name = name or t(lang, "poll.other_classes")
@@ -57,14 +59,17 @@ def tables(results: Results, catalogs: Catalogs, lang: str) -> Tables:
     texts: list[Row] = [
         [
             questions.get(x.question_id, x.question_id),
-            catalogs.native_name(x.language),
+            catalogs.language_name(x.language, lang)
+            if x.language
+            else t(lang, "poll.other_language"),
             x.text,
             x.text_nl or (x.text if x.language == lang else ""),
         ]
         for x in results.texts
     ]
     if results.texts_hidden and results.texts_total:
-        texts.append([t(lang, "poll.texts_hidden", min=results.min_text), "", "", ""])
+        hidden = catalogs.tn(lang, "poll.texts_hidden", results.min_text, min=results.min_text)
+        texts.append([hidden, "", "", ""])
     sheets = t(lang, "poll.export_sheets").split("|")
     return Tables(
         totals_header=t(lang, "poll.export_totals_header").split("|"),
@@ -76,9 +81,11 @@ def tables(results: Results, catalogs: Catalogs, lang: str) -> Tables:
 
 
 def to_csv(header: list[str], rows: list[Row]) -> bytes:
-    """A CSV file (UTF-8 with BOM, so spreadsheet programs read the accents right)."""
+    """A CSV file as Excel opens it in Flanders and the Netherlands: fields separated by `;` (the
+    list separator of a Dutch or Belgian locale, where `,` is the decimal comma), UTF-8 with a BOM
+    so accents and Arabic read right, lines ending in CRLF."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=SEPARATOR, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([safe(v) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")

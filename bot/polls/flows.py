@@ -37,6 +37,7 @@ class Option:
     id: str
     emoji: str
     text: dict[str, str]
+    exclusive: bool = False  # "nothing stops me": choosing it clears the others, and back
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def _question(raw: Any, where: str, languages: list[str]) -> Question:
                 "use shorter ids"
             )
         text = _texts(item.get("text"), f"{spot} ({oid})", languages)
-        options.append(Option(id=oid, emoji=str(item["emoji"]), text=text))
+        exclusive = bool(item.get("exclusive", False))
+        options.append(Option(id=oid, emoji=str(item["emoji"]), text=text, exclusive=exclusive))
     _unique([o.id for o in options], where)
     text = _texts(raw.get("text"), where, languages)
     return Question(qid, kind, text, tuple(options), other=bool(raw.get("other", False)))
@@ -202,7 +204,9 @@ def to_raw(flow: Flow) -> dict[str, Any]:
                 "other": q.other,
                 "text": dict(q.text),
                 "options": [
-                    {"id": o.id, "emoji": o.emoji, "text": dict(o.text)} for o in q.options
+                    {"id": o.id, "emoji": o.emoji, "text": dict(o.text)}
+                    | ({"exclusive": True} if o.exclusive else {})
+                    for o in q.options
                 ],
             }
             for q in flow.questions

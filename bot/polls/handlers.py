@@ -124,8 +124,10 @@ async def draft_view(
         people = await svc.audience(session, poll=poll)
     names = ", ".join(c.name for c in classes if c.id in chosen)
     text = context.t(
-        "poll.draft", emoji=flow.emoji, title=local(flow.title, lang), questions=len(flow.questions),
-        classes=names, count=len(people), date=when(poll.closes_at, services.settings.tz),
+        "poll.draft", emoji=flow.emoji, title=local(flow.title, lang), classes=names,
+        questions=context.tn("count.questions", len(flow.questions), count=len(flow.questions)),
+        parents=context.tn("count.parents", len(people), count=len(people)),
+        date=when(poll.closes_at, services.settings.tz),
     )  # fmt: skip
     rows: list[list[Button]] = []
     if len(classes) > 1:
@@ -141,11 +143,14 @@ async def draft_view(
     for days in DEADLINES:
         mark = "✅ " if closing(context, days) == poll.closes_at else ""
         deadline_row.append(
-            (mark + context.t("poll.days_button", days=days), f"pt:{poll.id}:{days}")
+            (mark + context.tn("poll.days_button", days, days=days), f"pt:{poll.id}:{days}")
         )
     rows.append(deadline_row)
     languages = [
-        (f"👁️ {services.catalogs.native_name(code)}", f"pv:{poll.id}:{code}")
+        (
+            f"👁️ {services.catalogs.language_name(code, lang)}",
+            f"pv:{poll.id}:{code}",
+        )
         for code in services.catalogs.languages
     ]
     rows += in_columns(languages, 3)
@@ -259,7 +264,8 @@ async def launch(update: Update, context: BotContext) -> None:
         )
         return
     await query.edit_message_text(
-        context.t("poll.launched", count=len(people)), reply_markup=report_buttons(context, opened)
+        context.tn("poll.launched", len(people), count=len(people)),
+        reply_markup=report_buttons(context, opened),
     )
     context.application.create_task(
         send_invitations(context.bot, services, poll.id or 0), update=update

@@ -104,7 +104,7 @@ async def tell_author_closed(bot: Any, data: BotData, poll: Poll) -> None:
         respondents = await schedule_svc.respondents(session, poll_id=poll.id or 0)
     lang = data.catalogs.pick(author.language if author else None)
     title = f"{flow.emoji} {flow.title.get(lang) or flow.title['nl']}"
-    text = data.catalogs.t(lang, "poll.closed_notice", title=title, count=respondents)
+    text = data.catalogs.tn(lang, "poll.closed_notice", respondents, title=title, count=respondents)
     try:
         await bot.send_message(poll.author_chat_id, text)
     except TelegramError:

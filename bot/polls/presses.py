@@ -7,6 +7,7 @@ participation moves from question `index` to the next only if it is there and th
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, update
@@ -16,8 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import inline_sqlite
 from bot.core.db import SessionFactory, one_writer
-from bot.models import Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
-from bot.polls import counts as poll_counts
+from bot.models import Poll, PollParticipation, PollStatus
+from bot.polls import batches
 from bot.polls import service as polls
 from bot.polls.anonymity import SHUFFLE_EVERY, reshuffle
 
@@ -31,14 +32,12 @@ _MOVE = inline_sqlite.sql(
     )
     .values(progress=bindparam("to_progress"), done=bindparam("to_done"))
 )
-_RESPONSE = inline_sqlite.sql(insert(PollResponse))
 _FIND = inline_sqlite.sql(
     select(PollParticipation.progress, PollParticipation.done).where(
         col(PollParticipation.key) == bindparam("key")
     )
 )
 _JOIN = inline_sqlite.sql(insert(PollParticipation))
-_ANSWER = inline_sqlite.sql(insert(PollAnswer))
 
 
 def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
@@ -49,11 +48,10 @@ def _write(conn: sqlite3.Connection, step: polls.Step) -> bool:
     })  # fmt: skip
     if moved.rowcount != 1:
         return False
-    if step.response is not None:
-        conn.execute(_RESPONSE, {**step.response, "day": step.response["day"].isoformat()})
-    if step.answers:
-        conn.executemany(_ANSWER, step.answers)
-        poll_counts.add_inline(conn, step.answers)
+    batches.hold_inline(
+        conn, poll_id=step.poll_id, rows=step.held, k=step.batch, day=step.day or date.min,
+        finished=step.response_id if step.done else None,
+    )  # fmt: skip  # answers wait until k respondents are complete (bot/polls/batches.py)
     return True
 
 
@@ -93,6 +91,7 @@ async def store(
         step = polls.plan(**press)
         accepted = inline.run(lambda conn: _write(conn, step))
         if accepted is not inline_sqlite.BUSY:
+            await batches.settle(engine)  # after a batch: the WAL truncated
             return bool(accepted), step.response_id if accepted else press["response_id"]
     async with sessions() as session, one_writer(engine):
         accepted, response_id = await polls.advance(session, **press)

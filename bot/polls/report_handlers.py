@@ -13,7 +13,7 @@ from bot.polls.chart import render_chart
 from bot.polls.export import tables, to_csv, to_xlsx
 from bot.polls.flows import Flow
 from bot.polls.jobs import tell_author_closed, unschedule
-from bot.polls.results import Results
+from bot.polls.results import Results, invited
 from bot.polls.tally import tally_cached
 from bot.polls.views import local, poll_flow, when
 from bot.telegram.common import GROUP_FEATURES, Button, keyboard, pressed, reply
@@ -47,11 +47,20 @@ def report_buttons(context: BotContext, poll: Poll) -> InlineKeyboardMarkup:
 
 def results_text(context: BotContext, results: Results) -> str:
     """The totals for the whole school, the class groups, and the free texts where allowed."""
-    lang, flow, t = context.lang, results.flow, context.t
+    lang, flow, t, tn = context.lang, results.flow, context.t, context.tn
     lines = [f"{flow.emoji} {local(flow.title, lang)}", status_line(context, results.poll)]
-    lines.append(t("poll.respondents", count=results.respondents, invited=results.poll.invited))
+    if results.poll.status == PollStatus.OPEN:  # answers are published k at a time (batches.py)
+        lines.append(t("poll.batch_note", k=results.poll.batch))
+    lines.append(
+        tn(
+            "poll.respondents",
+            results.respondents,
+            count=results.respondents,
+            invited=invited(results.poll),
+        )
+    )
     if results.hidden:
-        lines += ["", t("poll.too_few", min=results.min_group)]
+        lines += ["", tn("poll.too_few", results.min_group, min=results.min_group)]
         return "\n".join(lines)
     for q in results.groups[0].questions:
         lines += ["", f"❓ {local(q.question.text, lang)} ({q.answered})"]
@@ -67,7 +76,7 @@ def results_text(context: BotContext, results: Results) -> str:
         ]
         lines += ["", t("poll.per_class", groups=" · ".join(parts))]
     if results.texts_total and results.texts_hidden:
-        lines += ["", t("poll.texts_hidden", min=results.min_text)]
+        lines += ["", tn("poll.texts_hidden", results.min_text, min=results.min_text)]
     elif results.texts:
         lines += ["", t("poll.texts_heading", count=len(results.texts))]
         for x in results.texts[:MAX_TEXTS_SHOWN]:
@@ -108,7 +117,12 @@ async def results(update: Update, context: BotContext) -> None:
     await reply(update, results_text(context, figures), report_buttons(context, poll))
     if not figures.hidden and update.effective_chat is not None:
         title = f"{flow.emoji} {local(flow.title, context.lang)}"
-        subtitle = context.t("poll.respondents", count=figures.respondents, invited=poll.invited)
+        subtitle = context.tn(
+            "poll.respondents",
+            figures.respondents,
+            count=figures.respondents,
+            invited=invited(poll),
+        )
         png = render_chart(
             figures,
             lang=context.lang,

@@ -1,7 +1,9 @@
 """Poll results: totals per question for the school and per class, only for large enough groups.
 
 A group (the school, a class, or small classes merged) is shown only with at least `min_group`
-respondents; free-text answers only when the school has at least `min_text` respondents. Classes
+respondents; free-text answers only when the school has at least `min_text` respondents, and
+their language only when `min_group` respondents wrote in it. While a poll is open these figures
+change in steps of k respondents or more: answers are published in batches (bot/polls/batches.py). Classes
 too small to show are merged; if the merged rest is still too small, the smallest shown class joins
 it, so no small group can be worked out by subtracting the shown ones from the total.
 """
@@ -76,6 +78,16 @@ class Results:
         return self.respondents < self.min_text
 
 
+def named(pairs: list[tuple[str, str]], *, k: int) -> set[str]:
+    """Of (response id, language) pairs of free texts, the languages of k or more respondents:
+    only those are named beside a free text (the others read "other language")."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for response_id, language in pairs:
+        if language:
+            people[language].add(response_id)
+    return {lang for lang, ids in people.items() if len(ids) >= k}
+
+
 def _totals(flow: Flow, responses: set[str], answers: list[PollAnswer]) -> list[QuestionTotals]:
     per_question: dict[str, Counter[str]] = defaultdict(Counter)
     answered: dict[str, set[str]] = defaultdict(set)
@@ -141,8 +153,23 @@ async def tally(session: AsyncSession, *, poll: Poll, flow: Flow) -> Results:
     results.texts_total = len(texts)
     if not results.texts_hidden:
         order = {q.id: n for n, q in enumerate(flow.questions)}
+        langs = named([(a.response_id, a.language or "") for a in texts], k=min_group)
         results.texts = sorted(
-            (FreeText(a.question_id, a.language or "", a.text or "", a.text_nl) for a in texts),
+            (
+                FreeText(
+                    a.question_id,
+                    a.language if a.language in langs else "",
+                    a.text or "",
+                    a.text_nl,
+                )
+                for a in texts
+            ),
             key=lambda t: (order.get(t.question_id, 99), t.text),
         )
     return results
+
+
+def invited(poll: Poll) -> int:
+    """The parents a poll went to, counted at launch: '5 of 12 answered' holds while invitations
+    are still going out. Polls launched before that count was kept report what was sent."""
+    return max(poll.audience_at_launch, poll.invited)

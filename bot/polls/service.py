@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, update
+from sqlalchemy import delete, exists, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,12 +18,11 @@ from bot.models import (
     ClassMembership,
     Member,
     Poll,
-    PollAnswer,
     PollParticipation,
-    PollResponse,
     PollStatus,
 )
-from bot.polls import counts as poll_counts
+from bot.polls import batches, writing
+from bot.polls import coarsen as poll_coarsen
 from bot.polls.anonymity import participation_key, reshuffle
 from bot.polls.flows import Flow, FlowError, dump, frozen
 
@@ -94,9 +93,16 @@ async def launch(
     if poll is None or poll.author_id != author_id or poll.status != PollStatus.DRAFT:
         return None
     poll.status, poll.opened_at, poll.invite_at = PollStatus.OPEN, now, invite_at
+    await count_audience(session, poll=poll)
     session.add(poll)
     await session.commit()
     return poll
+
+
+async def count_audience(session: AsyncSession, *, poll: Poll) -> None:
+    """At launch: the guardians invited, k, and which classes and languages may be stored."""
+    people = await audience(session, poll=poll)
+    await poll_coarsen.at_launch(session, poll=poll, people=people, class_ids=class_ids_of(poll))
 
 
 async def polls_of(session: AsyncSession, *, school_id: int) -> list[Poll]:
@@ -143,13 +149,19 @@ class Step:
     response: dict[str, Any] | None  # a new anonymous respondent (first answer), or None
     answers: list[dict[str, Any]]
     response_id: str | None
+    held: list[dict[str, Any]] = field(default_factory=list)  # the answers as pending rows
+    batch: int = 5  # k: respondents published together
+    day: date | None = None  # the day every response of the poll carries (its opening day)
 
 
 def plan(
     *, poll: Poll, key: str, index: int, total: int, question_id: str, given: Given | None,
     response_id: str | None, class_id: int | None, day: date, stop: bool = False,
 ) -> Step:  # fmt: skip
-    """The rows a press writes if it is accepted (random ids, the day only)."""
+    """The rows a press writes if it is accepted (random ids; class and language coarsened)."""
+    shown = poll_coarsen.load(poll.shown)
+    class_id = shown.class_of(class_id)
+    day = opening_day(poll, day)
     response, answers = None, []
     if given is not None and (given.options or given.text):
         # `response_id` comes from this parent's earlier, committed answer to this poll.
@@ -167,13 +179,29 @@ def plan(
                 "id": random_id(), "poll_id": poll.id or 0, "response_id": response_id,
                 "question_id": question_id, "option_id": option_id,
                 "text": text[:MAX_TEXT] if text else None,
-                "language": given.language if text else None,
+                "language": shown.language_of(class_id, given.language) if text else None,
                 "text_nl": given.text_nl if text else None,
             }
             for option_id, text in rows
         ]  # fmt: skip
     done = stop or index + 1 >= total
-    return Step(poll.id or 0, key, index, done, response, answers, response_id)
+    held = batches.held(answers, class_id=class_id, ready=False)
+    return Step(
+        poll.id or 0, key, index, done, response, answers, response_id, held, poll.batch, day
+    )
+
+
+def opening_day(poll: Poll, day: date) -> date:
+    """The one day stored with every response of a poll: the day it opened."""
+    return poll.opened_at.date() if poll.opened_at is not None else day
+
+
+async def hold(session: AsyncSession, step: Step) -> int:
+    """The accepted press's answers wait (not committed); returns the respondents published."""
+    return await batches.hold(
+        session, poll_id=step.poll_id, rows=step.held, k=step.batch, day=step.day or date.min,
+        finished=step.response_id if step.done else None,
+    )  # fmt: skip
 
 
 def guarded_move(step: Step) -> Any:
@@ -203,12 +231,10 @@ async def advance(session: AsyncSession, **press: Any) -> tuple[bool, str | None
     if result.rowcount != 1:
         await session.rollback()
         return False, press["response_id"]
-    if step.response is not None:
-        await session.exec(insert(PollResponse).values(**step.response))  # type: ignore[call-overload]
-    if step.answers:
-        await session.exec(insert(PollAnswer), params=step.answers)  # type: ignore[call-overload]
-        await poll_counts.add(session, step.answers)
+    published = await hold(session, step)
     await session.commit()
+    if published:
+        await batches.settle(session.bind, published=True)  # type: ignore[arg-type]
     return True, step.response_id
 
 
@@ -266,11 +292,24 @@ async def close(session: AsyncSession, *, poll: Poll) -> bool:
         .where(col(Poll.id) == poll.id, col(Poll.status) == PollStatus.OPEN)
         .values(status=PollStatus.CLOSED, invite_at=None)
     )
+    if result.rowcount == 1:  # own words awaited for it: no longer (bot/polls/writing.py)
+        await writing.forget_poll(session, poll_id=poll.id or 0)
     await session.commit()
     await session.refresh(poll)
     if result.rowcount == 1:  # no more answers: the last ones lose their order too
-        await reshuffle(session, poll_id=poll.id or 0)
+        await publish_all(session, poll=poll)
     return bool(result.rowcount == 1)
+
+
+async def publish_all(session: AsyncSession, *, poll: Poll) -> int:
+    """At closing: every pending answer into the results, then the rows' order erased."""
+    day = opening_day(poll, poll.closes_at.date())
+    moved = await batches.publish(session, poll_id=poll.id or 0, day=day, everything=True)
+    await batches.coarsen_respondents(session, poll_id=poll.id or 0, k=poll.batch)
+    await session.commit()
+    await reshuffle(session, poll_id=poll.id or 0)
+    await batches.rebuild(session)
+    return moved
 
 
 def single_class_in(classes: tuple[tuple[int, str], ...], *, poll: Poll) -> int | None:

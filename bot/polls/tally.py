@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.models import Poll, PollAnswer, PollCount, PollResponse, School, SchoolClass
 from bot.polls import counts as poll_counts
 from bot.polls.flows import Flow
-from bot.polls.results import FLOOR, FreeText, Group, QuestionTotals, Results
+from bot.polls.results import FLOOR, FreeText, Group, QuestionTotals, Results, named
 
 ClassKey = int | None
 
@@ -106,7 +106,13 @@ async def _texts(session: AsyncSession, results: Results) -> None:
     if results.texts_hidden or not results.texts_total:
         return
     found = await session.exec(
-        select(PollAnswer.question_id, PollAnswer.language, PollAnswer.text, PollAnswer.text_nl)
+        select(  # type: ignore[call-overload]
+            PollAnswer.question_id,
+            PollAnswer.language,
+            PollAnswer.text,
+            PollAnswer.text_nl,
+            PollAnswer.response_id,
+        )
         .where(
             PollAnswer.poll_id == poll_id,
             col(PollAnswer.option_id).is_(None),
@@ -116,8 +122,13 @@ async def _texts(session: AsyncSession, results: Results) -> None:
         .order_by(col(PollAnswer.id))
     )
     order = {q.id: n for n, q in enumerate(results.flow.questions)}
+    rows = list(found)
+    langs = named([(r[4], r[1] or "") for r in rows], k=results.min_group)
     results.texts = sorted(
-        (FreeText(qid, lang or "", text or "", text_nl) for qid, lang, text, text_nl in found),
+        (
+            FreeText(qid, lang if lang in langs else "", text or "", text_nl)
+            for qid, lang, text, text_nl, _ in rows
+        ),
         key=lambda t: (order.get(t.question_id, 99), t.text),
     )
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.core.i18n import Catalogs
+from bot.core.i18n import Catalogs, keep_ltr
 from bot.core.limits import cut
 from bot.models import Poll
 from bot.polls.flows import Flow, Question, option_data
@@ -40,13 +40,14 @@ def invitation(
 ) -> tuple[str, InlineKeyboardMarkup]:  # fmt: skip
     """The first message of a poll (or a reminder): title, the anonymous line, Start."""
     key = "poll.reminder" if reminder else "poll.invite"
-    text = catalogs.t(
+    text = catalogs.tn(
         lang,
         key,
+        len(flow.questions),
         emoji=flow.emoji,
         title=local(flow.title, lang),
         count=len(flow.questions),
-        date=when(closes_at, tz),
+        date=keep_ltr(when(closes_at, tz), lang),  # day before time, also in Arabic
     )
     return text, keyboard([[(catalogs.t(lang, "poll.start_button"), f"pg:{poll_id}")]])
 

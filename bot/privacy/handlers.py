@@ -6,9 +6,9 @@ from babel.dates import format_date
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.models import MemberStatus, Role
+from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
-from bot.polls import service as polls
+from bot.privacy import service as privacy
 from bot.telegram.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.telegram.context import BotContext
 from bot.telegram.menus import clear_member_menu
@@ -58,7 +58,10 @@ async def forget(update: Update, context: BotContext) -> None:
         await reply(update, context.t("mydata.nothing"))
         return
     rows = [[(context.t("forget.yes"), "forget:yes")], [(context.t("forget.no"), "forget:no")]]
-    await reply(update, context.t("forget.confirm"), keyboard(rows))
+    staff = context.member.role != Role.PARENT  # what they sent for the school stays, unnamed
+    await reply(
+        update, context.t("forget.confirm_staff" if staff else "forget.confirm"), keyboard(rows)
+    )
 
 
 async def forget_answer(update: Update, context: BotContext) -> None:
@@ -71,21 +74,31 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     if query.data != "forget:yes":
         await done_with_buttons(update, context, context.t("forget.cancelled"))
         return
-    async with context.services.sessions() as session:
+    services = context.services
+    async with services.sessions() as session:
         if member.role == Role.COORDINATOR:
             if await members.count_coordinators(session, school_id=member.school_id) <= 1:
                 await done_with_buttons(update, context, context.t("forget.last_coordinator"))
                 return
-        await polls.forget(
-            session,
-            secret=context.services.poll_secret,
-            telegram_id=member.telegram_id,
-            school_id=member.school_id,
-        )  # participation records go; the anonymous answers belong to nobody and stay
-        await members.forget_member(session, member_id=member.id)
-    context.user_data.clear() if context.user_data is not None else None
+        # The anonymous answers and the keyed participation record (it keeps "already answered"
+        # and holds nothing personal without the server secret) stay: docs/privacy.md.
+        erased = await privacy.forget_member(
+            session, member_id=member.id, secret=services.poll_secret
+        )
+    forget_in_memory(context, member, erased)
     await clear_member_menu(context.bot, member.chat_id)
     await done_with_buttons(update, context, context.t("forget.done"))
+
+
+def forget_in_memory(context: BotContext, member: Member, erased: privacy.Erased) -> None:
+    """What this process holds of them: translations of their texts, pending questions, chat data."""
+    translator = context.services.translator
+    if translator is not None:
+        translator.forget_sources(set(erased.sources))
+    if context.user_data is not None:
+        context.user_data.clear()
+    context.application.drop_user_data(member.telegram_id)
+    context.application.drop_chat_data(member.chat_id)
 
 
 async def stop(update: Update, context: BotContext) -> None:

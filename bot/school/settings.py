@@ -11,7 +11,7 @@ from bot.core.limits import whole_number
 from bot.models import School
 from bot.polls.results import FLOOR
 
-HOURS = re.compile(r"^([01]?\d|2[0-3])[:.hu]([0-5]\d)$")
+HOURS = re.compile(r"^([01]?\d|2[0-3])[:.hu]([0-5]\d)$", re.ASCII)  # "٠٧:٠٠" is no time
 MAX_GROUP = 100
 MAX_RETENTION = 3650
 

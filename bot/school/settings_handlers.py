@@ -1,4 +1,4 @@
-"""School settings in the bot: /quiethours (coordinators)."""
+"""School settings in the bot: /quiethours, /retention, /dutchoriginal (coordinators)."""
 
 from __future__ import annotations
 
@@ -57,10 +57,29 @@ async def retention(update: Update, context: BotContext) -> None:
     if school.retention_days is None:
         await reply(update, context.t("retention.schoolyear"))
     else:
-        await reply(update, context.t("retention.days", days=school.retention_days))
+        await reply(
+            update, context.tn("retention.days", school.retention_days, days=school.retention_days)
+        )
+
+
+async def dutch_original(update: Update, context: BotContext) -> None:
+    """/dutchoriginal [on | off]: the Dutch original under translated announcements, or not."""
+    args, services = [a.lower() for a in context.args or []], context.services
+    async with services.sessions() as session:
+        school = await school_of(session, school_id=services.school_id)
+        if args in (["on"], ["aan"], ["off"], ["uit"]):
+            school.dutch_below = args[0] in ("on", "aan")
+            session.add(school)
+            await session.commit()
+        elif args:
+            await reply(update, context.t("school.dutch_original_usage"))
+            return
+    key = "school.dutch_original_on" if school.dutch_below else "school.dutch_original_off"
+    await reply(update, context.t(key))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """School settings commands."""
     app.add_handler(CommandHandler("quiethours", quiet_hours), group=GROUP_FEATURES)
     app.add_handler(CommandHandler("retention", retention), group=GROUP_FEATURES)
+    app.add_handler(CommandHandler("dutchoriginal", dutch_original), group=GROUP_FEATURES)

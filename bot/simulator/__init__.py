@@ -1,5 +1,6 @@
 """A simulated Telegram Bot API server and simulated people, for the tests and the demo."""
 
+from bot.simulator.groups import SimGroup
 from bot.simulator.server import FakeTelegram
 from bot.simulator.state import BotMessage, Button, CallbackAnswer, Stats, TranscriptEvent
 from bot.simulator.transcript import render_transcript
@@ -10,6 +11,7 @@ __all__ = [
     "Button",
     "CallbackAnswer",
     "FakeTelegram",
+    "SimGroup",
     "SimUser",
     "Stats",
     "TranscriptEvent",

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.simulator.checks import canonical_scope
 from bot.simulator.control import Fault
 from bot.simulator.core import TelegramCore
+from bot.simulator.groups import SimGroup
 from bot.simulator.routes import make_app
 from bot.simulator.state import Json
 from bot.simulator.users import SimUser
@@ -112,6 +113,12 @@ class FakeTelegram(TelegramCore):
         sim = SimUser(self, user_id, first_name, language_code, last_name, username, chat_type)
         self.users[user_id] = sim
         return sim
+
+    def group(self, chat_id: int, title: str, chat_type: str = "supergroup") -> SimGroup:
+        """A group chat with the bot in it (negative id); members write through `.member(user)`."""
+        group = SimGroup(self, chat_id, title, chat_type)
+        self.users[chat_id] = group
+        return group
 
     def set_limits(
         self,

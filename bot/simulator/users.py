@@ -46,6 +46,11 @@ class SimUser(Inbox):
         """First and last name."""
         return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
 
+    @property
+    def chat_id(self) -> int:
+        """The id of the chat this person writes in (a private chat's id is the user's)."""
+        return self.id
+
     def user_json(self) -> Json:
         """The Telegram User object."""
         data: Json = {"id": self.id, "is_bot": False, "first_name": self.first_name}
@@ -84,7 +89,7 @@ class SimUser(Inbox):
 
     # writing -------------------------------------------------------------------------------
     async def _message(self, fields: Json, shown: str, media: str = "") -> Json:
-        mid = self.tg.message_id(self.id)
+        mid = self.tg.message_id(self.chat_id)
         msg = {
             "message_id": mid,
             "from": self.user_json(),

@@ -111,3 +111,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def t(self, key: str, **values: object) -> str:
         """A UI message in the current member's language."""
         return self.bot_data.catalogs.t(self.lang, key, **values)
+
+    def tn(self, key: str, n: int, **values: object) -> str:
+        """A plural UI message in the current member's language, in the form for the count `n`."""
+        return self.bot_data.catalogs.tn(self.lang, key, n, **values)

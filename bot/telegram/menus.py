@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.error import TelegramError
 
 from bot.core.commands import menu_for
@@ -21,16 +27,17 @@ def commands_for(catalogs: Catalogs, role: Role, lang: str) -> list[BotCommand]:
 
 
 async def set_default_menus(bot: Bot, catalogs: Catalogs) -> None:
-    """Parents' menu as the default, once per UI language (Telegram picks by the app's language)."""
-    await bot.set_my_commands(
-        commands_for(catalogs, Role.PARENT, catalogs.default), scope=BotCommandScopeDefault()
-    )
+    """Parents' menu in every private chat, once per UI language (Telegram picks by the app's
+    language); no menu in groups, where the bot only points to its private chat."""
+    private = BotCommandScopeAllPrivateChats()
+    await bot.set_my_commands(commands_for(catalogs, Role.PARENT, catalogs.default), scope=private)
+    await bot.delete_my_commands(scope=BotCommandScopeDefault())
     for lang in catalogs.languages:
         await bot.set_my_commands(
-            commands_for(catalogs, Role.PARENT, lang),
-            scope=BotCommandScopeDefault(),
-            language_code=lang,
+            commands_for(catalogs, Role.PARENT, lang), scope=private, language_code=lang
         )
+        # Menus of earlier versions were set for every chat, groups included.
+        await bot.delete_my_commands(scope=BotCommandScopeDefault(), language_code=lang)
 
 
 async def set_member_menu(context: BotContext, member: Member) -> None:

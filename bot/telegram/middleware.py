@@ -1,11 +1,13 @@
-"""Cross-cutting work before every handler: load the member, pick the language, check roles,
-and answer what the flood control refused (bot/telegram/flood.py)."""
+"""Cross-cutting work before every handler: keep everything to private chats, load the member,
+pick the language, check roles, and answer what the flood control refused (bot/telegram/flood.py)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.core.commands import allowed
@@ -17,6 +19,8 @@ from bot.telegram.flood import Verdict
 from bot.telegram.updates import OrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
+GROUP_HINT_EVERY = timedelta(minutes=5)  # at most one "write to me privately" per group
+HINTED_AT = "private_chat_hint_at"  # chat_data key: when this group was last pointed there
 
 
 def command_of(update: Update) -> str | None:
@@ -45,14 +49,69 @@ async def slow_down(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(context.t("flood.messages"), do_quote=True)
 
 
+def outside_private_chat(update: Update) -> bool:
+    """Whether an update comes from a group, supergroup or channel (or a press under an inline
+    message, which belongs to no private chat with the bot)."""
+    query = update.callback_query
+    if query is not None and query.message is None:
+        return query.inline_message_id is not None
+    chat = update.effective_chat
+    return chat is not None and chat.type != ChatType.PRIVATE
+
+
+def addressed_to(update: Update, username: str) -> bool:
+    """A new message that is a command (not one for another bot) or mentions `@username`."""
+    msg = update.message
+    text = (msg.text or msg.caption or "") if msg is not None else ""
+    mention = f"@{username}".lower()
+    if text.startswith("/"):
+        suffix = text.split(maxsplit=1)[0].partition("@")[2].lower()
+        return suffix in ("", username.lower())
+    return mention in text.lower()
+
+
+def may_hint(context: BotContext, now: datetime) -> bool:
+    """Whether this group may be pointed to the private chat now (once per GROUP_HINT_EVERY)."""
+    seen = context.chat_data
+    if seen is None:
+        return False
+    last = seen.get(HINTED_AT)
+    if isinstance(last, datetime) and now - last < GROUP_HINT_EVERY:
+        return False
+    seen[HINTED_AT] = now
+    return True
+
+
+async def in_group(update: Update, context: BotContext, lang: str) -> None:
+    """Nothing personal or privileged happens outside a private chat: a press is answered with
+    a short alert, a command or a mention of the bot with one line pointing to the private chat
+    (throttled per group), anything else not at all."""
+    catalogs, username = context.services.catalogs, context.bot.username
+    if update.callback_query is not None:
+        await update.callback_query.answer(catalogs.t(lang, "group.press_private"), show_alert=True)
+    elif (
+        update.message is not None
+        and addressed_to(update, username)
+        and may_hint(context, context.services.clock.now())
+    ):
+        link = f"https://t.me/{username}"
+        await update.message.reply_text(
+            catalogs.t(lang, "group.private_only", link=link), do_quote=False
+        )
+    raise ApplicationHandlerStop
+
+
 async def load_member(update: Update, context: BotContext) -> None:
-    """Attach the member (cached: bot/onboarding/lookups.py) and UI language; stop unauthorised
-    commands, and updates the flood control refused (answering them if they are to be told)."""
+    """Attach the member (cached: bot/onboarding/lookups.py) and UI language; stop updates from
+    outside private chats, unauthorised commands, and updates the flood control refused
+    (answering them if they are to be told)."""
     user = update.effective_user
     refused = refusal(update, context)
     if user is None or user.is_bot or refused is Verdict.DROP:
         raise ApplicationHandlerStop
     services = context.services
+    if outside_private_chat(update):
+        await in_group(update, context, services.catalogs.pick(user.language_code))
     try:
         member = await lookups.member_of(
             services.caches, services.sessions, school_id=services.school_id, telegram_id=user.id

@@ -61,9 +61,9 @@ def person_of(update: object) -> int | None:
 def group_chatter(update: object) -> bool:
     """A text message in a group chat that is not a command.
 
-    No handler answers it or writes anything for it (only the middleware reads the sender, and
-    perhaps marks a blocked member active again): it may run beside others, the sender's own
-    updates still in order. Parents chatting in a class group can send hundreds a minute.
+    No handler answers it or writes anything for it (the middleware stops it: nothing happens
+    outside private chats, bot/telegram/middleware.py): it may run beside others, the sender's
+    own updates still in order. Parents chatting in a class group can send hundreds a minute.
     """
     msg = update.message if isinstance(update, Update) else None
     if msg is None or msg.chat.type not in ("group", "supergroup") or not msg.text:

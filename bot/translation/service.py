@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 MEMORY_CACHE = 4096
 
 
+def source_hash(text: str) -> str:
+    """The hash of a source text alone, stored beside its cached translations to delete them."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class TranslationResult:
     """A text as delivered: in which language, whether machine-made, through which languages."""
@@ -63,6 +68,7 @@ class Translator:
         self.glossaries = Glossaries.load(self.glossary_dir)
         self._executor: ThreadPoolExecutor | None = None
         self._memory: dict[str, TranslationResult] = {}
+        self._sources: dict[str, str] = {}  # memory key -> source_hash, to forget a text
         self._inflight: dict[str, asyncio.Future[TranslationResult]] = {}
 
     async def start(self) -> None:
@@ -89,15 +95,21 @@ class Translator:
         self.engine.reload()
 
     async def translate_for(
-        self, text: str, *, source: str, languages: Sequence[str], protected: Sequence[str] = ()
-    ) -> TranslationResult:
-        """Into the first of `languages` that works; else the original, marked as a fallback."""
+        self, text: str, *, source: str, languages: Sequence[str], protected: Sequence[str] = (),
+        cache: bool = True,
+    ) -> TranslationResult:  # fmt: skip
+        """Into the first of `languages` that works; else the original, marked as a fallback.
+
+        `cache=False`: nothing about this text is kept, in memory or in `translation_cache` (a
+        cache row's hash and time would tell when these words were written: poll free text)."""
         wanted = [lang for lang in dict.fromkeys(languages) if lang]
         for index, lang in enumerate(wanted):
             if not self.can_translate(source, lang):
                 continue
             try:
-                result = await self.translate(text, source=source, target=lang, protected=protected)
+                result = await self.translate(
+                    text, source=source, target=lang, protected=protected, cache=cache
+                )
             except EngineError as err:
                 log.warning(
                     "translation %s>%s failed, trying the next language: %s", source, lang, err
@@ -112,11 +124,14 @@ class Translator:
         )
 
     async def translate(
-        self, text: str, *, source: str, target: str, protected: Sequence[str] = ()
-    ) -> TranslationResult:
+        self, text: str, *, source: str, target: str, protected: Sequence[str] = (),
+        cache: bool = True,
+    ) -> TranslationResult:  # fmt: skip
         """One text into one language (raises EngineError when no model can do it)."""
         if source == target or not text.strip():
             return TranslationResult(text, source, target, machine=False, path=(source,))
+        if not cache:
+            return await self._uncached(text, source, target, protected)
         key = self._key(text, source, target, protected)
         if key in self._memory:
             self.stats.cache_hits += 1
@@ -142,6 +157,20 @@ class Translator:
         finally:
             del self._inflight[key]
 
+    async def _uncached(
+        self, text: str, source: str, target: str, protected: Sequence[str]
+    ) -> TranslationResult:
+        """Translated now, neither looked up nor kept anywhere."""
+        route = self.engine.route(source, target)
+        if not mask(text, names=protected).has_words:
+            return TranslationResult(text, source, target, machine=False, path=(source,))
+        if route is None:
+            raise EngineError(f"no model for {source}>{target}")
+        loop = asyncio.get_running_loop()
+        done = await loop.run_in_executor(self._executor, self._work, text, route, protected)
+        self.stats.performed += 1
+        return TranslationResult(done, source, target, machine=True, path=route)
+
     def _key(self, text: str, source: str, target: str, protected: Sequence[str]) -> str:
         names = "\x1f".join(sorted(protected))
         raw = "\x1e".join((source, target, self.glossaries.version, names, text))
@@ -164,8 +193,8 @@ class Translator:
             )
             self.stats.performed += 1
             result = TranslationResult(translated, source, target, machine=True, path=route)
-            await self._store(key, result)
-        self._remember(key, result)
+            await self._store(key, result, source_hash(text))
+        self._remember(key, result, source_hash(text))
         return result
 
     def _work(self, text: str, route: tuple[str, ...], protected: Sequence[str]) -> str:
@@ -195,7 +224,7 @@ class Translator:
             log.warning("translation cache unavailable; translating anyway", exc_info=True)
             return None
 
-    async def _store(self, key: str, result: TranslationResult) -> None:
+    async def _store(self, key: str, result: TranslationResult, source: str) -> None:
         if self.sessions is None:
             return
         row = TranslationCache(
@@ -206,6 +235,7 @@ class Translator:
             text=result.text,
             path=">".join(result.path),
             created_at=self.clock.now(),
+            source_hash=source,
         )
         try:
             async with self.sessions() as session:
@@ -216,7 +246,16 @@ class Translator:
         except SQLAlchemyError:
             log.warning("could not store a translation in the cache", exc_info=True)
 
-    def _remember(self, key: str, result: TranslationResult) -> None:
+    def _remember(self, key: str, result: TranslationResult, source: str) -> None:
         if len(self._memory) >= MEMORY_CACHE:
-            self._memory.pop(next(iter(self._memory)))
-        self._memory[key] = result
+            self._sources.pop(oldest := next(iter(self._memory)), None)
+            self._memory.pop(oldest)
+        self._memory[key], self._sources[key] = result, source
+
+    def forget_sources(self, hashes: set[str]) -> int:
+        """Drop the in-memory translations of these source texts (their rows: the caller)."""
+        keys = [key for key, source in self._sources.items() if source in hashes]
+        for key in keys:
+            self._memory.pop(key, None)
+            self._sources.pop(key, None)
+        return len(keys)

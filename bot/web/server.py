@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import logging
 import signal
@@ -35,15 +36,23 @@ log = logging.getLogger(__name__)
 BOT_APPS = web.AppKey("bot_apps", dict[str, BotApp])  # school key -> its application
 METRICS = web.AppKey("metrics", Metrics)
 HEALTH = web.AppKey("health", HealthChecker)
+MONITOR_TOKEN = web.AppKey("monitor_token", str)
 BODY_LIMIT = 1024 * 1024  # an update is a few KB; Telegram never sends files in the body
 DRAIN_TIMEOUT = 20.0  # seconds the handlers get, at shutdown, for updates already accepted
 Setup = Callable[[web.Application, dict[str, BotApp]], None]
 
 
-def make_web_app(bots: list[SchoolBot], metrics: Metrics) -> web.Application:
-    """The aiohttp application: every school's webhook, the health check and the metrics."""
+def make_web_app(
+    bots: list[SchoolBot], metrics: Metrics, *, monitor_token: str | None = None
+) -> web.Application:
+    """The aiohttp application: every school's webhook, the health check and the metrics.
+
+    With `monitor_token` (OUDERBRUG_METRICS_TOKEN), /healthz and /metrics answer only requests
+    that carry `Authorization: Bearer <token>`; others get 401.
+    """
     apps = {bot.key: bot.app for bot in bots}
     web_app = web.Application(client_max_size=BODY_LIMIT)
+    web_app[MONITOR_TOKEN] = monitor_token or ""
     web_app[BOT_APPS] = apps
     web_app[METRICS] = metrics
     web_app[HEALTH] = HealthChecker(apps)
@@ -57,14 +66,27 @@ def make_web_app(bots: list[SchoolBot], metrics: Metrics) -> web.Application:
     return web_app
 
 
+def _monitor_refused(request: web.Request) -> web.Response | None:
+    """401 unless the request carries the monitoring token (when one is configured)."""
+    token = request.app[MONITOR_TOKEN]
+    given = request.headers.get("Authorization", "")
+    if not token or hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return None
+    return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
+
+
 async def _healthz(request: web.Request) -> web.Response:
     """200 when every database and Telegram answer, else 503 saying which did not."""
+    if (refused := _monitor_refused(request)) is not None:
+        return refused
     healthy, report = await request.app[HEALTH].check()
     return web.json_response(report, status=200 if healthy else 503, dumps=json.dumps)
 
 
 async def _metrics(request: web.Request) -> web.Response:
     """Prometheus' text format."""
+    if (refused := _monitor_refused(request)) is not None:
+        return refused
     body = await prometheus.render(request.app[METRICS], request.app[BOT_APPS])
     return web.Response(body=body.encode(), headers={"Content-Type": prometheus.CONTENT_TYPE})
 
@@ -147,7 +169,7 @@ async def web_side(
     for key, app in apps.items():
         metrics.count_updates(app, key)
     bots = school_bots(apps, load_webhook_secret(settings))
-    web_app = make_web_app(bots, metrics)
+    web_app = make_web_app(bots, metrics, monitor_token=settings.metrics_token)
     if setup is not None:
         setup(web_app, apps)
     server = WebServer(

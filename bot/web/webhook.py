@@ -17,7 +17,8 @@ import json
 import logging
 import os
 import secrets
-from collections import deque
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,32 @@ WEBHOOK_PREFIX = "/telegram/"
 RECENT_IDS = 10_000
 # What the bot handles (anything else Telegram need not send).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+class QuietWarnings:
+    """At most one warning per reason a minute: a flood of bad requests cannot flood the log.
+
+    The next warning after a quiet minute says how many were left out.
+    """
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self._last: dict[str, float] = {}
+        self._left_out: Counter[str] = Counter()
+
+    def warn(self, reason: str, message: str, *args: object) -> None:
+        """Log `message` unless a warning for `reason` was written less than a minute ago."""
+        now = time.monotonic()
+        last = self._last.get(reason)
+        if last is not None and now - last < self.every:
+            self._left_out[reason] += 1
+            return
+        self._last[reason] = now
+        left_out = self._left_out.pop(reason, 0)
+        if left_out:
+            message += " (and %s more like it since the last such warning)"
+            args = (*args, left_out)
+        log.warning(message, *args)
 
 
 class RecentIds:
@@ -113,7 +140,7 @@ def load_webhook_secret(settings: Settings) -> str:
     path = Path(settings.data_dir) / SECRET_FILE
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     value = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
@@ -144,6 +171,7 @@ async def set_webhook(bot: SchoolBot, public_url: str) -> None:
 def webhook_route(bots: list[SchoolBot], metrics: Metrics) -> web.RouteDef:
     """The POST route serving every school's webhook."""
     by_key = {bot.key: bot for bot in bots}
+    quiet = QuietWarnings()
 
     async def receive(request: web.Request) -> web.Response:
         bot = by_key.get(request.match_info["school"])
@@ -153,18 +181,22 @@ def webhook_route(bots: list[SchoolBot], metrics: Metrics) -> web.RouteDef:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), bot.secret.encode()):
             metrics.rejected("secret")
-            log.warning(
-                "webhook %s: request without the right secret from %s", bot.key, request.remote
-            )
+            quiet.warn(
+                "secret", "webhook %s: request without the right secret from %s", bot.key,
+                request.remote,
+            )  # fmt: skip
             return web.Response(status=403)
         try:
             data = json.loads(await request.read())
             update_id = data["update_id"]
             if not isinstance(update_id, int):
                 raise TypeError("update_id is not a number")
-        except (ValueError, TypeError, KeyError) as err:
+        except (ValueError, TypeError, KeyError, RecursionError) as err:
+            # RecursionError: JSON nested too deep for the parser (Telegram never sends that)
             metrics.rejected("bad_json")
-            log.warning("webhook %s: not a Telegram update (%s)", bot.key, err)
+            quiet.warn(
+                "bad_json", "webhook %s: not a Telegram update (%s)", bot.key, type(err).__name__
+            )
             return web.Response(status=400)
         if not bot.recent.add(update_id):
             metrics.duplicate(bot.key)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
 
 import pytest
@@ -15,10 +14,8 @@ from bot.demo.school import School
 from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus
 from bot.telegram.context import BotData
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="several senders need PostgreSQL (SQLite runs one sender)",
-)
+# several senders need PostgreSQL (SQLite runs one sender)
+pytestmark = pytest.mark.postgres
 PARENTS = 40
 
 

@@ -30,6 +30,8 @@ async def test_an_edit_reaches_every_copy_in_its_language(
 ) -> None:
     """Juf Lies fixes the day: Tom sees the new Dutch text, Amina the new Arabic one, both marked edited."""
     lies, tom, amina = class_1a["lies"], class_1a["Tom"], class_1a["Amina"]
+    await class_1a["sofie"].send("/dutchoriginal off")  # the original behind 🔤, not under it
+    await class_1a["sofie"].expect_text(school.t("nl", "school.dutch_original_off"))
     await send_announcement(school, lies)
     report = await report_of(school, lies)
     tom_copy = await tom.wait_for_message(is_copy, timeout=10)
@@ -60,11 +62,14 @@ async def test_withdrawn_copies_disappear(school: School, class_1a: dict[str, Si
     await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
     await lies.press(school.t("nl", "announce.withdraw_yes"))
     await lies.expect_text(school.t("nl", "announce.withdrawing", count=5))
-    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=5, waiting=0)
+    done = school.tn("nl", "announce.withdrawn_report", 5, classes="1A", removed=5, waiting=0)
     await lies.wait_for(lambda u: report.text == done, timeout=10)
     assert not report.buttons
-    for parent in parents:
-        await parent.wait_for(lambda u: all(m.deleted for m in u.messages[-2:]), timeout=10)
+    for parent in parents:  # photo and text gone; one line says the school withdrew it
+        await parent.wait_for(
+            lambda u: all(m.deleted for m in u.messages[-3:-1]) and "🗑" in u.messages[-1].text,
+            timeout=10,
+        )
 
 
 async def test_withdrawing_at_night_means_it_never_arrives(
@@ -82,7 +87,7 @@ async def test_withdrawing_at_night_means_it_never_arrives(
     await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
     await lies.press(school.t("nl", "announce.withdraw_yes"))
     await lies.expect_text(school.t("nl", "announce.withdrawing", count=0))
-    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=1, waiting=0)
+    done = school.tn("nl", "announce.withdrawn_report", 1, classes="1A", removed=1, waiting=0)
     await lies.wait_for(lambda u: report.text == done)
     clock.set(datetime(2026, 11, 24, 6, 30, tzinfo=UTC))
     await tom.send("/help")
@@ -120,7 +125,7 @@ async def test_withdrawing_copies_a_parent_already_deleted(
     copy.deleted = True  # Tom removed it from his chat
     await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
     await lies.press(school.t("nl", "announce.withdraw_yes"))
-    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=5, waiting=0)
+    done = school.tn("nl", "announce.withdrawn_report", 5, classes="1A", removed=5, waiting=0)
     await lies.wait_for(lambda u: report.text == done, timeout=10)
     amina_copy = next(m for m in class_1a["Amina"].messages if is_copy(m))
     await class_1a["Amina"].wait_for(lambda u: amina_copy.deleted)
@@ -138,7 +143,7 @@ async def test_copies_too_old_to_delete_say_they_were_withdrawn(
     school.tg.time_shift = 72 * 3600
     await lies.press(school.t("nl", "announce.button_withdraw"), message=report)
     await lies.press(school.t("nl", "announce.withdraw_yes"))
-    done = school.t("nl", "announce.withdrawn_report", classes="1A", removed=5, waiting=0)
+    done = school.tn("nl", "announce.withdrawn_report", 5, classes="1A", removed=5, waiting=0)
     await lies.wait_for(lambda u: report.text == done, timeout=10)
     notice = school.t("ar", "announce.withdrawn_copy")
     await amina.wait_for(lambda u: copy.text == notice and not copy.buttons)

@@ -71,3 +71,24 @@ async def test_every_command_and_press_gets_exactly_one_answer(school: School) -
     unknown = school.t("nl", "error.unknown_command")
     assert not [m.text for m in sofie.messages if unknown in m.text]
     assert school.tg.stats.failures.get("answerCallbackQuery", 0) == 0
+
+
+async def test_a_teacher_gets_only_their_own_classes_links_and_flyers(school: School) -> None:
+    """A forged "link and flyer" press for another class: the teacher gets "not found", no link,
+    no flyer; for their own class, and for a coordinator any class, link and flyer come."""
+    sofie = await school.coordinator()
+    await school.new_class(sofie, "1A")
+    await school.new_class(sofie, "2B")
+    lies = await school.teacher(sofie, "Juf Lies", "1A")
+    own, other = await school.class_row("1A"), await school.class_row("2B")
+    await lies.press_data(f"cls:link:{other.id}")
+    await lies.expect_text(school.t("nl", "classes.not_found"))
+    await lies.press_data(f"cls:link:{own.id}")
+    await lies.wait_for_message(lambda m: m.kind == "document")
+    shown = " ".join(m.text for m in lies.messages)
+    assert other.join_code not in shown and "2B" not in shown
+    assert own.join_code in shown
+    await sofie.press_data(f"cls:link:{other.id}")
+    await sofie.expect_text(other.join_code)
+    flyer = await sofie.wait_for_message(lambda m: m.kind == "document")
+    assert flyer.caption and "2B" in flyer.caption

@@ -56,7 +56,7 @@ async def test_a_turkish_parent_and_a_dutch_answer(
     assert "Okula gelemiyor." in entry.text and "Merhaba" in entry.text
     assert len([m for m in lies.messages if "conv:ans:" in str(m.buttons)]) == 2  # note + inbox
     await lies.press(school.t("nl", "inbox.answer_button"), message=note)
-    await lies.expect_text(school.t("nl", "inbox.answer_prompt", name="Mehmet", language="Türkçe"))
+    await lies.expect_text(school.t("nl", "inbox.answer_prompt", name="Mehmet", language="Turks"))
     await lies.send("Beterschap! Geen probleem.")
     await lies.expect_text(school.t("nl", "inbox.answer_sent", name="Mehmet"))
     answer = await mehmet.wait_for_message(with_button("cans:orig:"))
@@ -111,7 +111,7 @@ async def test_i_do_not_understand_and_a_parent_who_left(
     await mehmet.expect_text(school.t("tr", "announce.help_received"))
     excerpt = "Morgen is er klassenraad; de kinderen hebben vrij."
     request = await lies.expect_text(
-        school.t("nl", "team.help_request", name="Mehmet", language="Türkçe", text=excerpt)
+        school.t("nl", "team.help_request", name="Mehmet", language="Turks", text=excerpt)
     )
     mehmet.block()
     await lies.press(school.t("nl", "inbox.answer_button"), message=request)

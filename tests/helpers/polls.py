@@ -9,7 +9,9 @@ from bot.core.i18n import Catalogs
 from bot.core.settings import project_root
 from bot.demo.polls import Pick, adapt, answer, has_data, invitation, launch, type_text
 from bot.models import Member, Poll, PollStatus
+from bot.polls import batches
 from bot.polls import service as svc
+from bot.polls.coarsen import POOL, Shown
 from bot.polls.flows import load_flows
 from tests.conftest import START
 
@@ -23,6 +25,7 @@ __all__ = [
     "invitation",
     "launch",
     "make_poll",
+    "publish",
     "respond",
     "type_text",
 ]
@@ -43,10 +46,20 @@ async def make_poll(session, school_id: int, class_ids: list[int]) -> Poll:  # t
         session, school_id=school_id, author=author, flow=FLOWS["barriers"], class_ids=class_ids,
         closes_at=START + timedelta(days=7), now=START,
     )  # fmt: skip
-    poll.status = PollStatus.OPEN
+    # As if launched to k or more guardians of each class in every language: classes and
+    # languages are stored (bot/polls/coarsen.py); answers still wait for batches of 5.
+    every = frozenset(CATALOGS.languages)
+    shown = Shown(frozenset(class_ids), {c: every for c in [*class_ids, POOL]})
+    poll.status, poll.opened_at, poll.batch, poll.shown = PollStatus.OPEN, START, 5, shown.dump()
     session.add(poll)
     await session.commit()
     return poll
+
+
+async def publish(session, poll: Poll) -> None:  # type: ignore[no-untyped-def]
+    """Every answer held back is published, as at closing (bot/polls/batches.py)."""
+    await batches.publish(session, poll_id=poll.id or 0, day=START.date(), everything=True)
+    await session.commit()
 
 
 async def respond(

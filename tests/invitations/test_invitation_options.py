@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.classes.service import archive_class
 from bot.core.settings import project_root
 from bot.demo.school import School
-from bot.models import Member, MemberStatus, PollAnswer, PollParticipation, SchoolClass
+from bot.models import Member, MemberStatus, PollAnswer, PollParticipation, PollPending, SchoolClass
 from bot.simulator import SimUser
 from tests.helpers.invitations import invitation_class_1a, invite
 from tests.helpers.polls import answer, has_data
@@ -109,7 +109,8 @@ async def test_the_template_picture_and_the_thank_you_question_after_the_meeting
     await mehmet.expect_text(school.help("tr", "parent"))
     assert not [m for m in mehmet.messages if has_data(m, "pg:")]
     async with school.app.bot_data.sessions() as session:
-        answers = list(await session.exec(select(PollAnswer)))
+        assert not list(await session.exec(select(PollAnswer)))  # one respondent: held back
+        answers = list(await session.exec(select(PollPending)))  # until k or closing
         keys = list(await session.exec(select(PollParticipation)))
     assert [(a.question_id, a.option_id) for a in answers] == [("worth", "yes")]
     assert len(keys) == 1 and keys[0].done

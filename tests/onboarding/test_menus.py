@@ -6,10 +6,12 @@ from bot.demo.school import School
 
 
 async def test_default_menu_exists_in_every_ui_language(school: School) -> None:
-    """At start-up the parents' menu is published for each language code."""
+    """At start-up the parents' menu is published for private chats in each language code, and
+    groups (the default scope) get no menu: there the bot only points to its private chat."""
     catalogs = school.app.bot_data.catalogs
     for lang in catalogs.languages:
-        menu = school.tg.commands_for(scope={"type": "default"}, language_code=lang)
+        assert school.tg.commands_for(scope={"type": "default"}, language_code=lang) == []
+        menu = school.tg.commands_for(scope={"type": "all_private_chats"}, language_code=lang)
         assert [c["command"] for c in menu] == [
             "help",
             "buddy",
@@ -35,6 +37,7 @@ async def test_coordinator_menu_in_their_language(school: School) -> None:
         "invite",
         "quiethours",
         "retention",
+        "dutchoriginal",
         "polls",
         "export",
         "dashboard",

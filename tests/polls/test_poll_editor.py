@@ -24,8 +24,8 @@ NEW_QUESTION = "Wat zou jou helpen om naar school te komen?"
 
 
 def names(school: School, codes: list[str]) -> str:
-    """Languages as the bot lists them (their own names)."""
-    return ", ".join(school.app.bot_data.catalogs.native_name(c) for c in codes)
+    """Languages as the bot lists them to a Dutch coordinator (Dutch names, their own beside)."""
+    return ", ".join(school.app.bot_data.catalogs.language_name(c, "nl") for c in codes)
 
 
 async def alert(user: SimUser, data: str, message: BotMessage | None = None) -> str:

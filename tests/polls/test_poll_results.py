@@ -20,7 +20,7 @@ from bot.polls.chart import render_chart
 from bot.polls.export import tables, to_csv, to_xlsx
 from bot.polls.results import _class_groups, tally
 from tests.conftest import START
-from tests.helpers.polls import CATALOGS, FLOWS, make_poll, respond
+from tests.helpers.polls import CATALOGS, FLOWS, make_poll, publish, respond
 
 SECRET = b"s" * 32
 
@@ -80,6 +80,9 @@ async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  
                 {"hard": svc.Given(("language",), text=text, language="tr", text_nl=f"NL {n}"), "help": svc.Given(("time",))},
             )  # fmt: skip
         results = await tally(session, poll=poll, flow=flow)
+        assert results.respondents == 10  # published in batches of 5 while the poll is open
+        await publish(session, poll)
+        results = await tally(session, poll=poll, flow=flow)
     assert results.respondents == 12 and not results.hidden
     whole, *per_class = results.groups
     hard = whole.questions[0]
@@ -106,9 +109,13 @@ async def test_thresholds_chart_and_exports(sessions, tmp_path: Path) -> None:  
     assert ["3B", flow.questions[0].text["nl"], "🗣️ De taal", 5, 100] in totals
     texts = [[c.value for c in row] for row in book["Eigen antwoorden"].iter_rows()]
     assert texts[0] == ["Vraag", "Taal", "Origineel", "Nederlands"]
-    assert [flow.questions[0].text["nl"], "Türkçe", "Meer uitleg in het Turks 1", "NL 1"] in texts
+    assert [flow.questions[0].text["nl"], "Turks", "Meer uitleg in het Turks 1", "NL 1"] in texts
     assert any(row[2] == '\'=HYPERLINK("http://x")' for row in texts)  # never a formula
-    rows = list(csv.reader(io.StringIO(to_csv(data.texts_header, data.texts).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(to_csv(data.texts_header, data.texts).decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows[0] == texts[0] and len(rows) == 6
 
 
@@ -142,7 +149,7 @@ def test_cli_exports_a_poll(cli_env: Path, capsys: pytest.CaptureFixture[str]) -
                 poll = await make_poll(session, school.id or 0, [])
                 for _ in range(5):
                     await respond(session, poll, None, {"often": svc.Given(("never",))})
-                return poll.id or 0
+                return poll.id or 0  # five finished: published as one batch
         finally:
             await engine.dispose()
 
@@ -151,7 +158,7 @@ def test_cli_exports_a_poll(cli_env: Path, capsys: pytest.CaptureFixture[str]) -
         cli.main(["export", "poll", str(poll_id), "--format", "csv", "--out", "out/poll.csv"]) == 0
     )
     totals = (cli_env / "out" / "poll.csv").read_text("utf-8-sig")
-    assert "Hele school" in totals and "🔴 Nooit,5,100" in totals
+    assert "Hele school" in totals and "🔴 Nooit;5;100" in totals
     assert (cli_env / "out" / "poll-texts.csv").exists()
     assert (
         cli.main(["export", "poll", str(poll_id), "--format", "xlsx", "--out", "out/poll.xlsx"])

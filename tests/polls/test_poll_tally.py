@@ -11,7 +11,7 @@ from bot.polls import service as svc
 from bot.polls.results import tally
 from bot.polls.tally import tally_counted
 from tests.conftest import START
-from tests.helpers.polls import FLOWS, make_poll, respond
+from tests.helpers.polls import FLOWS, make_poll, publish, respond
 
 HARD = ["language", "hours", "childcare", "transport", "welcome", "letters"]
 
@@ -40,6 +40,7 @@ async def test_counted_results_equal_the_bots(sessions, min_group: int) -> None:
                 often = rng.choice([None, svc.Given((rng.choice(["often", "never"]),))])
                 await respond(session, poll, class_id, {"hard": hard, "often": often})
         flow = FLOWS["barriers"]
+        await publish(session, poll)  # as at closing: nothing held back
         expected = await tally(session, poll=poll, flow=flow)
         counted = await tally_counted(session, poll=poll, flow=flow)
     assert [(g.name, g.respondents) for g in counted.groups] == [

@@ -14,7 +14,15 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from bot.demo.school import School
-from bot.models import Member, Poll, PollAnswer, PollParticipation, PollResponse, PollStatus
+from bot.models import (
+    Member,
+    Poll,
+    PollAnswer,
+    PollParticipation,
+    PollPending,
+    PollResponse,
+    PollStatus,
+)
 from bot.polls.anonymity import participation_key
 from bot.polls.views import local
 from bot.simulator import SimUser
@@ -87,6 +95,14 @@ async def test_parents_answer_in_their_language_and_results_count_each_once(
     cb = await mehmet.press_data(f"pq:{poll_id}:often:never", first)
     assert (await mehmet.wait_callback_answer(cb)).text == school.t("tr", "error.stale_button")
 
+    # Five finished together: published as one batch (k = 5); Olena's answer waits for more.
+    async with school.app.bot_data.sessions() as session:
+        assert len(list(await session.exec(select(PollResponse)))) == 5
+        held = list(await session.exec(select(PollPending)))
+    assert [(p.question_id, p.option_id, p.ready) for p in held] == [("hard", "transport", True)]
+    # Closing publishes the rest.
+    closing = await sofie.press_data(f"pz:{poll_id}")
+    await sofie.wait_callback_answer(closing)
     async with school.app.bot_data.sessions() as session:
         responses = list(await session.exec(select(PollResponse)))
         answers = list(await session.exec(select(PollAnswer)))
@@ -223,19 +239,24 @@ async def test_bad_presses_get_a_clear_answer(school: School, class_1a: dict[str
     )
     assert any(m.text == school.t("ar", "poll.text_cut", limit=2000) for m in amina.messages)
     await amina.wait_for(lambda u: any("🙏" in m.text for m in u.messages[-2:]))
-    async with school.app.bot_data.sessions() as session:
-        texts = sorted((a.text or "") for a in await session.exec(select(PollAnswer)) if a.text)
+    async with school.app.bot_data.sessions() as session:  # held back: 1 respondent of k = 5
+        assert not list(await session.exec(select(PollAnswer)))
+        texts = sorted((a.text or "") for a in await session.exec(select(PollPending)) if a.text)
     assert texts == sorted(["🙂🙂", "ا" * 2000])
-    # /forget drops the participation record, not the answers.
+    # /forget keeps the keyed participation record (nothing personal without the secret: she
+    # cannot answer twice after joining again) and the anonymous answers.
     await amina.send("/forget")
     await amina.press("forget:yes")
     await amina.wait_for(lambda u: any(m.text == school.t("ar", "forget.done") for m in u.messages))
     async with school.app.bot_data.sessions() as session:
-        assert len(list(await session.exec(select(PollParticipation)))) == 0
-        assert len(list(await session.exec(select(PollAnswer)))) == 3
-    # Closing by hand: a late press gets "closed".
+        assert len(list(await session.exec(select(PollParticipation)))) == 1
+        assert len(list(await session.exec(select(PollPending)))) == 3
+    # Closing by hand: a late press gets "closed"; what was held back is counted now.
     await sofie.press_data(f"pz:{poll_id}")
     await sofie.wait_for_message(lambda m: "🔒" in m.text and "/polls" in m.text)
+    async with school.app.bot_data.sessions() as session:
+        assert len(list(await session.exec(select(PollAnswer)))) == 3
+        assert not list(await session.exec(select(PollPending)))
     mehmet = class_1a["Mehmet"]
     late = await invitation(mehmet, poll_id)
     cb = await mehmet.press(school.t("tr", "poll.start_button"), message=late)
@@ -270,7 +291,9 @@ async def test_export_in_the_bot_puts_the_dutch_translation_beside_the_original(
     book = load_workbook(io.BytesIO(school.tg.files[sheet.file_id].data))
     texts = [[c.value for c in row] for row in book["Eigen antwoorden"].iter_rows()]
     question = school.app.bot_data.flows["moments"].questions[0].text["nl"]
-    assert texts[1][:3] == [question, "Türkçe", "Okulda yemek yapmak isterim."]
+    # One Turkish parent among ten: the language is not named (fewer than k = 5 share it).
+    other = school.t("nl", "poll.other_language")
+    assert texts[1][:3] == [question, other, "Okulda yemek yapmak isterim."]
     assert "[en>nl]" in str(texts[1][3])
     totals = [[c.value for c in row] for row in book["Totalen"].iter_rows()]
     assert ["Hele school", question, "☕ Koffieochtend", 9, 90] in totals

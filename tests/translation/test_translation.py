@@ -27,7 +27,8 @@ async def test_arabic_pivots_through_english(translator: Translator) -> None:
     """There is no nl>ar model: the text goes nl>en>ar, sentence by sentence."""
     result = await translator.translate(ANNOUNCEMENT, source="nl", target="ar")
     assert result.path == ("nl", "en", "ar")
-    assert result.text.split() == [marker("en", "ar")] * 3
+    assert result.text.count(marker("en", "ar")) == 3
+    assert "حصة الرياضة" in result.text  # 'turnen', as the school glossary says it in Arabic
 
 
 async def test_no_model_falls_back_to_the_second_language_then_dutch(

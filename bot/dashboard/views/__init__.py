@@ -31,6 +31,7 @@ def setup_dashboard(web_app: web.Application, bot_apps: Sequence[BotApp]) -> Non
             web.get("/dashboard/style.css", login.style),
             web.get("/dashboard/login/{token}", login.login),
             web.post("/dashboard/logout", login.logout),
+            web.post("/dashboard/logout-everywhere", login.logout_everywhere),
             web.get("/dashboard/announcements", pages.announcements),
             web.get(r"/dashboard/announcements/{id:\d+}", pages.announcement),
             web.get("/dashboard/invitations", pages.invitations),

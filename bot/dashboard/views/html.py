@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from html import escape
 
-RTL = frozenset({"ar", "fa", "ps"})
+from bot.core.i18n import RTL
 
 CSS = """
 :root { --ink:#19233c; --muted:#5f6675; --accent:#e66e28; --soft:#fff4e6; --line:#e4e0da; }
@@ -53,7 +53,9 @@ form.settings input { font:inherit; padding:.35rem .5rem; width:8rem; border:1px
 .msg { background:#fff; border:1px solid var(--line); border-radius:.6rem; padding:.7rem;
   margin:.7rem 0; }
 .msg p { margin:.2rem 0; }
-code, .link { word-break:break-all; font-size:.9rem; }
+code, .link { word-break:break-all; font-size:.9rem; direction:ltr; unicode-bidi:isolate; }
+bdi, [dir=auto] { unicode-bidi:isolate; }
+.msg p[dir=auto] { text-align:start; }
 @media (max-width: 40rem) {
   main { padding:.6rem; }
   th, td { padding:.3rem; }
@@ -72,6 +74,17 @@ def esc(value: object) -> str:
 
 
 COMMAND = re.compile(r"(/[a-z]+)")
+
+
+def user(text: object) -> str:
+    """What a person wrote (a name, a message, a title, a class): isolated with its own direction,
+    so Dutch inside an Arabic page keeps its punctuation where it belongs (and the other way)."""
+    return f"<bdi>{esc(text)}</bdi>"
+
+
+def ltr(text: object) -> str:
+    """A date, a time or a number, kept left to right (day before time) on any page."""
+    return f'<bdi dir="ltr">{esc(text)}</bdi>'
 
 
 def prose(text: str) -> str:
@@ -94,8 +107,12 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="referrer" content="no-referrer"><title>{esc(title)}</title>'
         '<link rel="stylesheet" href="/dashboard/style.css"></head><body>'
-        + (f'<header><div class="school">{esc(school)}</div>{nav}</header>' if nav else "")
-        + f"<main><h1>{esc(title)}</h1>{body}</main></body></html>"
+        + (
+            f'<header><div class="school" dir="auto">{esc(school)}</div>{nav}</header>'
+            if nav
+            else ""
+        )
+        + f'<main><h1 dir="auto">{esc(title)}</h1>{body}</main></body></html>'
     )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.core.db import session_factory
 from bot.dashboard import auth
 from bot.dashboard.views.html import CSS
 from bot.dashboard.views.visit import (
@@ -18,6 +21,9 @@ from bot.dashboard.views.visit import (
     message_page,
     no_store,
 )
+
+if TYPE_CHECKING:
+    from bot.app import BotApp
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +38,11 @@ OUTCOME_PAGES = {
 async def login(request: web.Request) -> web.StreamResponse:
     """Open a one-time link: a session cookie and the overview, or a page saying why not."""
     token = request.match_info.get("token", "")
-    seen_urls: set[str] = set()
     redeemed = auth.Redeemed(auth.LoginOutcome.UNKNOWN)
-    for app in apps_of(request):  # schools may share a database or each have their own
-        services = app.bot_data
-        if not services.poll_secret or services.settings.db_url in seen_urls:
-            continue
-        seen_urls.add(services.settings.db_url)
-        async with services.sessions() as session:
-            redeemed = await auth.redeem_login(session, token=token, now=services.clock.now())
+    for engine in {id(a.bot_data.engine): a.bot_data.engine for a in started(request)}.values():
+        # A link names its school: look it up among every school of each database.
+        async with session_factory(engine)() as session:
+            redeemed = await auth.redeem_login(session, token=token, now=now_of(request))
         if redeemed.outcome != auth.LoginOutcome.UNKNOWN:
             break
     member = redeemed.member
@@ -54,11 +56,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     school_app = app_for(request, member.school_id)
     if school_app is None:
         return message_page(request, "dash.login_unknown", lang=lang, status=404)
-    web_session = auth.new_session(
-        school_id=member.school_id, member_id=member.id, now=school_app.bot_data.clock.now()
-    )
+    services = school_app.bot_data
+    async with services.sessions() as session:
+        web_session = await auth.start_session(
+            session, school_id=member.school_id, member_id=member.id, now=services.clock.now()
+        )
     response = web.HTTPSeeOther("/dashboard/")
-    public = school_app.bot_data.settings.public_url or ""
+    public = services.settings.public_url or ""
     response.set_cookie(
         COOKIE,
         auth.cookie_value(web_session, key_of(school_app)),
@@ -73,10 +77,35 @@ async def login(request: web.Request) -> web.StreamResponse:
     raise response
 
 
+def started(request: web.Request) -> list[BotApp]:
+    """The schools' bots that have started (their database is open)."""
+    return [a for a in apps_of(request) if a.bot_data.poll_secret and a.bot_data.engine]
+
+
+def now_of(request: web.Request) -> datetime:
+    """The time on the (injected) clock of the bots."""
+    return started(request)[0].bot_data.clock.now()
+
+
 @coordinator_only
 async def logout(visit: Visit) -> web.StreamResponse:
-    """Forget the session in this browser."""
+    """End this session: its row is deleted, so a copy of the cookie opens nothing any more."""
+    async with visit.services.sessions() as session:
+        await auth.end_session(session, sid=visit.web_session.sid)
+    log.info("dashboard: coordinator %s logged out", visit.member.id)
     response = message_page(visit.request, "dash.logged_out", lang=visit.lang)
+    response.del_cookie(COOKIE, path="/dashboard")
+    return response
+
+
+@coordinator_only
+async def logout_everywhere(visit: Visit) -> web.StreamResponse:
+    """End every session of this coordinator, on every browser and phone."""
+    async with visit.services.sessions() as session:
+        ended = await auth.delete_sessions(session, member_id=visit.web_session.member_id)
+        await session.commit()
+    log.info("dashboard: coordinator %s logged out of %s sessions", visit.member.id, ended)
+    response = message_page(visit.request, "dash.logged_out_everywhere", lang=visit.lang)
     response.del_cookie(COOKIE, path="/dashboard")
     return response
 

@@ -8,9 +8,10 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.conversations import service as conversations
+from bot.core.i18n import RTL
 from bot.dashboard import stats as dashboard_stats
 from bot.dashboard.stats import Rate
-from bot.dashboard.views.html import esc, meter, post_button, prose, table
+from bot.dashboard.views.html import esc, ltr, meter, post_button, prose, table, user
 from bot.dashboard.views.visit import Visit, coordinator_only, not_found, number
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,8 @@ async def overview(visit: Visit) -> web.StreamResponse:
         for path, key, value in cards
     )
     body += "</div>"
-    title = visit.t("dash.welcome", name=visit.member.first_name)
+    name = visit.member.first_name  # isolated in a right-to-left title
+    title = visit.t("dash.welcome", name=f"\u2068{name}\u2069" if visit.lang in RTL else name)
     return visit.render(title, body, here="")
 
 
@@ -70,14 +72,14 @@ async def announcements(visit: Visit) -> web.StreamResponse:
     lines = []
     for row in rows:
         a = row.announcement
-        label = short(a.text) or a.kind
+        label = user(short(a.text) or a.kind)
         if a.status == "withdrawn":
-            label += " · " + visit.t("dash.withdrawn")
+            label += " · " + esc(visit.t("dash.withdrawn"))
         elif a.status == "scheduled":
-            label += " · " + visit.t("dash.scheduled")
-        link = f'<a href="/dashboard/announcements/{a.id}">{esc(label)}</a>'
+            label += " · " + esc(visit.t("dash.scheduled"))
+        link = f'<a href="/dashboard/announcements/{a.id}">{label}</a>'
         when = moment(visit, a.sent_at or a.scheduled_for or a.created_at)
-        lines.append([esc(when), link, *_rate_cells(row.rate)])
+        lines.append([ltr(when), link, *_rate_cells(row.rate)])
     body = table(header, lines, numeric={0, 2, 3, 4})
     return visit.render(visit.t("dash.nav_announcements"), body, here="announcements")
 
@@ -97,18 +99,18 @@ async def announcement(visit: Visit) -> web.StreamResponse:
         classes = await dashboard_stats.by_class(session, announcement=found)
     rates = visit.columns("parents", "delivered", "seen")
     body = f'<p><a href="/dashboard/announcements">{esc(visit.t("dash.back"))}</a></p>'
-    body += f'<div class="msg"><p class="muted">{esc(moment(visit, found.sent_at))}</p>'
-    body += f"<p>{esc(found.text or found.kind)}</p></div>"
+    body += f'<div class="msg"><p class="muted">{ltr(moment(visit, found.sent_at))}</p>'
+    body += f'<p dir="auto">{esc(found.text or found.kind)}</p></div>'
     body += f"<h2>{esc(visit.t('dash.by_language'))}</h2>"
     body += table(
         [*visit.columns("language"), *rates],
-        ([esc(catalogs.native_name(r.label)), *_rate_cells(r)] for r in languages),
+        ([esc(catalogs.language_name(r.label, visit.lang)), *_rate_cells(r)] for r in languages),
         numeric={1, 2, 3},
     )
     body += f"<h2>{esc(visit.t('dash.by_class'))}</h2>"
     body += table(
         [*visit.columns("class"), *rates],
-        ([esc(r.label), *_rate_cells(r)] for r in classes),
+        ([user(r.label), *_rate_cells(r)] for r in classes),
         numeric={1, 2, 3},
     )
     return visit.render(short(found.text, 60) or found.kind, body, here="announcements")
@@ -126,12 +128,14 @@ async def invitations(visit: Visit) -> web.StreamResponse:
     lines = []
     for row in rows:
         event, c = row.event, row.counts
-        title = esc(event.title) + (f" · {esc(event.place)}" if event.place else "")
+        title = user(event.title) + (f" · {user(event.place)}" if event.place else "")
         if event.status == "cancelled":
             title += " · " + esc(visit.t("dash.cancelled"))
-        asked = ", ".join(f"{catalogs.native_name(lang)} {n}" for lang, n in c.interpreters)
+        asked = ", ".join(
+            f"{catalogs.language_name(code, visit.lang)} {n}" for code, n in c.interpreters
+        )
         cells = [str(c.yes), str(c.people), str(c.maybe), str(c.no)]
-        lines.append([esc(moment(visit, event.starts_at)), title, *cells, esc(asked or "–")])
+        lines.append([ltr(moment(visit, event.starts_at)), title, *cells, esc(asked or "–")])
     body = table(header, lines, numeric={0, 2, 3, 4, 5})
     return visit.render(visit.t("dash.nav_invitations"), body, here="invitations")
 
@@ -148,16 +152,16 @@ async def inbox(visit: Visit) -> web.StreamResponse:
     for row in rows:
         parent, conversation = row.parent, row.conversation
         to = visit.t("dash.to_school" if conversation.to_school else "dash.to_teacher")
-        language = catalogs.native_name(parent.language or "nl")
-        body += f'<div class="msg"><p><b>{esc(parent.first_name)}</b> · {esc(language)}'
+        language = catalogs.language_name(parent.language or "nl", visit.lang)
+        body += f'<div class="msg"><p><b>{user(parent.first_name)}</b> · {esc(language)}'
         body += f' · <span class="muted">{esc(to)}</span></p>'
         for message in row.messages:
             who = "→" if message.direction == "out" else "←"
             text = message.text or message.kind
-            body += f'<p><span class="muted">{esc(moment(visit, message.created_at))} {who}</span> '
-            body += f"{esc(text)}</p>"
+            body += f'<p><span class="muted">{ltr(moment(visit, message.created_at))} {who}</span> '
+            body += f"{user(text)}</p>"
             if message.direction == "in" and message.text_nl and message.text_nl != message.text:
-                body += f'<p class="muted">🇳🇱 {esc(message.text_nl)}</p>'
+                body += f'<p class="muted">🇳🇱 {user(message.text_nl)}</p>'
         action = f"/dashboard/inbox/{conversation.id}/handled"
         body += post_button(action, visit.t("dash.mark_handled"), visit.csrf) + "</div>"
     return visit.render(visit.t("dash.nav_inbox"), body, here="inbox")

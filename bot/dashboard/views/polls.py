@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.core.i18n import keep_ltr
 from bot.dashboard import stats as dashboard_stats
-from bot.dashboard.views.html import esc, prose, table
+from bot.dashboard.views.html import esc, prose, table, user
 from bot.dashboard.views.visit import Visit, coordinator_only, no_store, not_found, number
 from bot.models import Poll, PollStatus
 from bot.polls.chart import render_chart
 from bot.polls.export import tables, to_csv, to_xlsx
 from bot.polls.flows import Flow
-from bot.polls.results import Results
+from bot.polls.results import Results, invited
 from bot.polls.service import flow_of, polls_of
 from bot.polls.tally import rendered, tally_cached
 from bot.polls.views import local, when
@@ -26,7 +27,8 @@ MAX_TEXTS = 50
 
 def _status(visit: Visit, poll: Poll) -> str:
     if poll.status == PollStatus.OPEN:
-        return visit.t("poll.status_open", date=when(poll.closes_at, visit.services.settings.tz))
+        date = keep_ltr(when(poll.closes_at, visit.services.settings.tz), visit.lang)
+        return visit.t("poll.status_open", date=date)
     return visit.t("poll.status_closed")
 
 
@@ -40,8 +42,8 @@ async def poll_list(visit: Visit) -> web.StreamResponse:
     for poll in found:
         flow = flow_of(poll, flows=services.flows)  # its frozen definition (own polls too)
         title = f"{flow.emoji} {local(flow.title, visit.lang)}" if flow else poll.flow_id
-        link = f'<a href="/dashboard/polls/{poll.id}">{esc(title)}</a>'
-        items.append([link, esc(_status(visit, poll)), str(poll.invited)])
+        link = f'<a href="/dashboard/polls/{poll.id}">{user(title)}</a>'
+        items.append([link, esc(_status(visit, poll)), str(invited(poll))])
     if not items:
         body = visit.note("dash.polls_none")
     else:
@@ -68,16 +70,16 @@ def _groups_html(visit: Visit, results: Results) -> str:
     out = ""
     for group in results.groups:
         name = t("poll.whole_school") if group.name is None else group.name
-        out += f"<h2>{esc(name or t('poll.other_classes'))} · {group.respondents}</h2>"
+        out += f"<h2>{user(name or t('poll.other_classes'))} · {group.respondents}</h2>"
         for q in group.questions:
             labels = [(o.id, f"{o.emoji} {local(o.text, lang)}") for o in q.question.options]
             if q.question.other:
                 labels.append(("", t("poll.other_label")))
             rows = [
-                [esc(label), str(q.counts.get(oid, 0)), f"{q.percent(oid)}%"]
+                [user(label), str(q.counts.get(oid, 0)), f"{q.percent(oid)}%"]
                 for oid, label in labels
             ]
-            out += f"<p><b>{esc(local(q.question.text, lang))}</b> (n={q.answered})</p>"
+            out += f"<p><b>{user(local(q.question.text, lang))}</b> (n={q.answered})</p>"
             header = [t("dash.col_answer"), t("dash.col_count"), t("dash.col_share")]
             out += table(header, rows, numeric={1, 2})
     return out
@@ -86,15 +88,17 @@ def _groups_html(visit: Visit, results: Results) -> str:
 def _texts_html(visit: Visit, results: Results) -> str:
     catalogs = visit.services.catalogs
     if results.texts_total and results.texts_hidden:
-        return f'<p class="note">{prose(visit.t("poll.texts_hidden", min=results.min_text))}</p>'
+        hidden = visit.tn("poll.texts_hidden", results.min_text, min=results.min_text)
+        return f'<p class="note">{prose(hidden)}</p>'
     if not results.texts:
         return ""
     out = f"<h2>{esc(visit.t('poll.texts_heading', count=len(results.texts)))}</h2>"
     for text in results.texts[:MAX_TEXTS]:
-        out += f'<div class="msg"><p>{esc(text.text)}</p>'
-        out += f'<p class="muted">{esc(catalogs.native_name(text.language))}'
+        out += f'<div class="msg"><p dir="auto">{esc(text.text)}</p>'
+        language = catalogs.language_name(text.language, visit.lang) if text.language else None
+        out += f'<p class="muted">{esc(language or visit.t("poll.other_language"))}'
         if text.text_nl and text.text_nl != text.text:
-            out += f" · 🇳🇱 {esc(text.text_nl)}"
+            out += f" · 🇳🇱 {user(text.text_nl)}"
         out += "</p></div>"
     return out
 
@@ -110,7 +114,10 @@ async def poll_page(visit: Visit) -> web.StreamResponse:
     base = f"/dashboard/polls/{poll.id}"
     body = f'<p><a href="/dashboard/polls">{esc(t("dash.back"))}</a></p>'
     body += f"<p>{esc(_status(visit, poll))}<br>"
-    body += f"{esc(t('poll.respondents', count=results.respondents, invited=poll.invited))}</p>"
+    if poll.status == PollStatus.OPEN:  # answers are published k at a time (bot/polls/batches.py)
+        body += f"{esc(t('poll.batch_note', k=poll.batch))}<br>"
+    n = results.respondents
+    body += f"{esc(visit.tn('poll.respondents', n, count=n, invited=invited(poll)))}</p>"
     body += (
         '<div class="buttons">'
         f'<a class="button light" href="{base}/totals.csv">{esc(t("dash.export_totals_csv"))}</a>'
@@ -119,7 +126,8 @@ async def poll_page(visit: Visit) -> web.StreamResponse:
         "</div>"
     )
     if results.hidden:
-        body += f'<p class="note">{prose(t("poll.too_few", min=results.min_group))}</p>'
+        few = visit.tn("poll.too_few", results.min_group, min=results.min_group)
+        body += f'<p class="note">{prose(few)}</p>'
     else:
         body += f'<img class="chart" src="{base}/chart.png" alt="{esc(t("dash.chart_alt"))}">'
         body += _groups_html(visit, results)
@@ -149,7 +157,12 @@ async def chart(visit: Visit) -> web.StreamResponse:
             results,
             lang=lang,
             title=f"{flow.emoji} {local(flow.title, lang)}",
-            subtitle=visit.t("poll.respondents", count=results.respondents, invited=poll.invited),
+            subtitle=visit.tn(
+                "poll.respondents",
+                results.respondents,
+                count=results.respondents,
+                invited=invited(poll),
+            ),
             other_label=visit.t("poll.other_label"),
         ),
     )

@@ -10,7 +10,7 @@ from bot.announcements.service import school_of
 from bot.classes import service as class_svc
 from bot.classes.flyers import flyer_basename, make_flyer
 from bot.core.codes import class_payload, deep_link
-from bot.dashboard.views.html import esc, hidden_csrf, table
+from bot.dashboard.views.html import esc, hidden_csrf, table, user
 from bot.dashboard.views.visit import Visit, coordinator_only, no_store, not_found, number
 from bot.polls.results import FLOOR
 from bot.school import settings as school_settings
@@ -39,7 +39,7 @@ async def classes(visit: Visit) -> web.StreamResponse:
             f' · <a href="/dashboard/classes/{c.id}/flyer.pdf">{esc(visit.t("dash.flyer_pdf"))}</a>'
         )
         cell = f'<span class="link">{esc(link)}</span><br>{flyers}'
-        rows.append([esc(c.name), str(c.parents), str(c.teachers), cell])
+        rows.append([user(c.name), str(c.parents), str(c.teachers), cell])
     body = table(header, rows, numeric={1, 2})
     return visit.render(visit.t("dash.nav_classes"), body, here="classes")
 

@@ -51,9 +51,16 @@ def app_for(request: web.Request, school_id: int) -> BotApp | None:
     return None
 
 
+_KEYS: dict[tuple[str | None, str], bytes] = {}
+
+
 def key_of(app: BotApp) -> bytes:
-    """The cookie-signing key of a school's bot."""
-    return auth.session_key(app.bot_data.poll_secret)
+    """The key that signs a school's cookies and CSRF tokens (from the dedicated signing key)."""
+    settings = app.bot_data.settings
+    cached = (settings.secret_key, str(settings.data_dir))
+    if cached not in _KEYS:
+        _KEYS[cached] = auth.cookie_key(auth.load_signing_key(settings))
+    return _KEYS[cached]
 
 
 @dataclass
@@ -85,6 +92,10 @@ class Visit:
         """A message in the coordinator's language."""
         return self.services.catalogs.t(self.lang, key, **values)
 
+    def tn(self, key: str, n: int, **values: object) -> str:
+        """A plural message in the coordinator's language, in the form for the count `n`."""
+        return self.services.catalogs.tn(self.lang, key, n, **values)
+
     def note(self, key: str) -> str:
         """One friendly line, e.g. what a page shows once there is something."""
         return f'<p class="note">{prose(self.t(key))}</p>'
@@ -105,6 +116,9 @@ class Visit:
             for path, key in NAV
         )
         logout = post_button("/dashboard/logout", self.t("dash.logout"), self.csrf, light=True)
+        logout += post_button(
+            "/dashboard/logout-everywhere", self.t("dash.logout_everywhere"), self.csrf, light=True
+        )
         nav = f"<nav>{links}{logout}</nav>"
         text = page(
             lang=self.lang,
@@ -163,19 +177,26 @@ async def current_visit(request: web.Request) -> Visit | web.Response:
     value = request.cookies.get(COOKIE, "")
     school_id = auth.cookie_school(value)
     app = app_for(request, school_id) if school_id is not None else None
-    if app is None:
+    signed = auth.read_cookie(value, key_of(app)) if app is not None else None
+    if app is None or signed is None:
         return message_page(request, "dash.login_needed", status=401)
     services = app.bot_data
-    found = auth.read_cookie(value, key_of(app), now=services.clock.now())
-    if found is None:
-        return message_page(request, "dash.login_needed", status=401)
     async with services.sessions() as session:
-        member = await session.get(Member, found.member_id)
-    if member is None or not auth.is_coordinator(member, school_id=found.school_id):
-        log.info("dashboard: member %s is no longer a coordinator", found.member_id)
-        response = message_page(
-            request, "dash.no_access", lang=member.language if member else None, status=403
+        found = await auth.find_session(
+            session, school_id=signed[0], sid=signed[1], now=services.clock.now()
         )
+        member = await session.get(Member, found.member_id) if found else None
+        if found is not None and not auth.is_coordinator(member, school_id=found.school_id):
+            log.info("dashboard: member %s is no longer a coordinator", found.member_id)
+            await auth.delete_sessions(session, member_id=found.member_id)
+            await session.commit()
+            response = message_page(
+                request, "dash.no_access", lang=member.language if member else None, status=403
+            )
+            response.del_cookie(COOKIE, path="/dashboard")
+            return response
+    if found is None or member is None:
+        response = message_page(request, "dash.login_needed", status=401)
         response.del_cookie(COOKIE, path="/dashboard")
         return response
     lang = services.catalogs.pick(member.language)
