@@ -165,17 +165,17 @@ async def _post_init(app: BotApp) -> None:
         if moved := await rebind_to_private_chats(session, school_id=school.id):
             log.warning("%s: %s member(s) moved from a group chat to their own", school.key, moved)
     watch(data.engine.sync_engine, data.caches.all())  # writes drop the caches (bot/core/cache.py)
-    async with data.sessions() as session:
-        code = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
-    if code is not None:
-        data.bootstrap_link = deep_link(app.bot.username, invite_payload(code))
+    async with data.sessions() as session:  # a new link is printed once, then only its date
+        boot = await bootstrap_invite(session, school_id=school.id, now=data.clock.now())
+    if boot is not None:
+        if boot.code is not None:
+            data.bootstrap_link = deep_link(app.bot.username, invite_payload(boot.code))
         # To the console, never into the log (bot/core/logs.py keeps invite links out of it).
-        print(
-            f"No coordinator yet for {settings.school_name}. "
-            f"Open this one-time link to become the first: {data.bootstrap_link}",
-            file=sys.stderr,
-            flush=True,
-        )
+        notice = boot.notice(
+            school_name=settings.school_name, school_key=settings.school_key,
+            link=data.bootstrap_link,
+        )  # fmt: skip
+        print(notice, file=sys.stderr, flush=True)
     await set_default_menus(app.bot, data.catalogs)
     await set_bot_profile(app.bot, data.catalogs)  # what the empty chat shows before START
     data.sender = Sender(app.bot, data)

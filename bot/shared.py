@@ -16,7 +16,8 @@ from bot.core import inline_sqlite
 from bot.core.clock import Clock
 from bot.core.db import SessionFactory, create_engine, session_factory
 from bot.core.i18n import Catalogs
-from bot.core.settings import Settings
+from bot.core.settings import Settings, private_data_dir
+from bot.dashboard.auth import load_signing_key
 from bot.polls.anonymity import load_secret
 from bot.polls.flows import load_flows
 from bot.translation import Translator
@@ -49,6 +50,8 @@ class Shared:
 
 async def open_shared(settings: Settings, clock: Clock) -> Shared:
     """Open the database engine, load catalogs and flows, start the translator."""
+    private_data_dir(settings)  # 0700, also a folder an older version left open
+    load_signing_key(settings)  # an older data/session.key moves to the secrets folder now
     catalogs = Catalogs.load(settings.locales_path, settings.default_language)
     engine = create_engine(settings.db_url)
     sessions = session_factory(engine)

@@ -13,6 +13,8 @@ from bot.announcements import service as svc
 from bot.announcements.report_views import report_markup, report_text
 from bot.announcements.views import buttons, original_view, parent_copy
 from bot.core.limits import cut
+from bot.invitations.copy_views import planned
+from bot.invitations.service import event_of
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.onboarding.handlers import stale
 from bot.school.quiet import quiet_until
@@ -37,9 +39,13 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
         people = await svc.recipients(session, school_id=draft.school_id, class_ids=sorted(chosen))
+        invitation = draft.kind == "invitation"
+        event = await event_of(session, announcement_id=draft.id or 0) if invitation else None
     outcomes = tally(
-        plan(services.translator, source=draft.language, own=p.language,
-             second=p.second_language, text=draft.text)
+        planned(services, event, p, source=draft.language)  # as each invitation copy will be
+        if event is not None
+        else plan(services.translator, source=draft.language, own=p.language,
+                  second=p.second_language, text=draft.text)
         for p in people
     )  # fmt: skip
     languages = "\n".join(lines(services.catalogs, context.lang, outcomes))

@@ -103,4 +103,6 @@ async def withdrawn_line(
     start = cut(" ".join(text.split()), QUOTE)
     key = "announce.withdrawn_line" if start else "announce.withdrawn_line_media"
     classes = ", ".join(sender.classes)
-    return services.catalogs.t(lang, key, sender=sender.author, classes=classes, start=start)
+    return services.catalogs.t(
+        lang, key, sender=sender.who(services, lang), classes=classes, start=start
+    )

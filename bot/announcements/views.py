@@ -36,7 +36,7 @@ class Copy:
 class Byline:
     """Who wrote an announcement and to which classes (looked up once per announcement)."""
 
-    author: str
+    author: str  # the author's first name; after their /forget, the school's name
     classes: tuple[str, ...]
     dutch_below: bool = True  # the school's setting: the Dutch original under translations
 
@@ -45,9 +45,14 @@ class Byline:
         """Names that are never translated."""
         return [n for n in (self.author, *self.classes) if n]
 
+    def who(self, services: BotData, lang: str) -> str:
+        """The name to show: the author's, else the school's, else "the school team" in `lang`."""
+        return self.author or services.catalogs.t(lang, "conversation.the_team")
+
 
 async def byline_of(services: BotData, announcement: Announcement) -> Byline:
-    """The author's first name and the class names of an announcement."""
+    """The author's first name (the school's name once the author used /forget: the message
+    stays the school's) and the class names of an announcement."""
     async with services.sessions() as session:
         author = (
             await session.get(Member, announcement.author_id) if announcement.author_id else None
@@ -57,7 +62,7 @@ async def byline_of(services: BotData, announcement: Announcement) -> Byline:
         )
         school = await session.get(School, announcement.school_id)
         return Byline(
-            author.first_name if author else "",
+            author.first_name if author else (school.name if school is not None else ""),
             tuple(sorted(classes)),
             dutch_below=school.dutch_below if school is not None else True,
         )
@@ -66,7 +71,7 @@ async def byline_of(services: BotData, announcement: Announcement) -> Byline:
 def heading(services: BotData, sender: Byline, lang: str) -> str:
     """'Message from <author> (<classes>):' in `lang`."""
     return services.catalogs.t(
-        lang, "announce.from", sender=sender.author, classes=", ".join(sender.classes)
+        lang, "announce.from", sender=sender.who(services, lang), classes=", ".join(sender.classes)
     )
 
 

@@ -1,5 +1,6 @@
-"""The flyer's fonts: shipped with the project (`bot/assets/`, SIL Open Font License), one per
-script, checked letter by letter. What cannot be drawn is an error, never a dropped language."""
+"""The shipped fonts (`bot/assets/`, SIL Open Font License), one per script, checked letter by
+letter: the flyer's (what cannot be drawn is an error, never a dropped language) and the poll
+chart's (`runs`: each piece of a line in a font that draws it)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,36 @@ def _has_glyph(path: str, ch: str) -> bool:
         return face.getbbox(letter), bytes(face.getmask(letter))
 
     return shape(ch) != shape("\ue000")
+
+
+def runs(lang: str | None, text: str, size: int, *, bold: bool = False) -> list[tuple[str, Font]]:
+    """`text` cut into pieces, each with the first font that draws all its letters: the script's
+    own, else the Latin one (brackets and Latin words inside Arabic or Ge'ez text); Western
+    digits always in the Latin one."""
+    faces = [font(lang, size, bold=bold)]
+    if family_of(lang) != LATIN:
+        faces.append(font(None, size, bold=bold))
+    pieces: list[tuple[str, Font]] = []
+    for ch in text:
+        if ch in "0123456789":  # one Latin piece for "67% (8)": bidi keeps it together
+            face = faces[-1]
+        elif pieces and _draws(pieces[-1][1], ch):
+            face = pieces[-1][1]
+        else:
+            face = _first(faces, ch)
+        if pieces and pieces[-1][1] is face:
+            pieces[-1] = (pieces[-1][0] + ch, face)
+        else:
+            pieces.append((ch, face))
+    return pieces
+
+
+def _draws(face: Font, ch: str) -> bool:
+    return ch.isspace() or _has_glyph(str(face.path), ch)
+
+
+def _first(faces: list[Font], ch: str) -> Font:
+    return next((face for face in faces if _draws(face, ch)), faces[0])
 
 
 def direction(lang: str) -> str | None:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.conversations import service as svc
 from bot.core.limits import cut, split_text
-from bot.models import Conversation, InboxMessage, Member, MemberStatus
+from bot.models import Conversation, InboxMessage, Member, MemberStatus, School
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
 from bot.telegram.common import GROUP_FEATURES, keyboard, numeric_press
@@ -104,18 +104,17 @@ async def toggle(update: Update, context: BotContext) -> None:
         author = (
             await session.get(Member, message.author_id) if message and message.author_id else None
         )
+        school = await session.get(School, message.school_id) if message else None
     if query is None or press is None or message is None or message.member_id != press.member_id:
         await stale(update, context)
         return
     original = press.action == "orig"
     lang = context.services.catalogs.pick(press.member.language)
+    sender = (  # after the author's /forget the answer is the school's, as in the stored copy
+        author.first_name if author else school.name if school and school.name else ""
+    ) or context.services.catalogs.t(lang, "conversation.the_team")
     text = (
-        context.services.catalogs.t(
-            lang,
-            "conversation.answer",
-            sender=author.first_name if author else "",
-            text=message.text,
-        )
+        context.services.catalogs.t(lang, "conversation.answer", sender=sender, text=message.text)
         if original
         else message.text_parent or message.text
     )

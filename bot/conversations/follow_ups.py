@@ -3,7 +3,8 @@
 At most one notification per conversation every THROTTLE; what the parent writes meanwhile is
 folded into the next one (nothing is lost). A message in the school's quiet hours is told when
 they end (the next school morning). The due moment lives in the database
-(`conversation.notify_due_at`), so a restart re-arms it.
+(`conversation.notify_due_at`), so a restart re-arms it. A team answer or "Handled" after the
+parent's last message cancels a notification still waiting (`answered`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlalchemy import exists, func, update
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Conversation, InboxMessage
@@ -101,6 +102,36 @@ async def claim(
         return None
     await session.refresh(conversation)
     return conversation, messages
+
+
+async def answered(session: AsyncSession, *, conversation_id: int) -> None:
+    """The team answered the parent or marked the conversation handled: what the parent wrote
+    until now needs no notification any more, and one still waiting (throttled, or held for the
+    quiet hours) is cancelled, unless the parent wrote again meanwhile. Part of the caller's
+    transaction."""
+    last = (
+        await session.exec(
+            select(func.max(InboxMessage.id)).where(
+                InboxMessage.conversation_id == conversation_id, InboxMessage.direction == "in"
+            )
+        )
+    ).one()
+    if last is None:
+        return
+    newer = exists().where(
+        col(InboxMessage.conversation_id) == conversation_id,
+        col(InboxMessage.direction) == "in",
+        col(InboxMessage.announcement_id).is_(None),
+        col(InboxMessage.id) > last,
+    )
+    mine = col(Conversation.id) == conversation_id
+    told = col(Conversation.notified_upto)
+    await session.exec(
+        update(Conversation)
+        .where(mine, or_(told.is_(None), told < last))
+        .values(notified_upto=last)
+    )
+    await session.exec(update(Conversation).where(mine, ~newer).values(notify_due_at=None))
 
 
 async def waiting(session: AsyncSession, *, school_id: int) -> list[tuple[int, datetime]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.conversations import follow_ups
 from bot.conversations.team import team_for_parent
 from bot.models import (
     ClassMembership,
@@ -156,6 +157,7 @@ async def record_answer(
     conversation.unread, conversation.updated_at = False, now
     conversation.notified_at = None  # the parent's next message is a new turn: told at once
     session.add_all([answer, conversation])
+    await follow_ups.answered(session, conversation_id=conversation.id or 0)
     await session.commit()
     return answer
 
@@ -168,6 +170,7 @@ async def set_handled(session: AsyncSession, *, conversation: Conversation, now:
         now,
     )
     session.add(conversation)
+    await follow_ups.answered(session, conversation_id=conversation.id or 0)
     await session.commit()
 
 
@@ -197,21 +200,6 @@ def retention_cutoff(now: datetime, tz: ZoneInfo, retention_days: int | None) ->
     local = now.astimezone(tz)
     year = local.year if local.month >= 9 else local.year - 1
     return datetime.combine(datetime(year, 9, 1).date(), time(0, 0), tzinfo=tz)
-
-
-async def purge(session: AsyncSession, *, school_id: int, before: datetime) -> int:
-    """Delete conversations (and their messages, voice notes and files) last active before `before`."""
-    old = select(Conversation.id).where(
-        Conversation.school_id == school_id, col(Conversation.updated_at) < before
-    )
-    await session.exec(delete(InboxMessage).where(col(InboxMessage.conversation_id).in_(old)))
-    result = await session.exec(
-        delete(Conversation).where(
-            col(Conversation.school_id) == school_id, col(Conversation.updated_at) < before
-        )
-    )
-    await session.commit()
-    return int(result.rowcount or 0)
 
 
 async def waiting_by_member(session: AsyncSession, *, school_id: int) -> dict[int, int]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +13,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.limits import whole_number
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 
@@ -34,7 +39,7 @@ class Settings(BaseSettings):
     schools_file: Path | None = Field(default=None, alias="OUDERBRUG_SCHOOLS_FILE")
     school_key: str = Field(default="default", alias="OUDERBRUG_SCHOOL_KEY")
     bot_username: str | None = Field(default=None, alias="OUDERBRUG_BOT_USERNAME")
-    # Signs the dashboard's session cookies (at least 32 bytes); generated into the data folder
+    # Signs the dashboard's session cookies (at least 32 bytes); generated into the secrets folder
     # (session.key) if unset. Separate from OUDERBRUG_SECRET so either can be rotated alone.
     secret_key: str | None = Field(default=None, alias="OUDERBRUG_SECRET_KEY")
     # Keys the anonymous poll participation records; if unset, generated into `secret.key` in the
@@ -166,7 +171,8 @@ class Settings(BaseSettings):
 
     @property
     def secrets_path(self) -> Path:
-        """The folder of `secret.key` (0700): OUDERBRUG_SECRETS_DIR, or `secrets` beside the data."""
+        """The folder (0700) of `secret.key` and `session.key`: OUDERBRUG_SECRETS_DIR, or
+        `secrets` beside the data folder."""
         return self.secrets_dir or self.data_dir.absolute().parent / "secrets"
 
     @property
@@ -196,6 +202,37 @@ def check_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError("it is not a known time zone such as Europe/Brussels") from exc
     return value
+
+
+def private_data_dir(settings: Settings) -> Path:
+    """At start: the data folder exists and only its owner can open it (0700), also when an older
+    version or the umask left it open. Only that folder: never its parents, and not a folder this
+    user does not own (a mount point given to it); that one gets a warning instead."""
+    folder = Path(settings.data_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = folder.stat()
+    if info.st_mode & 0o077 == 0:
+        return folder
+    if info.st_uid != os.getuid():
+        log.warning("the data folder %s is open to others and not ours to change", folder)
+        return folder
+    os.chmod(folder, 0o700)
+    log.info("made the data folder %s private (0700)", folder)
+    return folder
+
+
+def secret_file(settings: Settings, name: str) -> Path:
+    """Where the generated secret `name` lives: in the secrets folder (made 0700), never the data
+    folder; a copy an older version left in the data folder is moved there first (0600)."""
+    path = settings.secrets_path / name
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    old = Path(settings.data_dir) / name
+    if old.exists() and not path.exists():
+        shutil.move(str(old), str(path))
+        os.chmod(path, 0o600)
+        log.warning("moved %s out of the data folder, to %s", name, path)
+    return path
 
 
 def project_root() -> Path:

@@ -5,8 +5,8 @@ member and an expiry (10 minutes), and the first use marks it used. A coordinato
 LINKS_PER_HOUR links an hour. Opening a link starts a session: a row holding the SHA-256 of a
 random id, the member, the school and an expiry (8 hours); the cookie `school.id.signature`
 carries the id, signed with HMAC-SHA256 under the dedicated signing key (OUDERBRUG_SECRET_KEY or
-`<data dir>/session.key`, never the poll secret). Deleting the row ends the session at once:
-logout, "log out everywhere", a coordinator who is demoted or removed, /forget
+`session.key` in the secrets folder, never the poll secret). Deleting the row ends the session at
+once: logout, "log out everywhere", a coordinator who is demoted or removed, /forget
 (`delete_sessions`). Each form carries a CSRF token derived from the session's id; every check
 compares in constant time. Old login rows and expired sessions are purged (bot/dashboard/jobs.py).
 """
@@ -21,7 +21,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, event, func, inspect, update
@@ -30,7 +29,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.limits import MAX_ROW_ID, whole_number
-from bot.core.settings import Settings
+from bot.core.settings import Settings, secret_file
 from bot.models import DashboardLogin, DashboardSession, Member, Role
 
 log = logging.getLogger(__name__)
@@ -213,14 +212,14 @@ def _demoted_coordinators_lose_their_sessions(session: Session, *_: Any) -> None
 
 
 def load_signing_key(settings: Settings) -> bytes:
-    """The dashboard's signing key: OUDERBRUG_SECRET_KEY, or `<data dir>/session.key`
-    (generated on first use, readable by its owner only). Never the poll secret, so rotating one
-    leaves the other working."""
+    """The dashboard's signing key: OUDERBRUG_SECRET_KEY, or `session.key` in the secrets folder
+    (OUDERBRUG_SECRETS_DIR, 0700; generated on first use, readable by its owner only; an older
+    `<data dir>/session.key` is moved there, so signed-in coordinators stay signed in). Never the
+    poll secret, so rotating one leaves the other working."""
     if settings.secret_key:
         return settings.secret_key.encode()
-    path = Path(settings.data_dir) / KEY_FILE
+    path = secret_file(settings, KEY_FILE)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.invitations import service as inv
 from bot.invitations import wording
 from bot.models import Announcement, Event, Member
-from bot.translation.status import NO_MODEL, OWN, Outcome, render
+from bot.translation.status import NO_MODEL, OWN, Outcome, plan, render
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
@@ -77,6 +77,9 @@ async def invitation_copy(
     place = translated[-1]
     if place.strip() != event.place.strip():  # the place as written helps to find it
         place = f"{place} ({event.place})"
+    if outcomes[-1].via != OWN and wording.is_sentence(event.place):  # a name needs no note
+        name = services.catalogs.native_name(outcomes[-1].language)
+        place += "\n" + services.catalogs.t(lang, "event.place_not_translated", language=name)
     body = wording.invitation_text(
         event, emoji=template.emoji if template else inv.OWN_EMOJI, words=(title, text, place),
         t=services.catalogs.t, lang=lang, tz=services.settings.tz,
@@ -91,3 +94,19 @@ async def invitation_copy(
     if short is not None:
         return body, Outcome(wanted, short.language, short.via, machine=machine)
     return body, Outcome(wanted, lang, OWN if lang == wanted else NO_MODEL, machine=machine)
+
+
+def planned(services: BotData, event: Event, member: Member, *, source: str) -> Outcome:
+    """Before sending: what this parent will read, as `invitation_copy` will make it (nothing is
+    translated here). A template's people-written words are in their language whatever the
+    place does; an own title and text need a model like any announcement."""
+    lang = services.catalogs.pick(member.language)
+    template = loaded_templates(services).get(event.template)
+    if template is None or template.words_in(event, lang) is None:
+        own = f"{event.title}\n{event.description}"
+        return plan(services.translator, source=source, own=member.language,
+                    second=member.second_language, text=own)  # fmt: skip
+    place = plan(services.translator, source=source, own=member.language, text=event.place)
+    wanted = member.language or source
+    machine = place.machine and place.via == OWN
+    return Outcome(wanted, lang, OWN if lang == wanted else NO_MODEL, machine=machine)

@@ -6,6 +6,7 @@ machine translation; the templates come with people's translations (flows/invita
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +16,12 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date, format_time
 
 from bot.models import Event
+
+
+def is_sentence(text: str) -> bool:
+    """Words a reader must understand ("At the back of the hall. Follow the arrows."), not a name
+    or an address to find as written ("de refter", "Kerkstraat 12, 2000 Antwerpen")."""
+    return len(text.split()) >= 8 or re.search(r"[.!?;]\s+\w", text) is not None
 
 
 def moment(start: datetime, end: datetime, *, tz: ZoneInfo, lang: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from bot.classes.service import class_by_code, class_teachers
 from bot.core.codes import CLASS_PREFIX, INVITE_PREFIX, MAX_CODE_PAYLOAD, UNKNOWN_CODE
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
+from bot.onboarding.welcome_views import messages_line
 from bot.school.invites import redeem_invite
 from bot.telegram.common import (
     GROUP_FEATURES,
@@ -119,6 +120,8 @@ async def complete_start(
         text += "\n" + context.t("start.class_teacher", teachers=", ".join(teachers))
     if fresh:
         text += "\n\n" + context.t("start.welcome", name=member.first_name)
+        if line := _messages_line(context, member):
+            text += "\n\n" + line
     await reply(update, text + "\n\n" + context.t("start.another_child"))
 
 
@@ -211,6 +214,23 @@ async def finish_onboarding(
         await set_member_menu(context, member)  # an invite sets the menu of the new role
     if payload:
         await complete_start(update, context, member, payload, fresh=True)
+    elif line := _messages_line(context, member):
+        await reply(update, line)  # /language: say where the school's messages will come now
+
+
+def _messages_line(context: BotContext, member: Member) -> str:
+    """For a parent: '' when the school's messages reach them in their language, else the line
+    that says in which language they come for now, and why."""
+    if member.role != Role.PARENT:
+        return ""
+    services = context.services
+    return messages_line(
+        services.catalogs,
+        services.translator,
+        lang=context.lang,
+        own=member.language,
+        second=member.second_language,
+    )
 
 
 async def language(update: Update, context: BotContext) -> None:

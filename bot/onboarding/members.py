@@ -1,20 +1,16 @@
-"""Members: joining, language, roles, and erasing everything about a person."""
+"""Members: joining, language, roles, and what /mydata shows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
-from sqlmodel import col, or_, select
+from sqlalchemy import func, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import (
-    Announcement,
-    BuddyRequest,
     ClassMembership,
-    Conversation,
-    Delivery,
     InboxMessage,
     Member,
     MemberStatus,
@@ -200,34 +196,3 @@ async def member_data(session: AsyncSession, *, member: Member) -> MemberData:
         since=member.created_at,
         messages=int(count.one()),
     )
-
-
-async def forget_member(session: AsyncSession, *, member_id: int) -> None:
-    """Erase a member and every personal row that points to them (memberships, messages)."""
-    await session.exec(delete(ClassMembership).where(col(ClassMembership.member_id) == member_id))
-    await session.exec(delete(Delivery).where(col(Delivery.member_id) == member_id))
-    await session.exec(
-        update(Announcement)
-        .where(col(Announcement.author_id) == member_id)
-        .values(author_id=None, author_chat_id=None)
-    )
-    await session.exec(delete(InboxMessage).where(col(InboxMessage.member_id) == member_id))
-    await session.exec(delete(Conversation).where(col(Conversation.member_id) == member_id))
-    await session.exec(
-        delete(BuddyRequest).where(
-            or_(col(BuddyRequest.parent_id) == member_id, col(BuddyRequest.buddy_id) == member_id)
-        )
-    )
-    await session.exec(
-        update(BuddyRequest).where(col(BuddyRequest.asked_by) == member_id).values(asked_by=None)
-    )
-    await session.exec(  # a team member's answers stay with the parent, without their name
-        update(InboxMessage).where(col(InboxMessage.author_id) == member_id).values(author_id=None)
-    )
-    await session.exec(
-        update(Conversation)
-        .where(col(Conversation.assigned_to) == member_id)
-        .values(assigned_to=None)
-    )
-    await session.exec(delete(Member).where(col(Member.id) == member_id))
-    await session.commit()

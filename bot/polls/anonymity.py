@@ -13,13 +13,12 @@ import hmac
 import logging
 import os
 import secrets
-import shutil
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.settings import Settings
+from bot.core.settings import Settings, secret_file
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +37,7 @@ def load_secret(settings: Settings) -> bytes:
     """
     if settings.secret:
         return settings.secret.encode()
-    path = secret_path(settings)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    old = Path(settings.data_dir) / SECRET_FILE
-    if old.exists() and not path.exists():
-        shutil.move(str(old), str(path))
-        os.chmod(path, 0o600)
-        log.warning("moved the poll secret out of the data folder, to %s", path)
+    path = secret_file(settings, SECRET_FILE)
     if path.exists():
         return path.read_text(encoding="ascii").strip().encode()
     value = secrets.token_hex(32)

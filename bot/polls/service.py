@@ -1,4 +1,4 @@
-"""Polls: drafts, launch, anonymous answers, participation by keyed hash, closing, /forget."""
+"""Polls: drafts, launch, anonymous answers, participation by keyed hash, closing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, update
+from sqlalchemy import exists, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -270,19 +270,6 @@ async def not_answered(session: AsyncSession, *, poll: Poll, secret: bytes) -> l
     )
     people = await audience(session, poll=poll)
     return [p for p in people if participation_key(secret, poll.id or 0, p.telegram_id) not in keys]
-
-
-async def forget(session: AsyncSession, *, secret: bytes, telegram_id: int, school_id: int) -> int:
-    """/forget: delete this person's participation records; the anonymous answers stay."""
-    poll_ids = list(await session.exec(select(Poll.id).where(Poll.school_id == school_id)))
-    keys = [participation_key(secret, pid or 0, telegram_id) for pid in poll_ids]
-    if not keys:
-        return 0
-    result = await session.exec(  # type: ignore[call-overload]
-        delete(PollParticipation).where(col(PollParticipation.key).in_(keys))
-    )
-    await session.commit()
-    return int(result.rowcount or 0)
 
 
 async def close(session: AsyncSession, *, poll: Poll) -> bool:

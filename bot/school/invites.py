@@ -100,8 +100,35 @@ async def redeem_invite(
     return Redeemed(role=Role(member.role), school_class=school_class, created_by=invite.created_by)
 
 
-async def bootstrap_invite(session: AsyncSession, *, school_id: int, now: datetime) -> str | None:
-    """On a school with no coordinator yet, a fresh coordinator code; else None."""
+@dataclass(frozen=True)
+class Bootstrap:
+    """The first coordinator's link: a new one (`code`, to print once: only its hash is kept),
+    or the one printed before and still waiting (`code` None), with when it was made."""
+
+    code: str | None
+    created_at: datetime
+    expires_at: datetime
+
+    def notice(self, *, school_name: str, school_key: str, link: str | None) -> str:
+        """What the console says at start (never the log: bot/core/logs.py)."""
+        if link is not None:
+            return (
+                f"No coordinator yet for {school_name}. "
+                f"Open this one-time link to become the first: {link}"
+            )
+        school = "" if school_key == "default" else f" --school {school_key}"
+        return (
+            f"No coordinator yet for {school_name}. A one-time link was already printed on "
+            f"{self.created_at:%Y-%m-%d %H:%M} UTC (valid until {self.expires_at:%Y-%m-%d %H:%M} "
+            f"UTC); run `ouderbrug invite --role coordinator{school}` to make a new one."
+        )
+
+
+async def bootstrap_invite(
+    session: AsyncSession, *, school_id: int, now: datetime
+) -> Bootstrap | None:
+    """On a school with no coordinator yet: the unused coordinator link made before, while it is
+    valid (one link, not one per start), else a fresh one; None once a coordinator exists."""
     has_coordinator = (
         await session.exec(
             select(Member).where(Member.school_id == school_id, Member.role == Role.COORDINATOR)
@@ -109,5 +136,19 @@ async def bootstrap_invite(session: AsyncSession, *, school_id: int, now: dateti
     ).first()
     if has_coordinator is not None:
         return None
+    waiting = (
+        await session.exec(
+            select(Invite)
+            .where(
+                Invite.school_id == school_id,
+                Invite.role == Role.COORDINATOR,
+                col(Invite.used_at).is_(None),
+                col(Invite.expires_at) > now,
+            )
+            .order_by(col(Invite.created_at).desc())
+        )
+    ).first()
+    if waiting is not None:
+        return Bootstrap(code=None, created_at=waiting.created_at, expires_at=waiting.expires_at)
     new = await create_invite(session, school_id=school_id, role=Role.COORDINATOR, now=now)
-    return new.code
+    return Bootstrap(code=new.code, created_at=now, expires_at=new.invite.expires_at)

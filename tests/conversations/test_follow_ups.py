@@ -8,8 +8,10 @@ The clock starts on Monday 23 November 2026, 10:00 in Brussels.
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +48,11 @@ def is_note(message: object) -> bool:
 def notes(teacher: SimUser, words: str) -> list[object]:
     """The teacher's notifications that quote `words`."""
     return [m for m in teacher.messages if is_note(m) and words in m.text]
+
+
+def told(teacher: SimUser, words: str) -> list[object]:
+    """Notifications (💬), not /inbox entries (👤), that quote `words`."""
+    return [m for m in notes(teacher, words) if getattr(m, "text", "").startswith("💬")]
 
 
 async def settled(parent: SimUser, school: School, lang: str) -> None:
@@ -132,3 +139,62 @@ async def test_a_message_in_the_quiet_hours_waits_for_the_morning_across_a_resta
         )
         assert school.t("nl", "team.translated", text="") in note.text
     assert len(notes(lies, "büyükannesi")) == 1
+
+
+async def held_for_the_morning(school: School) -> Coroutine[Any, Any, None]:
+    """The notification armed for 07:00 (Tuesday): something to await until it has run."""
+    scheduler = school.app.bot_data.scheduler
+    assert scheduler is not None
+    armed = [k for k, w in scheduler.pending().items() if k.startswith("follow-up:")]
+    assert [scheduler.pending()[k] for k in armed] == [datetime(2026, 11, 24, 6, 0, tzinfo=UTC)]
+    return scheduler.ran(armed[0], 1)
+
+
+async def test_an_answer_in_the_evening_cancels_the_morning_notification(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """Tom writes at 21:30; Juf Lies, still at her desk, finds it in /inbox and answers at once.
+    At 07:00 she is not told about a conversation she already answered. When Tom writes again
+    in the night, that new message still reaches her in the morning, alone."""
+    lies, tom = class_1a["lies"], class_1a["Tom"]
+    clock.set(datetime(2026, 11, 23, 20, 30, tzinfo=UTC))  # Monday 21:30 in Brussels
+    await tom.send("Mag Emma morgen later komen?")
+    await tom.expect_text(school.t("nl", "conversation.received", who="Juf Lies"))
+    await lies.send("/inbox")
+    entry = await lies.wait_for_message(lambda m: m.text.startswith("👤 Tom") and is_note(m))
+    await lies.press(school.t("nl", "inbox.answer_button"), message=entry)
+    await lies.send("Ja, geen probleem.")
+    await tom.expect_text("Ja, geen probleem.")
+    morning = await held_for_the_morning(school)
+    clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # Tuesday 07:00: the quiet hours end
+    await morning
+    assert not told(lies, "Mag Emma morgen later komen?")
+    clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))  # Tuesday 21:30
+    await tom.send("Ze is nog ziek.")
+    await tom.expect_text(school.t("nl", "conversation.received", who="Juf Lies"))
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))  # Wednesday 07:00
+    note = await lies.wait_for_message(lambda m: is_note(m) and "Ze is nog ziek." in m.text)
+    assert "Mag Emma" not in note.text
+    assert not told(lies, "Mag Emma morgen later komen?")
+
+
+async def test_handled_in_the_evening_cancels_the_morning_notification(
+    school: School, class_1a: dict[str, SimUser], clock: ManualClock
+) -> None:
+    """Mehmet writes at 21:30 and thanks the teacher at 21:35; Juf Lies taps Handled in /inbox
+    at 21:40. Nothing reaches her about it at 07:00."""
+    lies, mehmet = class_1a["lies"], class_1a["Mehmet"]
+    clock.set(datetime(2026, 11, 23, 20, 30, tzinfo=UTC))  # Monday 21:30 in Brussels
+    await mehmet.send("Teşekkürler öğretmenim.")
+    await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
+    clock.advance(timedelta(minutes=10))
+    await lies.send("/inbox")
+    entry = await lies.wait_for_message(lambda m: m.text.startswith("👤 Mehmet") and is_note(m))
+    await lies.press(school.t("nl", "inbox.handled_button"), message=entry)
+    await lies.expect_text(school.t("nl", "inbox.handled", name="Mehmet"))
+    morning = await held_for_the_morning(school)
+    clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # Tuesday 07:00
+    await morning
+    await lies.send("/inbox")
+    await lies.expect_text(school.t("nl", "inbox.empty"))
+    assert not told(lies, "Teşekkürler")

@@ -42,7 +42,7 @@ async def test_a_new_installation_keeps_its_files_to_itself(
     tg: FakeTelegram, tmp_path: Path, clock: ManualClock, permissive_umask: None
 ) -> None:
     """First start with the default SQLite database in ./data, webhook mode: the folder is 0700,
-    the database, its WAL and shared-memory files, the webhook and signing keys 0600; a
+    the database, its WAL and shared-memory files, the webhook key 0600, and the signing key 0600 in the secrets folder (0700); a
     backup written there is 0600 too."""
     data = tmp_path / "data"
     settings = load_settings(
@@ -58,9 +58,9 @@ async def test_a_new_installation_keeps_its_files_to_itself(
         await school.coordinator()  # something written: the WAL holds it
         load_signing_key(settings)
         files = ["ouderbrug.db", "ouderbrug.db-wal", "ouderbrug.db-shm"]
-        files += ["webhook.key", "session.key"]
+        files += ["webhook.key", "../secrets/session.key"]
         assert {name: oct(mode(data / name)) for name in files} == dict.fromkeys(files, oct(0o600))
-        assert mode(data) == 0o700
+        assert mode(data) == 0o700 and mode(tmp_path / "secrets") == 0o700
         await backup(settings.db_url, data / "backup.jsonl.gz")
         await backup(settings.db_url, data / "backup.jsonl")
     assert mode(data / "backup.jsonl.gz") == 0o600 and mode(data / "backup.jsonl") == 0o600

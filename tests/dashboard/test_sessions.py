@@ -254,7 +254,7 @@ async def test_the_signing_key_is_not_the_poll_secret(
     sofie = await school.coordinator()
     browser = browsers[0]
     await signed_in(browser, sofie)
-    key_file = settings.data_dir / auth.KEY_FILE
+    key_file = settings.secrets_path / auth.KEY_FILE
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert len(key_file.read_text().strip()) >= auth.MIN_KEY_BYTES
     services = school.app.bot_data

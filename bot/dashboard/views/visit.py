@@ -57,7 +57,7 @@ _KEYS: dict[tuple[str | None, str], bytes] = {}
 def key_of(app: BotApp) -> bytes:
     """The key that signs a school's cookies and CSRF tokens (from the dedicated signing key)."""
     settings = app.bot_data.settings
-    cached = (settings.secret_key, str(settings.data_dir))
+    cached = (settings.secret_key, str(settings.secrets_path))
     if cached not in _KEYS:
         _KEYS[cached] = auth.cookie_key(auth.load_signing_key(settings))
     return _KEYS[cached]
