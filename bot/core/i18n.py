@@ -20,10 +20,10 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from bot.core.commands import help_lines
+from bot.core.datafiles import read_catalog
 from bot.models import Role
 
 log = logging.getLogger(__name__)
@@ -139,21 +139,13 @@ class Catalogs:
         rules: dict[str, PluralRule] = {}
         for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
             lang = po_path.parent.parent.name
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale=None)
-            found[lang] = {
-                str(msg.id): str(msg.string)
-                for msg in catalog
-                if msg.id and isinstance(msg.id, str) and msg.string
-            }
-            plurals[lang] = {
-                str(msg.id[0]): tuple(str(form) for form in msg.string)
-                for msg in catalog
-                if msg.pluralizable and isinstance(msg.string, tuple | list) and all(msg.string)
-            }
-            header = next((v for k, v in catalog.mime_headers if k.lower() == "plural-forms"), "")
-            headers[lang] = header
-            rules[lang] = plural_rule(catalog.plural_expr) if header else plural_rule("n != 1")
+            catalog = read_catalog(po_path)
+            found[lang] = catalog.messages
+            plurals[lang] = catalog.plurals
+            headers[lang] = catalog.plural_forms
+            rules[lang] = (
+                plural_rule(catalog.plural_expr) if catalog.plural_forms else plural_rule("n != 1")
+            )
         if REFERENCE not in found:
             raise FileNotFoundError(f"no {REFERENCE} catalog under {locales_dir}")
         if default not in found:

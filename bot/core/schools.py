@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from dotenv import dotenv_values
 
+from bot.core.datafiles import parse_yaml
 from bot.core.settings import Settings, SettingsError, check_timezone, check_token
 
 DEFAULT_KEY = "default"
@@ -38,7 +39,7 @@ def school_settings(settings: Settings) -> list[Settings]:
 def load_schools_file(path: Path, base: Settings) -> list[Settings]:
     """Read and check the schools file; any mistake raises SettingsError with one sentence."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SettingsError(f"The schools file {path} cannot be read: {exc.strerror}.") from None
     except yaml.YAMLError as exc:

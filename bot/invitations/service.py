@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import when_nl
+from bot.core.datafiles import parse_yaml
 from bot.core.when import MAX_AHEAD
 from bot.models import Announcement, Event, Member, MemberStatus, Poll, PollStatus, Rsvp
 from bot.polls.coarsen import at_launch
@@ -87,7 +88,7 @@ def templates_path(flows: Path) -> Path:
 def load_templates(path: Path) -> dict[str, Template]:
     """Read and check the templates; a mistake raises TemplateError with one clear sentence."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as err:
         raise TemplateError(f"{path}: cannot be read ({err})") from err
     templates: dict[str, Template] = {}

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from bot.core.datafiles import parse_yaml
+
 MIN_QUESTIONS, MAX_QUESTIONS = 1, 6
 MIN_OPTIONS = 2  # a question with one answer asks nothing
 MAX_OPTIONS = 10  # with Skip / Something else / Done, more no longer fits a phone screen
@@ -172,7 +174,7 @@ def parse_flow(raw: Any, *, source: str, languages: list[str]) -> Flow:
 def load_flow(path: Path, *, languages: list[str]) -> Flow:
     """Read and validate one flow file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise FlowError(f"{path.name}: not valid YAML ({exc})") from exc
     return parse_flow(raw, source=path.name, languages=languages)

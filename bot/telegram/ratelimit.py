@@ -50,6 +50,14 @@ UNPACED = {
     "answerCallbackQuery",
     "setMyCommands",
     "deleteMyCommands",
+    "getMyCommands",
+    "setMyDescription",
+    "setMyShortDescription",
+    "setMyName",
+    "setChatMenuButton",
+    "setWebhook",
+    "deleteWebhook",
+    "getWebhookInfo",
     "getFile",
 }
 # Edits of the message a person just pressed a button on (poll questions, menus): Telegram's

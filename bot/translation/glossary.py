@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from bot.core.datafiles import parse_yaml
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Glossaries:
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             raw = path.read_bytes()
             digest.update(path.name.encode() + b"\0" + raw)
-            data = yaml.safe_load(raw) or {}
+            data = parse_yaml(raw) or {}
             if not isinstance(data, dict):
                 raise ValueError(f"{path}: a glossary is a mapping of Dutch term to translation")
             terms[path.stem] = {str(k): str(v) for k, v in data.items() if k and v}
