@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import models  # registers every table on SQLModel.metadata
 
 SessionFactory = async_sessionmaker[AsyncSession]
+BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for SQLite's lock
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -36,7 +37,7 @@ def create_engine(url: str) -> AsyncEngine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA secure_delete=ON")  # deleted rows overwritten with zeros
             cur.close()
 
@@ -44,13 +45,22 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-async def checkpoint(engine: AsyncEngine) -> bool:
+async def checkpoint(engine: AsyncEngine, *, wait: bool = True) -> bool:
     """SQLite: copy the WAL into the database file and truncate it to nothing, so rows deleted
-    just before are gone from both files. True when the WAL is empty now; PostgreSQL: False."""
+    just before are gone from both files. True when the WAL is empty now; PostgreSQL: False.
+
+    `wait=False`: do not wait for readers and writers (a waiting TRUNCATE holds up every writer
+    meanwhile): copy what can be copied now and say False when the WAL could not be emptied."""
     if engine.dialect.name != "sqlite":
         return False
     async with engine.connect() as conn:
-        row = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+        if not wait:
+            await conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            row = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+        finally:
+            if not wait:
+                await conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return row is not None and row[0] == 0
 
 
