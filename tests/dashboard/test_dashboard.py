@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
@@ -14,14 +13,13 @@ from sqlmodel import select
 
 from bot.app import BotApp
 from bot.core.clock import ManualClock
-from bot.core.settings import Settings, load_settings
+from bot.core.settings import Settings
 from bot.demo.polls import DEMO_PICKS
 from bot.demo.school import School
 from bot.models import Member, Poll, PollResponse, PollStatus, SchoolClass
 from bot.models import School as SchoolRow
 from bot.polls.flows import dump
-from bot.simulator import FakeTelegram, SimUser
-from tests.conftest import TOKEN
+from bot.simulator import SimUser
 from tests.helpers.dashboard import (
     DESKTOP,
     PHONE,
@@ -29,38 +27,15 @@ from tests.helpers.dashboard import (
     ask_login_link,
     chromium,
     screenshot,
-    serve_dashboard,
 )
 from tests.helpers.invitations import invite
 from tests.helpers.polls import answer, launch
 
 
 @pytest.fixture
-async def web() -> AsyncIterator[Served]:
-    """The dashboard's web server on 127.0.0.1."""
-    async with serve_dashboard() as served:
-        yield served
-
-
-@pytest.fixture
-def settings(tg: FakeTelegram, fresh_db: str, tmp_path: Path, web: Served) -> Settings:
-    """The test settings, with the web server's address as the public URL."""
-    return load_settings(
-        env_file=None,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
-        DATABASE_URL=fresh_db,
-        OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
-        OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
-        OUDERBRUG_PUBLIC_URL=web.url,
-    )
-
-
-@pytest.fixture
-async def served(web: Served, app: BotApp) -> Served:
-    """The dashboard serving the running bot's school."""
-    web.apps.append(app)
-    return web
+def settings(web_settings: Settings) -> Settings:
+    """The bot's settings point at the dashboard's web server (tests/dashboard/conftest.py)."""
+    return web_settings
 
 
 @pytest.fixture

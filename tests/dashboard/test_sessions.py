@@ -11,52 +11,27 @@ import html
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
 from sqlmodel import func, select
 
-from bot.app import BotApp
 from bot.core.clock import ManualClock
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.dashboard import auth
 from bot.demo.school import School
 from bot.models import DashboardLogin, DashboardSession, Member
 from bot.models import School as SchoolRow
-from bot.simulator import FakeTelegram, SimUser
-from tests.conftest import TOKEN
-from tests.helpers.dashboard import Served, ask_login_link, serve_dashboard
+from bot.simulator import SimUser
+from tests.helpers.dashboard import Served, ask_login_link
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
-async def web() -> AsyncIterator[Served]:
-    """The dashboard's web server on 127.0.0.1."""
-    async with serve_dashboard() as served:
-        yield served
-
-
-@pytest.fixture
-def settings(tg: FakeTelegram, fresh_db: str, tmp_path: Path, web: Served) -> Settings:
-    """The test settings, with the web server's address as the public URL."""
-    return load_settings(
-        env_file=None,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=tg.base_url.removesuffix("/bot"),
-        DATABASE_URL=fresh_db,
-        OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
-        OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
-        OUDERBRUG_PUBLIC_URL=web.url,
-    )
-
-
-@pytest.fixture
-async def served(web: Served, app: BotApp) -> Served:
-    """The dashboard serving the running bot's school."""
-    web.apps.append(app)
-    return web
+def settings(web_settings: Settings) -> Settings:
+    """The bot's settings point at the dashboard's web server (tests/dashboard/conftest.py)."""
+    return web_settings
 
 
 class Browser:
