@@ -30,6 +30,7 @@ from bot.core.scheduler import Scheduler
 from bot.core.settings import Settings
 from bot.dashboard import handlers as dashboard
 from bot.dashboard import jobs as dashboard_jobs
+from bot.families import join_handlers as family_join
 from bot.invitations import change_handlers as event_changes
 from bot.invitations import handlers as invitations
 from bot.invitations import jobs as invitation_jobs
@@ -120,6 +121,7 @@ def build_application(
     privacy.register(app)  # /mydata, /forget, /stop
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
+    family_join.register(app)  # personal letters: mother / father / other guardian after joining
     announcements.register(app)  # preview, send, seen, original/translation buttons
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending

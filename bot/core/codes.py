@@ -9,6 +9,7 @@ import secrets
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CLASS_PREFIX = "c"
 INVITE_PREFIX = "i"
+FAMILY_PREFIX = "f"  # a personal invitation letter (bot/families/)
 
 
 def random_code(length: int) -> str:
@@ -29,6 +30,11 @@ def deep_link(bot_username: str, payload: str) -> str:
 def class_payload(join_code: str) -> str:
     """Start payload for a class link."""
     return f"{CLASS_PREFIX}{join_code}"
+
+
+def family_payload(code: str) -> str:
+    """Start payload for a personal invitation letter's code."""
+    return f"{FAMILY_PREFIX}{code}"
 
 
 def invite_payload(code: str) -> str:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from bot.app import BotApp
-from bot.models import ClassMembership, Member, SchoolClass
+from bot.core.codes import family_payload
+from bot.families import service as families
+from bot.models import ClassMembership, Guardian, Member, SchoolClass
 from bot.simulator import FakeTelegram, SimUser
 
 _ids = itertools.count(1001)
@@ -71,6 +73,34 @@ class School:
         self.classes[name] = payload
         return payload
 
+    async def letter(
+        self, class_name: str, child: str, *, languages: str = "", guardians: int = 2
+    ) -> list[str]:
+        """The school puts a child on its roster and prints a personal letter: the start
+        payloads of its codes, one per guardian."""
+        services, school_class = self.app.bot_data, await self.class_row(class_name)
+        now = services.clock.now()
+        async with services.sessions() as session:
+            family = await families.new_family(session, school_id=services.school_id, now=now)
+            await families.add_pupil(
+                session,
+                school_id=services.school_id,
+                family_id=family.id or 0,
+                class_id=school_class.id,
+                first_name=child,
+                languages=languages,
+                now=now,
+            )
+            codes = await families.issue_codes(
+                session,
+                school_id=services.school_id,
+                family_id=family.id or 0,
+                count=guardians,
+                now=now,
+            )
+            await session.commit()
+        return [family_payload(code) for code in codes]
+
     async def parent(
         self,
         name: str,
@@ -79,12 +109,16 @@ class School:
         *,
         second: str | None = None,
         user_id: int | None = None,
+        child: str | None = None,
     ) -> SimUser:
-        """A parent who opens the class link and joins in their language."""
+        """A parent who scans their personal letter (their child on the class's roster) and
+        joins in their language."""
+        child = child or f"Kind {name}"
+        payload = (await self.letter(class_name, child, languages=lang, guardians=1))[0]
         user = self.person(name, language_code=lang, user_id=user_id)
-        await user.send("/start " + self.classes[class_name])
+        await user.send("/start " + payload)
         await self.pick_language(user, lang, second)
-        await user.expect_text(self.t(lang, "start.joined_class", class_name=class_name))
+        await user.expect_text(self.t(lang, "families.joined", children=f"{child} ({class_name})"))
         return user
 
     async def member(self, user: SimUser) -> Member | None:
@@ -133,12 +167,28 @@ class School:
             ]
             session.add_all(members)
             await session.flush()
-            session.add_all(
-                ClassMembership(
-                    member_id=m.id or 0,
-                    class_id=school_class.id or 0,
-                    created_at=services.clock.now(),
+            now = services.clock.now()
+            for m in members:  # each a family with one child in the class
+                family = await families.new_family(session, school_id=services.school_id, now=now)
+                await families.add_pupil(
+                    session,
+                    school_id=services.school_id,
+                    family_id=family.id or 0,
+                    class_id=school_class.id,
+                    first_name=f"Kind {m.first_name}",
+                    languages=m.language or "",
+                    now=now,
                 )
+                session.add(
+                    Guardian(
+                        school_id=services.school_id,
+                        family_id=family.id or 0,
+                        member_id=m.id or 0,
+                        created_at=now,
+                    )
+                )
+            session.add_all(
+                ClassMembership(member_id=m.id or 0, class_id=school_class.id or 0, created_at=now)
                 for m in members
             )
             await session.commit()

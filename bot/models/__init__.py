@@ -15,6 +15,16 @@ from bot.models.announcements import (
 )
 from bot.models.base import UTCDateTime, member_fk, now_utc, utc_column
 from bot.models.conversations import BuddyRequest, Conversation, ConversationStatus, InboxMessage
+from bot.models.families import (
+    Family,
+    FamilyCode,
+    Guardian,
+    GuardianRole,
+    JoinRequest,
+    LinkStatus,
+    LinkVia,
+    Pupil,
+)
 from bot.models.polls import (
     Poll,
     PollAnswer,
@@ -52,8 +62,15 @@ __all__ = [
     "DeliveryAction",
     "DeliveryStatus",
     "Event",
+    "Family",
+    "FamilyCode",
+    "Guardian",
+    "GuardianRole",
     "InboxMessage",
     "Invite",
+    "JoinRequest",
+    "LinkStatus",
+    "LinkVia",
     "Member",
     "MemberStatus",
     "Poll",
@@ -64,6 +81,7 @@ __all__ = [
     "PollResponse",
     "PollStatus",
     "PollWriting",
+    "Pupil",
     "Role",
     "Rsvp",
     "School",

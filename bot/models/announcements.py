@@ -54,6 +54,8 @@ class Announcement(SQLModel, table=True):
     author_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
     author_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     class_ids: str = Field(default="", max_length=1000)  # comma-separated
+    # Only the families of these pupils (comma-separated ids; empty: every family of the classes).
+    pupil_ids: str = Field(default="", max_length=4000)
     kind: str = Field(default="text", max_length=16)  # text | photo | document | voice | album
     text: str = Field(default="")  # Dutch original (text or caption)
     language: str = Field(default="nl", max_length=8)

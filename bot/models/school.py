@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -74,6 +74,10 @@ class Member(SQLModel, table=True):
     status: str = Field(default=MemberStatus.ACTIVE, max_length=16)
     buddy: bool = Field(default=False)  # volunteers to help parents who speak their languages
     created_at: datetime = utc_column()
+    # The day (UTC, no time) the member last used the bot: "last active" on the class list.
+    active_on: date | None = Field(default=None)
+    # A parent from before families existed was asked once whose parent they are (issue 17).
+    family_asked_at: datetime | None = utc_column(nullable=True)
 
 
 class SchoolClass(SQLModel, table=True):

@@ -9,7 +9,14 @@ from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.classes.service import class_by_code, class_teachers
-from bot.core.codes import CLASS_PREFIX, INVITE_PREFIX, MAX_CODE_PAYLOAD, UNKNOWN_CODE
+from bot.core.codes import (
+    CLASS_PREFIX,
+    FAMILY_PREFIX,
+    INVITE_PREFIX,
+    MAX_CODE_PAYLOAD,
+    UNKNOWN_CODE,
+)
+from bot.families.join_handlers import join_with_letter
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.welcome_views import messages_line
@@ -21,6 +28,7 @@ from bot.telegram.common import (
     keyboard,
     pressed,
     reply,
+    stale,
 )
 from bot.telegram.context import BotContext, Who
 from bot.telegram.menus import set_member_menu
@@ -92,6 +100,9 @@ async def complete_start(
                 update,
                 text + "\n\n" + context.services.catalogs.help(context.lang, redeemed.role.value),
             )
+            return
+        if payload.startswith(FAMILY_PREFIX):
+            await join_with_letter(update, context, member, payload[1:], fresh=fresh)
             return
         school_class = None
         if payload.startswith(CLASS_PREFIX):
@@ -247,13 +258,6 @@ async def help_command(update: Update, context: BotContext) -> None:
         await reply(update, context.t("start.no_code"))
         return
     await reply(update, context.services.catalogs.help(context.lang, member.role))
-
-
-async def stale(update: Update, context: BotContext) -> None:
-    """A button that no longer means anything: say so instead of failing."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(context.t("error.stale_button"), show_alert=True)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

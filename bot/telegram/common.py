@@ -134,3 +134,10 @@ def kind_and_file(update: Update) -> tuple[str | None, str | None]:
     if msg.text:
         return "text", None
     return None, None
+
+
+async def stale(update: Update, context: BotContext) -> None:
+    """A button that no longer means anything: say so instead of failing."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.t("error.stale_button"), show_alert=True)

@@ -32,8 +32,8 @@ async def class_1a_with_models(school: School, model_files: Path) -> School:
 
 
 def welcome_of(school: School, parent: SimUser, lang: str) -> BotMessage:
-    """The message that says the parent joined 1A and welcomes them."""
-    joined = school.t(lang, "start.joined_class", class_name="1A")
+    """The message that says the parent joined (their child is in 1A) and welcomes them."""
+    joined = school.t(lang, "families.joined", children=f"Kind {parent.first_name} (1A)")
     return next(m for m in parent.messages if joined in m.text)
 
 

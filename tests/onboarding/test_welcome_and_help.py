@@ -27,13 +27,14 @@ async def test_the_screen_before_start_describes_the_bot_in_every_language(schoo
 
 
 async def test_the_welcome_leads_with_the_class_and_its_teacher(school: School) -> None:
-    """Amina joins 1A: the first lines say she is connected to 1A and that Juf Lies teaches it;
+    """Amina joins with her letter for her child in 1A: the first lines say to whose school she is
+    connected and that Juf Lies teaches the class;
     the welcome follows."""
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     await school.teacher(sofie, "Juf Lies", "1A")
     amina = await school.parent("Amina", "ar", "1A")
-    joined = school.t("ar", "start.joined_class", class_name="1A")
+    joined = school.t("ar", "families.joined", children="Kind Amina (1A)")
     welcome = next(m for m in amina.messages if joined in m.text)
     lines = welcome.text.splitlines()
     assert lines[0] == joined

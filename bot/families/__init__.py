@@ -1,0 +1,1 @@
+"""Families: the roster, guardians, personal letters, class-link approval, reach."""
