@@ -9,12 +9,17 @@ from typing import Any
 from telegram import LinkPreviewOptions
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.absences import export_handlers as absence_exports
+from bot.absences import handlers as absences
+from bot.absences import jobs as absence_jobs
 from bot.announcements import handlers as announcements
 from bot.announcements import question_handlers as questions
 from bot.announcements import revision_handlers as revisions
 from bot.announcements import schedule_handlers as scheduling
+from bot.announcements import subset_handlers as announcement_subsets
 from bot.announcements.sender import Sender
 from bot.classes import handlers as classes
+from bot.classes import member_handlers as class_members
 from bot.conversations import answer_handlers as answers
 from bot.conversations import buddy_handlers as buddies
 from bot.conversations import fallback_handlers as fallback
@@ -30,14 +35,29 @@ from bot.core.scheduler import Scheduler
 from bot.core.settings import Settings
 from bot.dashboard import handlers as dashboard
 from bot.dashboard import jobs as dashboard_jobs
+from bot.families import approval_handlers as class_link_join
+from bot.families import decision_handlers as join_decisions
+from bot.families import import_handlers as roster_import
+from bot.families import jobs as roster_jobs
 from bot.families import join_handlers as family_join
+from bot.families import letter_handlers as letters
+from bot.families import pupil_handlers as pupils
+from bot.families import reach_handlers as reach
+from bot.families import upgrade_handlers as family_upgrade
+from bot.families import write_handlers as family_write
 from bot.invitations import change_handlers as event_changes
 from bot.invitations import handlers as invitations
 from bot.invitations import jobs as invitation_jobs
 from bot.invitations import option_handlers as invitation_options
+from bot.meetings import handlers as meeting_slots
+from bot.meetings import jobs as meeting_jobs
 from bot.onboarding import handlers as onboarding
+from bot.onboarding import lookups
 from bot.onboarding.members import ensure_school, rebind_to_private_chats
 from bot.onboarding.profile_views import set_bot_profile
+from bot.permissions import answer_handlers as form_answers
+from bot.permissions import handlers as forms
+from bot.permissions import jobs as form_jobs
 from bot.polls import answer_handlers as poll_answers
 from bot.polls import choice_handlers as poll_choice
 from bot.polls import editor_handlers as poll_editor
@@ -102,7 +122,8 @@ def build_application(
         # person is told to slow down (bot/telegram/updates.py, bot/telegram/flood.py).
         .concurrent_updates(
             OrderedUpdateProcessor(
-                either(poll_answers.alongside, group_chatter), gate=FloodGate(clock)
+                either(poll_answers.alongside, meeting_slots.alongside, group_chatter),
+                gate=FloodGate(clock),
             )
         )
         .post_init(_post_init)
@@ -122,13 +143,28 @@ def build_application(
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     family_join.register(app)  # personal letters: mother / father / other guardian after joining
+    letters.register(app)  # /letters and `lt:` buttons: personal invitation letters as one PDF
+    class_link_join.register(app)  # class link: whose parent (child, role) -> a join request
+    join_decisions.register(app)  # the class's teachers approve or refuse join requests
+    class_members.register(app)  # a class's parents; removing one (rm:<class>:<member>)
+    family_upgrade.register(app)  # old parents asked once whose parent they are (after the update)
+    reach.register(app)  # /reach, /classlist and its buttons (write, letters, remove)
+    roster_import.register(app)  # /import a pupil list (CSV/XLSX): report, then Import / Cancel
+    pupils.register(app)  # /addpupil, /removepupil: one pupil at a time
+    family_write.register(app)  # /write and `fw:`: the team writes first to one family
     announcements.register(app)  # preview, send, seen, original/translation buttons
+    announcement_subsets.register(app)  # Some families…: children picked under a preview
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     invitations.register(app)  # /meeting from a template or from scratch, RSVP buttons
     invitation_options.register(app)  # picture, map, children, interpreter, thank-you poll toggles
     event_changes.register(app)  # cancelling a meeting: copies edited, those who answered told
+    meeting_slots.register(app)  # /oudercontact: meeting slots, families book, change, cancel
     scheduling.register(app)  # Schedule…: suggested or typed moments, Send now, release
+    absences.register(app)  # /absent: a guardian's note; staff mark a child, the family answers
+    absence_exports.register(app)  # /absences: the office's CSV and XLSX per period
+    forms.register(app)  # /form: a yes/no permission form per child, list and CSV
+    form_answers.register(app)  # the families' Yes / No until the deadline
     conversations.register(app)  # a parent's "to the school office instead"
     inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
     answers.register(app)  # Original/Translation under the team's answers
@@ -189,9 +225,13 @@ async def _post_init(app: BotApp) -> None:
         data.clock.subscribe(data.sender.wake)
     waiting = await scheduling.restore(data, app.bot)
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
+    roster_jobs.schedule(data)  # after the school year's end: pupils who left are deleted
     dashboard_jobs.schedule(data)  # old dashboard logins and expired sessions, nightly
     await invitation_jobs.restore(data, app.bot)  # reminders of events still to come
+    await meeting_jobs.restore(data, app.bot)  # meeting slots: reminders, nudge, morning overview
     await follow_up_jobs.restore(data, app.bot)  # parents' messages held back (quiet hours)
+    await absence_jobs.restore(data, app.bot)  # held notes, morning lists, weekly overview
+    await form_jobs.restore(data, app.bot)  # permission forms' one reminder
     await poll_jobs.schedule(data, app.bot)  # poll invitations, reminders and closing
     log.info("%s: scheduled announcements waiting: %s", settings.school_key, waiting)
 
@@ -206,5 +246,9 @@ async def _post_shutdown(app: BotApp) -> None:
             data.clock.unsubscribe(data.sender.wake)
     if app.bot_data.sender is not None:
         await app.bot_data.sender.stop()
+    try:  # "last active" days still waiting (bot/onboarding/lookups.py)
+        await lookups.flush_active(data.caches, data.sessions)
+    except Exception:  # a day of "last active" is not worth a failed shutdown
+        log.exception("could not write the last active days at shutdown")
     if data.owns_shared and data.shared is not None:  # shared by several schools: run_schools
         await data.shared.close()

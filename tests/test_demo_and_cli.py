@@ -27,6 +27,22 @@ async def test_the_demo_shows_parents_joining_in_their_languages() -> None:
         assert first_line in transcript, (lang, first_line)
     assert "Juf Lies" in transcript and "Meester Karim" in transcript
     assert "20 parents joined" in transcript
+    # Families (bot/demo/families.py): the roster imported (the birth date column read past), the
+    # letters of 1A's families not reached yet, a letter join, a class-link join approved, reach.
+    assert "<document leerlingen.csv> /import" in transcript
+    assert "Geboortedatum" in transcript  # named in the report as not stored
+    assert "<document letters-" in transcript and ".pdf" in transcript
+    assert catalogs.t("nl", "families.joined", children="Lotte P. (1A)") in transcript
+    assert f"[Juf Lies presses [ {catalogs.t('nl', 'approval.approve')} ]]" in transcript
+    assert catalogs.t("nl", "reach.title_school") in transcript
+    # Routines (bot/demo/routines.py): a parent's absence note, a teacher's mark, a form.
+    assert catalogs.t("nl", "absence.reason_sick") in transcript
+    assert catalogs.t("ar", "absence.question", child="Adam") in transcript
+    assert "✅ Lotte P. (1A)" in transcript
+    # Meeting slots (bot/demo/meetings.py): Lotte's mother books, Adam's father books in Arabic and
+    # asks for an interpreter, Juf Lies opens her schedule.
+    assert catalogs.t("ar", "meet.interpreter_asked") in transcript
+    assert "16:15 Adam B. (1A) 🗣 Arabisch" in transcript
 
 
 @pytest.fixture

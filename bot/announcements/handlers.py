@@ -8,15 +8,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.announcements import outbox
+from bot.announcements import outbox, subset
 from bot.announcements import service as svc
-from bot.announcements.report_views import report_markup, report_text
+from bot.announcements.report_views import audience_label, report_markup, report_text
 from bot.announcements.views import buttons, original_view, parent_copy
 from bot.core.limits import cut
 from bot.invitations.copy_views import planned
 from bot.invitations.service import event_of
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.onboarding.handlers import stale
+from bot.permissions.handlers import photo_reminder
 from bot.school.quiet import quiet_until
 from bot.telegram.common import (
     GROUP_FEATURES,
@@ -38,7 +39,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
     chosen = set(svc.class_ids_of(draft))
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
-        people = await svc.recipients(session, school_id=draft.school_id, class_ids=sorted(chosen))
+        people = await subset.audience(session, announcement=draft)
+        roster = bool(await subset.choosable(session, announcement=draft))
         invitation = draft.kind == "invitation"
         event = await event_of(session, announcement_id=draft.id or 0) if invitation else None
     outcomes = tally(
@@ -49,12 +51,16 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
         for p in people
     )  # fmt: skip
     languages = "\n".join(lines(services.catalogs, context.lang, outcomes))
-    names = ", ".join(c.name for c in classes if c.id in chosen)
+    names = audience_label(
+        services, context.lang, draft, [c.name for c in classes if c.id in chosen]
+    )
     parents = context.tn("count.parents", len(people), count=len(people))
     text = context.t("announce.preview", classes=names, parents=parents, languages=languages)
     if draft.kind == "album":
         photos = len(draft.album.split())
         text = context.tn("announce.preview_album", photos, count=photos) + "\n" + text
+    if draft.kind in ("photo", "album"):  # which children of these classes have no photo consent
+        text += await photo_reminder(context, sorted(chosen))
     if draft.kind == "invitation":  # the organiser reads the invitation as parents will
         text = f"{draft.text}\n\n{'─' * 12}\n{text}"
     held = None if draft.urgent else await held_until(context)
@@ -74,6 +80,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
             for c in classes
         ]
         rows += in_columns(toggles, 3)
+    if roster:  # only the families of some children (chosen on the roster)
+        rows.append([(context.t("announce.some_families_button"), f"anf:{draft.id}:0")])
     rows.append(
         [
             (context.t("announce.send_now"), f"ann:send:{draft.id}"),
@@ -109,6 +117,10 @@ async def toggle_class(update: Update, context: BotContext) -> None:
         draft.class_ids = ",".join(str(c) for c in sorted(chosen))
         session.add(draft)
         await session.commit()
+        if draft.pupil_ids:  # children of a class no longer chosen drop out of the selection
+            await subset.set_chosen(
+                session, announcement=draft, pupil_ids=set(subset.pupil_ids_of(draft))
+            )
     await query.answer()
     text, markup = await preview(context, draft, member)
     await query.edit_message_text(text, reply_markup=markup)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.announcements.service import class_ids_of, recipients
+from bot.announcements.subset import audience
 from bot.models import (
     Announcement,
     AnnouncementStatus,
@@ -80,9 +80,7 @@ async def _open_outbox(
     announcement = await session.get(Announcement, announcement_id)
     assert announcement is not None
     await session.refresh(announcement)
-    people = await recipients(
-        session, school_id=announcement.school_id, class_ids=class_ids_of(announcement)
-    )
+    people = await audience(session, announcement=announcement)  # some families, or all
     for person in people:
         assert person.id is not None
         session.add(

@@ -58,19 +58,20 @@ async def report_text(
     classes = await session.exec(
         select(SchoolClass.name).where(col(SchoolClass.id).in_(class_ids_of(announcement)))
     )
+    named = audience_label(services, lang, announcement, sorted(classes))
     if announcement.status == AnnouncementStatus.WITHDRAWN:
         return services.catalogs.tn(
             lang,
             "announce.withdrawn_report",
             figures.withdrawn,
-            classes=", ".join(sorted(classes)),
+            classes=named,
             removed=figures.withdrawn,
             waiting=figures.changing,
         )
     text = services.catalogs.t(
         lang,
         "announce.report",
-        classes=", ".join(sorted(classes)),
+        classes=named,
         sent=figures.sent,
         total=figures.total,
         seen=figures.seen,
@@ -95,6 +96,17 @@ async def report_text(
             lang, "announce.report_questions", count=figures.questions
         )
     return text
+
+
+def audience_label(
+    services: BotData, lang: str, announcement: Announcement, classes: list[str]
+) -> str:
+    """'1A', or '1A (only the families of 3 children)' when some children were chosen."""
+    names = ", ".join(classes)
+    chosen = len([x for x in announcement.pupil_ids.split(",") if x])
+    if not chosen:
+        return names
+    return services.catalogs.tn(lang, "announce.only_families", chosen, classes=names, count=chosen)
 
 
 def report_markup(

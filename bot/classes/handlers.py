@@ -30,6 +30,12 @@ from bot.telegram.common import (
 from bot.telegram.context import BotContext
 
 AWAITING = "awaiting_class_rename"
+TEACHERS_TOO = (
+    "link",
+    "rotate",
+    "rotate_yes",
+    "keep",
+)  # a teacher may do these for their own classes
 log = logging.getLogger(__name__)
 
 
@@ -71,9 +77,15 @@ async def myclasses(update: Update, context: BotContext) -> None:
     for c in found:
         lines.append(item(context, c.name, c.parents, c.teachers))
         lines.append(deep_link(context.bot.username, class_payload(c.join_code)))
-    buttons = [
-        [(context.t("classes.button_link") + f" {c.name}", f"cls:link:{c.id}")] for c in found
-    ]
+    buttons = []
+    for c in found:
+        buttons.append([(context.t("classes.button_link") + f" {c.name}", f"cls:link:{c.id}")])
+        buttons.append(
+            [
+                (context.t("classes.button_members"), f"rml:{c.id}"),
+                (context.t("classes.button_rotate"), f"cls:rotate:{c.id}"),
+            ]
+        )
     await reply(update, "\n".join(lines), keyboard(buttons))
 
 
@@ -103,7 +115,7 @@ async def class_button(update: Update, context: BotContext) -> None:
         await stale(update, context)
         return
     action, class_id, member = press.action, press.number, press.member
-    may_link = action == "link" and member.role in (Role.TEACHER, Role.COORDINATOR)
+    may_link = action in TEACHERS_TOO and member.role in (Role.TEACHER, Role.COORDINATOR)
     if member.role != Role.COORDINATOR and not may_link:
         await stale(update, context)
         return
@@ -124,6 +136,8 @@ async def _show(update: Update, context: BotContext, class_id: int) -> None:
         summary = await svc.class_summary(session, school_id=services.school_id, class_id=class_id)
     rows = [
         [(context.t("classes.button_link"), f"cls:link:{class_id}")],
+        [(context.t("classes.button_members"), f"rml:{class_id}")],
+        [(context.t("classes.button_rotate"), f"cls:rotate:{class_id}")],
         [(context.t("classes.button_rename"), f"cls:rename:{class_id}")],
         [(context.t("classes.button_archive"), f"cls:archive:{class_id}")],
     ]
@@ -137,8 +151,8 @@ async def _show(update: Update, context: BotContext, class_id: int) -> None:
     await reply(update, text, keyboard(rows))
 
 
-async def _link(update: Update, context: BotContext, class_id: int) -> None:
-    """The parents' link and flyer of a class (a teacher's own classes only)."""
+async def _own_class(context: BotContext, class_id: int) -> None:
+    """ClassError unless the class is this member's own (any class for a coordinator)."""
     services, member = context.services, context.member
     if member is None or member.id is None:
         raise svc.ClassError("classes.not_found")
@@ -150,7 +164,45 @@ async def _link(update: Update, context: BotContext, class_id: int) -> None:
             member_id=member.id,
             coordinator=member.role == Role.COORDINATOR,
         )
+
+
+async def _link(update: Update, context: BotContext, class_id: int) -> None:
+    """The parents' link and flyer of a class (a teacher's own classes only)."""
+    await _own_class(context, class_id)
     await done_with_buttons(update, context)
+    await send_link(update, context, class_id)
+
+
+async def _rotate(update: Update, context: BotContext, class_id: int) -> None:
+    """Ask before replacing the class's link."""
+    await _own_class(context, class_id)
+    async with context.services.sessions() as session:
+        school_class = await svc.get_class(
+            session, school_id=context.services.school_id, class_id=class_id
+        )
+    rows = [
+        [
+            (context.t("common.yes"), f"cls:rotate_yes:{class_id}"),
+            (context.t("common.no"), f"cls:keep:{class_id}"),
+        ]
+    ]
+    await done_with_buttons(update, context)
+    await reply(update, context.t("classes.rotate_confirm", name=school_class.name), keyboard(rows))
+
+
+async def _keep(update: Update, context: BotContext, class_id: int) -> None:
+    """No: the link stays as it is."""
+    await done_with_buttons(update, context, context.t("common.cancelled"))
+
+
+async def _rotate_yes(update: Update, context: BotContext, class_id: int) -> None:
+    """A new link (and flyer); the old one stops working, the joined stay."""
+    await _own_class(context, class_id)
+    async with context.services.sessions() as session:
+        school_class = await svc.rotate_link(
+            session, school_id=context.services.school_id, class_id=class_id
+        )
+    await done_with_buttons(update, context, context.t("classes.rotated", name=school_class.name))
     await send_link(update, context, class_id)
 
 
@@ -193,6 +245,9 @@ async def _archive_yes(update: Update, context: BotContext, class_id: int) -> No
 _ACTIONS = {
     "show": _show,
     "link": _link,
+    "rotate": _rotate,
+    "rotate_yes": _rotate_yes,
+    "keep": _keep,
     "rename": _rename,
     "archive": _archive,
     "archive_yes": _archive_yes,

@@ -210,3 +210,12 @@ async def school_name(session: AsyncSession, *, school_id: int) -> str:
     """The school's display name."""
     school = await session.get(School, school_id)
     return school.name if school else ""
+
+
+async def rotate_link(session: AsyncSession, *, school_id: int, class_id: int) -> SchoolClass:
+    """A new join code: the old link and flyers stop working; who joined stays."""
+    school_class = await get_class(session, school_id=school_id, class_id=class_id)
+    school_class.join_code = random_code(JOIN_CODE_LENGTH)
+    session.add(school_class)
+    await session.commit()
+    return school_class

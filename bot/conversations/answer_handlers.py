@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.conversations import service as svc
 from bot.core.limits import cut, split_text
+from bot.families.service import children
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, School
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
@@ -23,10 +24,19 @@ log = logging.getLogger(__name__)
 
 
 async def deliver_answer(
-    context: BotContext, conversation: Conversation, parent: Member, author: Member, text: str
+    context: BotContext,
+    conversation: Conversation,
+    parent: Member,
+    author: Member,
+    text: str,
+    *,
+    family: tuple[int, str] | None = None,
+    photo: str | None = None,
 ) -> Outcome | None:
     """Translate, store and send an answer: what the parent got (their language, a second one,
-    or the Dutch text and why); None if the parent cannot be reached (it stays stored)."""
+    or the Dutch text and why); None if the parent cannot be reached (it stays stored).
+    `family` (id, children's names): the team writes first to that family, not an answer;
+    `photo`: a Telegram file id sent just before the (translated) text."""
     services = context.services
     lang = services.catalogs.pick(parent.language)
     body, outcome = await render(
@@ -34,7 +44,7 @@ async def deliver_answer(
         own=parent.language, second=parent.second_language,
         protected=[author.first_name, parent.first_name],
     )  # fmt: skip
-    shown = services.catalogs.t(lang, "conversation.answer", sender=author.first_name, text=body)
+    shown = heading(context, lang, author.first_name, body, family[1] if family else None)
     shown = "\n".join(x for x in (note(services.catalogs, outcome), shown) if x)
     if outcome.machine:
         shown += "\n\n" + services.catalogs.t(lang, "announce.machine_mark")
@@ -42,6 +52,7 @@ async def deliver_answer(
         stored = await svc.record_answer(
             session, conversation=conversation, author=author, text=text, text_parent=shown,
             language=parent.language or "nl", now=services.clock.now(),
+            family_id=family[0] if family else None, file_id=photo,
         )  # fmt: skip
     markup = (
         original_button(context, lang, stored.id or 0, showing_original=False)
@@ -50,6 +61,8 @@ async def deliver_answer(
     )
     *before, last = split_text(shown)  # a long answer in parts: nothing is lost
     try:
+        if photo is not None:
+            await context.bot.send_photo(parent.chat_id, photo)
         for part in before:
             await context.bot.send_message(parent.chat_id, part)
         await context.bot.send_message(parent.chat_id, last, reply_markup=markup)
@@ -61,6 +74,14 @@ async def deliver_answer(
         log.warning("could not deliver an answer to parent %s", parent.id, exc_info=True)
         return None
     return outcome
+
+
+def heading(context: BotContext, lang: str, sender: str, text: str, children: str | None) -> str:
+    """'Answer from <sender>:' or, written first to a family, 'Message from <sender> about <children>:'."""
+    t = context.services.catalogs.t
+    if children is None:
+        return t(lang, "conversation.answer", sender=sender, text=text)
+    return t(lang, "families.message_from", sender=sender, children=children, text=text)
 
 
 def prompt(context: BotContext, parent: Member) -> str:
@@ -105,6 +126,11 @@ async def toggle(update: Update, context: BotContext) -> None:
             await session.get(Member, message.author_id) if message and message.author_id else None
         )
         school = await session.get(School, message.school_id) if message else None
+        kids = (
+            await children(session, family_ids=[message.family_id])
+            if message and message.family_id
+            else []
+        )
     if query is None or press is None or message is None or message.member_id != press.member_id:
         await stale(update, context)
         return
@@ -113,8 +139,9 @@ async def toggle(update: Update, context: BotContext) -> None:
     sender = (  # after the author's /forget the answer is the school's, as in the stored copy
         author.first_name if author else school.name if school and school.name else ""
     ) or context.services.catalogs.t(lang, "conversation.the_team")
+    about = ", ".join(child.label for child in kids) if message.family_id else None
     text = (
-        context.services.catalogs.t(lang, "conversation.answer", sender=sender, text=message.text)
+        heading(context, lang, sender, message.text, about)
         if original
         else message.text_parent or message.text
     )

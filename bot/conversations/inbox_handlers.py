@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InputFile, Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot.conversations import service as svc
 from bot.conversations.handlers import notify_team, team_buttons
 from bot.core.limits import cut
+from bot.families.service import children
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
@@ -38,8 +40,6 @@ async def inbox(update: Update, context: BotContext) -> None:
 
 async def entry_text(context: BotContext, session: object, conversation: Conversation) -> str:
     """One conversation as the team sees it: who, language, the last messages with Dutch beside them."""
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     assert isinstance(session, AsyncSession)
     parent = await session.get(Member, conversation.member_id)
     classes = [
@@ -56,17 +56,30 @@ async def entry_text(context: BotContext, session: object, conversation: Convers
             else "?",
         )
     ]
-    for message in await svc.thread(session, conversation_id=conversation.id or 0):
-        lines.append(line_of(context, message))
+    messages = await svc.thread(session, conversation_id=conversation.id or 0)
+    labels = await family_labels(session, messages)
+    for message in messages:
+        lines.append(line_of(context, message, labels.get(message.family_id or 0)))
     return "\n".join(lines)
 
 
-def line_of(context: BotContext, message: InboxMessage) -> str:
-    """A message of a thread in one or two lines."""
+async def family_labels(session: AsyncSession, messages: list[InboxMessage]) -> dict[int, str]:
+    """The children's names of each family the team wrote first to in these messages."""
+    wanted = sorted({m.family_id for m in messages if m.family_id is not None})
+    labels: dict[int, list[str]] = {}
+    for child in await children(session, family_ids=wanted) if wanted else []:
+        labels.setdefault(child.family_id, []).append(child.label)
+    return {family_id: ", ".join(names) for family_id, names in labels.items()}
+
+
+def line_of(context: BotContext, message: InboxMessage, family: str | None = None) -> str:
+    """A message of a thread in one or two lines (`family`: the team wrote first to them)."""
     icon = {"photo": "🖼", "voice": "🎤", "document": "📄", "help": "❓"}.get(message.kind, "")
-    if message.direction == "out":
-        return context.t("inbox.line_answer", text=message.text)
     text = f"{icon} {message.text}".strip() or icon
+    if message.direction == "out" and family:
+        return context.t("families.line_to_family", children=family, text=text)
+    if message.direction == "out":
+        return context.t("inbox.line_answer", text=text)
     line = context.t("inbox.line_parent", text=text)
     if message.text_nl:
         line += "\n" + context.t("team.translated", text=message.text_nl)
@@ -175,12 +188,13 @@ async def export(
     """A conversation as a text file (a parent's right to see their data)."""
     async with context.services.sessions() as session:
         messages = await svc.thread(session, conversation_id=conversation.id or 0, last=10_000)
+        labels = await family_labels(session, messages)
     lines = [context.t("inbox.export_title", name=parent.first_name)]
     for message in messages:
         stamp = message.created_at.astimezone(context.services.settings.tz).strftime(
             "%Y-%m-%d %H:%M"
         )
-        lines.append(f"[{stamp}] {line_of(context, message)}")
+        lines.append(f"[{stamp}] {line_of(context, message, labels.get(message.family_id or 0))}")
     data = "\n".join(lines).encode()
     chat = update.effective_chat
     if chat is not None:

@@ -39,6 +39,8 @@ SECRETS = [
     (re.compile(r"/dashboard/login/[^\s\"'<>]+"), "/dashboard/login/" + HIDDEN),
     # Telegram start links: coordinator and teacher invites, class codes
     (re.compile(r"([?&]start(?:group)?=)[^\s&\"'<>]+"), r"\1" + HIDDEN),
+    # the same payload sent by hand, as a personal letter tells a parent without a camera to do
+    (re.compile(r"(/start\s+)[A-Za-z0-9_-]+"), r"\1" + HIDDEN),
 ]
 
 

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,6 +65,8 @@ class Settings(BaseSettings):
     )
     # When set, /healthz and /metrics answer only requests with `Authorization: Bearer <token>`.
     metrics_token: str | None = Field(default=None, alias="OUDERBRUG_METRICS_TOKEN")
+    # The last day of the school year (MM-DD): the next night, pupils who left are deleted.
+    school_year_end: str = Field(default="08-31", alias="OUDERBRUG_SCHOOL_YEAR_END")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -130,6 +133,16 @@ class Settings(BaseSettings):
             raise ValueError("it should be a language code such as nl")
         return value
 
+    @field_validator("school_year_end")
+    @classmethod
+    def _check_year_end(cls, value: str) -> str:
+        month, _, day = value.strip().partition("-")
+        try:
+            date(2001, int(month), int(day))  # not a leap year: 02-29 would skip years
+        except ValueError:
+            raise ValueError("it should be a month and day such as 08-31") from None
+        return f"{int(month):02d}-{int(day):02d}"
+
     @field_validator("database_url")
     @classmethod
     def _check_db_url(cls, value: str | None) -> str | None:
@@ -138,6 +151,12 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("it should start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
+
+    @property
+    def year_end(self) -> tuple[int, int]:
+        """The school year's last day as (month, day)."""
+        month, day = self.school_year_end.split("-")
+        return int(month), int(day)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -22,7 +22,11 @@ from bot.core.migrate import upgrade_async
 from bot.core.settings import Settings, load_settings
 from bot.demo import scenes
 from bot.demo.dashboard import ask_link, dashboard_server, keep_serving
+from bot.demo.families import families_scene
+from bot.demo.family_messages import family_messages_scene
+from bot.demo.meetings import meetings_scene
 from bot.demo.polls import barriers_poll
+from bot.demo.routines import routines_scene
 from bot.demo.school import School
 from bot.models import InboxMessage, Member
 from bot.runtime import running
@@ -225,6 +229,10 @@ async def play(school: School, *, parents: int) -> SimUser:
         await sofie.next_message()
     if len(in_1a) > 1:  # a week later the coffee morning is over: a thank-you question to who came
         await scenes.thank_you_after_the_meeting(school, in_1a[1][0], clock)
+    await families_scene(school, sofie, lies)  # roster, letters, approval, reach (issue 17)
+    await family_messages_scene(school, lies)  # /write to one family; to some families of 1A
+    await routines_scene(school, lies)  # absence notes and a permission form (issue 18)
+    await meetings_scene(school, lies)  # /oudercontact: an evening of meeting slots (issue 18)
     return sofie
 
 

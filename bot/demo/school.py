@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlmodel import select
 
@@ -11,9 +12,14 @@ from bot.app import BotApp
 from bot.core.codes import family_payload
 from bot.families import service as families
 from bot.models import ClassMembership, Guardian, Member, SchoolClass
-from bot.simulator import FakeTelegram, SimUser
+from bot.simulator import BotMessage, FakeTelegram, SimUser
 
 _ids = itertools.count(1001)
+
+
+def _turned(message: BotMessage, before: list[str]) -> bool:
+    """Whether a picker shows another page than `before`."""
+    return message.labels != before
 
 
 @dataclass
@@ -193,3 +199,51 @@ class School:
             )
             await session.commit()
         return users
+
+    async def on_roster(self, class_name: str, child: str) -> int:
+        """The school puts a child on the class's roster (a new family, no letter); its pupil id."""
+        services, school_class = self.app.bot_data, await self.class_row(class_name)
+        now = services.clock.now()
+        async with services.sessions() as session:
+            family = await families.new_family(session, school_id=services.school_id, now=now)
+            pupil = await families.add_pupil(
+                session, school_id=services.school_id, family_id=family.id or 0,
+                class_id=school_class.id, first_name=child, now=now,
+            )  # fmt: skip
+            await session.commit()
+        return pupil.id or 0
+
+    async def parent_via_class_link(
+        self, name: str, lang: str, class_name: str, child: str, teacher: SimUser, *,
+        role: str = "mother", second: str | None = None,
+    ) -> SimUser:  # fmt: skip
+        """A parent without a letter scans the class's QR, picks their child (on the roster) and
+        their role; the class's teacher approves. Returns the connected parent."""
+        school_class = await self.class_row(class_name)
+        async with self.app.bot_data.sessions() as session:
+            kids = await families.children(session, class_id=school_class.id)
+        if child not in {k.first_name for k in kids}:
+            await self.on_roster(class_name, child)
+        user = self.person(name, language_code=lang)
+        await user.send("/start " + self.classes[class_name])
+        await self.pick_language(user, lang, second)
+        picker = await user.expect_text(self.t(lang, "approval.pick_child", class_name=class_name))
+        while child not in picker.labels and "›" in picker.labels:  # eight names a page
+            await user.press("›", picker)
+            await self.tg.wait_until(partial(_turned, picker, picker.labels), 5)
+        await user.press(child, picker)
+        await user.press(self.t(lang, f"families.role_{role}"))
+        await user.expect_text(self.t(lang, "approval.requested", class_name=class_name))
+        await teacher.wait_for_message(
+            lambda m: f"{name} (" in m.text and "jr:a:" in str(m.buttons)
+        )
+        await teacher.press(self.t("nl", "approval.approve"))
+        await teacher.expect_text(self.t("nl", "approval.done_approved", name=teacher.first_name,
+                                         parent=name, child=f"{child} ({class_name})",
+                                         class_name=class_name))  # fmt: skip
+        await user.expect_text(
+            self.t(
+                lang, "approval.approved", class_name=class_name, child=f"{child} ({class_name})"
+            )
+        )
+        return user

@@ -13,6 +13,7 @@ from bot.models.announcements import (
     Event,
     Rsvp,
 )
+from bot.models.approval import JoinNotice
 from bot.models.base import UTCDateTime, member_fk, now_utc, utc_column
 from bot.models.conversations import BuddyRequest, Conversation, ConversationStatus, InboxMessage
 from bot.models.families import (
@@ -25,6 +26,7 @@ from bot.models.families import (
     LinkVia,
     Pupil,
 )
+from bot.models.meetings import MeetingBooking, MeetingPlan, MeetingSlot
 from bot.models.polls import (
     Poll,
     PollAnswer,
@@ -35,6 +37,13 @@ from bot.models.polls import (
     PollStatus,
     PollWriting,
     SchoolFlow,
+)
+from bot.models.routines import (
+    Absence,
+    AbsenceReason,
+    AbsenceSource,
+    FormAnswer,
+    PermissionForm,
 )
 from bot.models.school import (
     ClassMembership,
@@ -50,6 +59,9 @@ from bot.models.school import (
 )
 
 __all__ = [
+    "Absence",
+    "AbsenceReason",
+    "AbsenceSource",
     "Announcement",
     "AnnouncementStatus",
     "BuddyRequest",
@@ -64,15 +76,21 @@ __all__ = [
     "Event",
     "Family",
     "FamilyCode",
+    "FormAnswer",
     "Guardian",
     "GuardianRole",
     "InboxMessage",
     "Invite",
+    "JoinNotice",
     "JoinRequest",
     "LinkStatus",
     "LinkVia",
+    "MeetingBooking",
+    "MeetingPlan",
+    "MeetingSlot",
     "Member",
     "MemberStatus",
+    "PermissionForm",
     "Poll",
     "PollAnswer",
     "PollCount",

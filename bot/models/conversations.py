@@ -79,4 +79,9 @@ class InboxMessage(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("announcement.id", ondelete="SET NULL"), index=True),
     )
+    # The team wrote first to this family (bot/families/family_messages.py): "to the family of ...".
+    family_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("family.id", ondelete="SET NULL"), nullable=True),
+    )
     created_at: datetime = utc_column(index=True)

@@ -52,6 +52,12 @@ class School(SQLModel, table=True):
     dutch_below: bool = Field(  # announcements show the Dutch original under the translation
         default=True, sa_column_kwargs={"server_default": sa_true()}
     )
+    absence_digest_at: str = Field(  # each school morning, teachers get the day's absences
+        default="08:30", max_length=5, sa_column_kwargs={"server_default": "08:30"}
+    )
+    absence_alert: int = Field(  # unexplained absences in 4 weeks that the weekly overview shows
+        default=3, ge=1, sa_column_kwargs={"server_default": "3"}
+    )
     created_at: datetime = utc_column()
 
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.classes.service import class_by_code, class_teachers
+from bot.classes.service import class_by_code
 from bot.core.codes import (
     CLASS_PREFIX,
     FAMILY_PREFIX,
@@ -16,6 +16,7 @@ from bot.core.codes import (
     MAX_CODE_PAYLOAD,
     UNKNOWN_CODE,
 )
+from bot.families.approval_handlers import join_with_class_link
 from bot.families.join_handlers import join_with_letter
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
@@ -117,23 +118,12 @@ async def complete_start(
                 else context.services.catalogs.help(context.lang, "parent"),
             )
             return
-        kind = "guardian" if member.role == Role.PARENT else "teacher"
-        added = await members.join_class(
-            session, member=member, school_class=school_class, kind=kind, now=now
-        )
-        teachers = await class_teachers(session, class_id=school_class.id or 0)
-    if not added:
-        await reply(update, context.t("start.already_in_class", class_name=school_class.name))
-        return
-    # First what matters most: connected, and to whom; then the welcome.
-    text = context.t("start.joined_class", class_name=school_class.name)
-    if teachers:
-        text += "\n" + context.t("start.class_teacher", teachers=", ".join(teachers))
-    if fresh:
-        text += "\n\n" + context.t("start.welcome", name=member.first_name)
-        if line := _messages_line(context, member):
-            text += "\n\n" + line
-    await reply(update, text + "\n\n" + context.t("start.another_child"))
+        if member.role == Role.PARENT:  # says whose parent they are; the teacher approves
+            await join_with_class_link(update, context, member, school_class)
+            return
+    # Staff come into a class by a coordinator's invite, never by the parents' public flyer
+    # (whoever teaches a class decides on its parents' requests).
+    await reply(update, context.t("approval.staff_link", class_name=school_class.name))
 
 
 async def _tell_inviter(

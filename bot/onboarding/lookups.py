@@ -7,9 +7,10 @@ of what it changed, which in turn drops the cache), but never shares it with ano
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import SQLModel, col, select
 
@@ -33,6 +34,9 @@ class Caches:
     polls: Cache[int, Values | None] = field(default_factory=lambda: Cache({"poll"}))
     # poll id -> (presses since its rows were last rewritten, rows then): bot/polls/presses.py
     since_shuffle: dict[int, tuple[int, int]] = field(default_factory=dict)
+    active: Activity = field(default_factory=lambda: Activity())  # member.active_on, see `seen`
+    # members with nothing to be asked about whose parent they are (bot/families/upgrade.py)
+    settled: set[int] = field(default_factory=set)
 
     def all(self) -> list[Cache[Any, Any]]:
         """Every cache, for `bot.core.cache.watch`."""
@@ -142,3 +146,59 @@ class Warming:
             return
         caches.members.put(member.telegram_id, values_of(member), self.members)
         caches.classes.put(member.id, tuple(sorted(self.memberships[member.id])), self.classes)
+
+
+ACTIVE_EVERY = timedelta(minutes=1)  # what waits is written this long after the first of it
+
+
+@dataclass
+class Activity:
+    """The days members were last seen, for `member.active_on` ("last active" on the class list).
+
+    A member's first update of a day waits here (later ones read the cached member's
+    `active_on`, or this, and do nothing); the middleware has what waits written in one UPDATE
+    ACTIVE_EVERY later (`flush_active`, through the scheduler). Batched, because each write of the
+    member table drops the members cache: a burst of poll presses would otherwise read every
+    member again. So each member is written at most once a day."""
+
+    written: dict[int, date] = field(default_factory=dict)  # member id -> day written
+    waiting: dict[int, date] = field(default_factory=dict)
+
+
+def seen(caches: Caches, *, member: Member, now: datetime) -> bool:
+    """Note that a member used the bot today (UTC day); True when it is the first thing waiting
+    (the caller then has `flush_active` run ACTIVE_EVERY later)."""
+    today, active = now.date(), caches.active
+    if member.id is None or today in (
+        member.active_on,
+        active.written.get(member.id),
+        active.waiting.get(member.id),
+    ):
+        return False
+    first = not active.waiting
+    active.waiting[member.id] = today
+    return first
+
+
+async def flush_active(caches: Caches, sessions: SessionFactory) -> int:
+    """Write the days waiting to `member.active_on` (one UPDATE per day and 500 members)."""
+    active = caches.active
+    waiting, active.waiting = active.waiting, {}
+    if not waiting:
+        return 0
+    oldest = min(waiting.values())
+    active.written = {i: d for i, d in active.written.items() if d >= oldest}
+    by_day: dict[date, list[int]] = {}
+    for member_id, day in waiting.items():
+        by_day.setdefault(day, []).append(member_id)
+        active.written[member_id] = day
+    async with sessions() as session:
+        for day, ids in by_day.items():
+            for start in range(0, len(ids), 500):
+                await session.exec(
+                    update(Member)
+                    .where(col(Member.id).in_(ids[start : start + 500]))
+                    .values(active_on=day)
+                )  # type: ignore[call-overload]
+        await session.commit()
+    return len(waiting)

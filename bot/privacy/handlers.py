@@ -9,6 +9,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.privacy import service as privacy
+from bot.privacy.family_data import family_data
+from bot.privacy.views import family_lines
 from bot.telegram.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.telegram.context import BotContext
 from bot.telegram.menus import clear_member_menu
@@ -23,6 +25,7 @@ async def mydata(update: Update, context: BotContext) -> None:
     catalogs = context.services.catalogs
     async with context.services.sessions() as session:
         data = await members.member_data(session, member=member)
+        families = await family_data(session, member=member)
     none = context.t("common.none")
     text = context.t(
         "mydata.body",
@@ -44,6 +47,8 @@ async def mydata(update: Update, context: BotContext) -> None:
     )
     if data.messages:
         text += "\n" + context.t("mydata.messages", messages=data.messages)
+    if lines := family_lines(context.t, families, locale=_babel_locale(context.lang)):
+        text += "\n\n" + lines
     await reply(update, text)
 
 
@@ -59,9 +64,12 @@ async def forget(update: Update, context: BotContext) -> None:
         return
     rows = [[(context.t("forget.yes"), "forget:yes")], [(context.t("forget.no"), "forget:no")]]
     staff = context.member.role != Role.PARENT  # what they sent for the school stays, unnamed
-    await reply(
-        update, context.t("forget.confirm_staff" if staff else "forget.confirm"), keyboard(rows)
-    )
+    text = context.t("forget.confirm_staff" if staff else "forget.confirm")
+    async with context.services.sessions() as session:
+        families = await family_data(session, member=context.member)
+    if any(link.children for link in families.links):  # the roster is the school's: it stays
+        text += "\n\n" + context.t("forget.child_stays")
+    await reply(update, text, keyboard(rows))
 
 
 async def forget_answer(update: Update, context: BotContext) -> None:

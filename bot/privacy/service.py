@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.db import checkpoint
 from bot.dashboard.auth import delete_sessions
 from bot.models import (
+    Absence,
     Announcement,
     AnnouncementStatus,
     Conversation,
@@ -69,6 +70,7 @@ async def forget_member(session: AsyncSession, *, member_id: int, secret: bytes)
     rows = {"dashboard_session": await delete_sessions(session, member_id=member_id)}  # at once
     texts = await _conversation_texts(session, member_id=member_id)
     texts += await _staff_texts(session, member=member)
+    texts += await _absence_words(session, member_id=member_id)
     rows["announcement"] = await _rowcount(
         session,
         delete(Announcement).where(
@@ -144,6 +146,18 @@ async def _conversation_texts(session: AsyncSession, *, member_id: int) -> list[
         )
     )
     return [t for row in found for t in row]
+
+
+async def _absence_words(session: AsyncSession, *, member_id: int) -> list[str | None]:
+    """A guardian's own words in the absence notes they wrote (and the Dutch made of them, a voice
+    note's file) go; the note itself (child, days, reason) is the school's record and stays."""
+    notes = list(await session.exec(select(Absence).where(col(Absence.reported_by) == member_id)))
+    texts: list[str | None] = [t for note in notes for t in (note.note, note.note_nl)]
+    for note in notes:
+        note.note, note.note_nl, note.note_language, note.voice_file_id = "", None, None, None
+        session.add(note)
+    await session.flush()
+    return texts
 
 
 async def _staff_texts(session: AsyncSession, *, member: Member) -> list[str | None]:

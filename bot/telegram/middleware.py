@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.core.commands import allowed
-from bot.models import MemberStatus
+from bot.models import Member, MemberStatus
 from bot.onboarding import lookups, members
 from bot.telegram.context import BotContext, Who
 from bot.telegram.errors import on_error
@@ -21,6 +22,7 @@ from bot.telegram.updates import OrderedUpdateProcessor
 log = logging.getLogger(__name__)
 GROUP_HINT_EVERY = timedelta(minutes=5)  # at most one "write to me privately" per group
 HINTED_AT = "private_chat_hint_at"  # chat_data key: when this group was last pointed there
+ACTIVE_KEY = "member-active-on"  # the scheduler's key for writing `member.active_on`
 
 
 def command_of(update: Update) -> str | None:
@@ -129,6 +131,8 @@ async def load_member(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop from exc
     lang = services.catalogs.pick(member.language if member else None, user.language_code)
     context.who = Who(member=member, lang=lang)
+    if member is not None:  # "last active" on the class list: at most one write a day
+        await note_activity(context, member)
     if refused is Verdict.NOTICE:
         await slow_down(update, context)
         raise ApplicationHandlerStop
@@ -137,6 +141,19 @@ async def load_member(update: Update, context: BotContext) -> None:
         if update.effective_message:
             await update.effective_message.reply_text(context.t("error.not_allowed"))
         raise ApplicationHandlerStop
+
+
+async def note_activity(context: BotContext, member: Member) -> None:
+    """Remember the member's day of use; the first waiting has them written a minute later."""
+    services = context.services
+    now = services.clock.now()
+    if not lookups.seen(services.caches, member=member, now=now):
+        return
+    flush = partial(lookups.flush_active, services.caches, services.sessions)
+    if services.scheduler is None:
+        await flush()
+    else:
+        services.scheduler.at(ACTIVE_KEY, now + lookups.ACTIVE_EVERY, flush)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

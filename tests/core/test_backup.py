@@ -84,8 +84,11 @@ async def test_backup_and_restore_on_a_new_server(
     async with running(build_application(moved, clock=clock), poll_timeout=1) as app:
         school = School(tg=tg, app=app, classes=school.classes)
         assert app.bot_data.bootstrap_link is None, "the coordinator is still there"
-        await tom.send("/start " + school.classes["2B"])  # new rows get new ids
-        await tom.expect_text(school.t("nl", "start.joined_class", class_name="2B"), timeout=10)
+        [letter] = await school.letter("2B", "Kind Tom", guardians=1)  # new rows get new ids
+        await tom.send("/start " + letter)
+        await tom.expect_text(
+            school.t("nl", "families.joined", children="Kind Tom (2B)"), timeout=10
+        )
 
 
 async def test_a_file_that_is_not_a_backup_is_refused(settings: Settings, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ NUMBERS = {"count", "invited", "removed", "waiting", "yes", "no", "maybe", "peop
 NUMBERS |= {"min", "max", "limit", "length", "minutes", "k"}
 NUMBER_THEN_WORD = re.compile(r"(?<![\d/:.,])(\d+) ([^\W\d_]+)")
 NOT_NOUNS = {"din", "dintre", "și", "sau", "ori", "la", "până", "în", "pe", "cu"}  # no "de" there
+NOT_NOUNS |= {"min", "km", "m"}  # unit symbols take no "de" either ("120 min")
 
 
 def romanian_slips(text: str) -> list[str]:

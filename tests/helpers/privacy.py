@@ -17,9 +17,8 @@ async def rows_mentioning(school: School, member_id: int | None, telegram_id: in
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
                 name = column.name
-                member_ref = name in ("member_id", "used_by", "created_by", "author_id") or (
-                    table.name == "member" and name == "id"
-                )
+                refs = ("member_id", "used_by", "created_by", "author_id", "decided_by")
+                member_ref = name in refs or (table.name == "member" and name == "id")
                 values = [telegram_id] + ([member_id] if member_ref else [])
                 kind = str(column.type).upper()
                 for value in values:

@@ -61,13 +61,22 @@ async def test_mother_and_father_join_the_same_class_on_their_own(school: School
 
 
 async def test_a_parent_adds_the_class_of_another_child(school: School) -> None:
-    """Opening a second class link links the same parent to both classes, without new questions."""
+    """Opening a second class link asks no language again, only whose parent he is there; once
+    the school approves, the same parent is in both classes."""
     coordinator = await school.coordinator()
     await school.new_class(coordinator, "1A")
     await school.new_class(coordinator, "4C")
+    await school.on_roster("4C", "Elif")
     mehmet = await school.parent("Mehmet", "tr", "1A")
     await mehmet.send("/start " + school.classes["4C"])
-    await mehmet.expect_text(school.t("tr", "start.joined_class", class_name="4C"))
+    await mehmet.expect_text(school.t("tr", "approval.pick_child", class_name="4C"))
+    await mehmet.press("Elif")
+    await mehmet.press(school.t("tr", "families.role_father"))
+    await mehmet.expect_text(school.t("tr", "approval.requested", class_name="4C"))
+    await coordinator.press(school.t("nl", "approval.approve"))  # 4C has no teacher yet
+    await mehmet.expect_text(
+        school.t("tr", "approval.approved", class_name="4C", child="Elif (4C)")
+    )
     await mehmet.send("/start " + school.classes["4C"])
     await mehmet.expect_text(school.t("tr", "start.already_in_class", class_name="4C"))
     member = await school.member(mehmet)

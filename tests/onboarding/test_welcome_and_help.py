@@ -41,12 +41,11 @@ async def test_the_welcome_leads_with_the_class_and_its_teacher(school: School) 
     assert lines[1] == school.t("ar", "start.class_teacher", teachers="Juf Lies")
     assert welcome.text.index(school.t("ar", "start.welcome", name="Amina")) > len(lines[0])
     await school.new_class(sofie, "2B")  # a class without a teacher yet: no teacher line
-    await amina.send("/start " + school.classes["2B"])
-    second = await amina.expect_text(school.t("ar", "start.joined_class", class_name="2B"))
-    assert second.text.splitlines()[0:2] == [
-        school.t("ar", "start.joined_class", class_name="2B"),
-        "",
-    ]
+    [letter] = await school.letter("2B", "Sami", guardians=1)
+    await amina.send("/start " + letter)
+    joined = school.t("ar", "families.joined", children="Sami (2B)")
+    second = await amina.expect_text(joined)
+    assert second.text.splitlines()[0:2] == [joined, ""]
 
 
 async def test_parent_help_says_just_write_or_speak_here_and_a_voice_note_reaches_the_teacher(

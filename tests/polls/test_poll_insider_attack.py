@@ -15,7 +15,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import select
 
 from bot.core.clock import ManualClock
@@ -146,9 +146,11 @@ async def attack(
     langs = {}
     for name, lang, classes in PARENTS:
         people[name], langs[name] = await school.parent(name, lang, classes[0]), lang
-        for other in classes[1:]:
-            await people[name].send("/start " + school.classes[other])
-            await people[name].expect_text(school.t(lang, "start.joined_class", class_name=other))
+        for other in classes[1:]:  # a second child, in another class: the letter for it
+            [letter] = await school.letter(other, f"Kind {name} {other}", guardians=1)
+            await people[name].send("/start " + letter)
+            joined = school.t(lang, "families.joined", children=f"Kind {name} {other} ({other})")
+            await people[name].expect_text(joined)
     poll_id = await launch(school, sofie, "barriers", parents=len(PARENTS))
     async with data.sessions() as session:
         poll = await session.get(Poll, poll_id)
@@ -227,6 +229,7 @@ async def attack(
         if a.response_id == r.id and a.text
     )
     assert {lang for _, lang in stored} <= {"nl", "ar", None}  # ti, ps, tr never named
+    assert await roster_in_poll_tables(school) == []  # the families add no column to tie by
 
     # 2. The order of the rows: batch after batch, nothing finer.
     batch_of = {rid: n for n, ids in enumerate(batches) for rid in ids}
@@ -283,6 +286,28 @@ async def downloads(school: School, poll_id: int) -> tuple[bytes, list[list[obje
     book = load_workbook(io.BytesIO(to_xlsx(made)))  # its cells (the file carries a time)
     cells = [[c.value for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
     return to_csv(made.totals_header, made.totals), cells, results.respondents
+
+
+ROSTER = ("pupil", "family", "guardian", "join_request", "child")
+
+
+async def roster_in_poll_tables(school: School) -> list[str]:
+    """Every column of a poll table, as the database has them, that is or points at roster data
+    (a pupil, a family, a guardian link): a quasi-identifier the roster would add."""
+
+    def read(conn: Connection) -> list[str]:
+        found, schema = [], inspect(conn)
+        polls = [t for t in schema.get_table_names() if t.startswith("poll")]
+        assert {"poll_response", "poll_answer", "poll_pending"} <= set(polls)  # read them all
+        for table in polls:
+            keys = {k["referred_table"] for k in schema.get_foreign_keys(table)}
+            names = [c["name"] for c in schema.get_columns(table)]
+            found += [f"{table}.{n}" for n in names if any(r in n for r in ROSTER)]
+            found += [f"{table} -> {k}" for k in keys if any(r in k for r in ROSTER)]
+        return found
+
+    async with school.app.bot_data.engine.connect() as conn:
+        return await conn.run_sync(read)
 
 
 def _wal(path: Path) -> bytes:

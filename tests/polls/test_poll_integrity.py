@@ -53,9 +53,10 @@ async def test_after_forget_and_joining_again_a_parent_cannot_answer_twice(
     await tom.press(school.t("nl", "forget.yes"))
     await tom.expect_text(school.t("nl", "forget.done"))
     assert await school.member(tom) is None
-    await tom.send("/start " + school.classes["1A"])
+    [letter] = await school.letter("1A", "Kind Tom", guardians=1)  # the school's new letter
+    await tom.send("/start " + letter)
     await school.pick_language(tom, "nl")
-    await tom.expect_text(school.t("nl", "start.joined_class", class_name="1A"))
+    await tom.expect_text(school.t("nl", "families.joined", children="Kind Tom (1A)"))
 
     cb = await tom.press_data(f"pg:{poll_id}", done)
     assert (await tom.wait_callback_answer(cb)).text == school.t("nl", "poll.already_answered")

@@ -130,7 +130,7 @@ async def test_joining_from_a_group_binds_nothing_to_the_group(school: School) -
     assert not await members_in_groups(school)
     await eve.send(f"/start {payload}")  # the private chat works as always
     await school.pick_language(eve, "en")
-    await eve.expect_text(school.t("en", "start.joined_class", class_name="1A"))
+    await eve.expect_text(school.t("en", "approval.pick_child", class_name="1A"))
     member = await school.member(eve)
     assert member is not None and member.chat_id == eve.id
     assert group.messages == [hint]

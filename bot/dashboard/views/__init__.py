@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.dashboard.views import login, pages, polls, school
+from bot.dashboard.views import absences, login, pages, polls, reach, school
 from bot.dashboard.views.visit import APPS
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ def setup_dashboard(web_app: web.Application, bot_apps: Sequence[BotApp]) -> Non
                 polls.export,
             ),
             web.get("/dashboard/classes", school.classes),
+            web.get("/dashboard/reach", reach.reach_page),
+            web.get("/dashboard/absences", absences.absences_page),
+            web.get(r"/dashboard/absences/{period:[a-z]+}.{kind:csv|xlsx}", absences.absences_file),
             web.get(r"/dashboard/classes/{id:\d+}/flyer.{kind:png|pdf}", school.flyer),
             web.get("/dashboard/settings", school.settings_page),
             web.post("/dashboard/settings", school.save_settings),

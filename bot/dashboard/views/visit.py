@@ -34,6 +34,8 @@ NAV = (
     ("invitations", "dash.nav_invitations"),
     ("inbox", "dash.nav_inbox"),
     ("classes", "dash.nav_classes"),
+    ("reach", "dash.nav_reach"),
+    ("absences", "dash.nav_absences"),
     ("settings", "dash.nav_settings"),
 )
 

@@ -1,0 +1,1 @@
+"""Absence notes: a guardian reports, the class teacher and the office hear of it, in Dutch."""

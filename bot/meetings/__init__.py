@@ -1,0 +1,1 @@
+"""Parent-teacher meeting slots ("oudercontact"): plans, bookings, reminders, the overview."""

@@ -1,0 +1,1 @@
+"""Stories of families: the roster, letters, approvals, reach, and writing to one family."""
