@@ -22,8 +22,9 @@ async def class_parents(session: AsyncSession, *, class_id: int) -> list[Member]
 
 async def remove_parent(session: AsyncSession, *, class_id: int, member_id: int) -> Member | None:
     """Take a parent out of a class: their membership, their pending requests for it, and their
-    links to families whose children are all in this class go (a family with a child in another
-    class stays linked: that class's teacher decides there). None if they were not in it."""
+    links to every family with a child in this class go (the teacher says they are not that
+    child's guardian, so no later roster import or letter brings the class back through the
+    family). Their memberships of other classes stay. None if they were not in it."""
     member = await session.get(Member, member_id)
     found = await session.exec(
         select(ClassMembership).where(
@@ -37,16 +38,17 @@ async def remove_parent(session: AsyncSession, *, class_id: int, member_id: int)
     families = list(
         await session.exec(select(Guardian.family_id).where(Guardian.member_id == member_id))
     )
-    elsewhere = set(
-        await session.exec(
-            select(Pupil.family_id).where(
-                col(Pupil.family_id).in_(families),
-                col(Pupil.left_at).is_(None),
-                col(Pupil.class_id) != class_id,
+    only_here = list(
+        set(
+            await session.exec(
+                select(Pupil.family_id).where(
+                    col(Pupil.family_id).in_(families),
+                    col(Pupil.left_at).is_(None),
+                    col(Pupil.class_id) == class_id,
+                )
             )
         )
     )
-    only_here = [f for f in families if f not in elsewhere]
     await session.exec(  # type: ignore[call-overload]
         delete(Guardian).where(
             col(Guardian.member_id) == member_id, col(Guardian.family_id).in_(only_here)

@@ -60,6 +60,29 @@ FAMILIES: list[tuple[str, str, str, str | None]] = [
     ("Piotr", "pl", "3B", None),
     ("Anna", "en", "1A", None),
 ]
+# Each parent's child on the roster (first name, initial) and what the parent says they are.
+CHILDREN: dict[str, tuple[str, str]] = {
+    "Amina": ("Yasmine", "mother"),
+    "Youssef": ("Nour", "father"),
+    "Mehmet": ("Emir", "father"),
+    "Kasia": ("Zofia", "mother"),
+    "Ioana": ("Andrei", "mother"),
+    "Olena": ("Sofiia", "mother"),
+    "Hodan": ("Ayaan", "mother"),
+    "Tesfay": ("Selam", "father"),
+    "Zahra": ("Ali", "mother"),
+    "Gul": ("Malalai", "mother"),
+    "Mariana": ("Viktor", "mother"),
+    "Carlos": ("Lucía", "father"),
+    "Sergei": ("Misha", "father"),
+    "Claire": ("Jules", "mother"),
+    "Tom": ("Wout", "father"),
+    "Grandma Els": ("Fleur", "other"),
+    "Bilal": ("Ilyas", "father"),
+    "Ayse": ("Elif", "mother"),
+    "Piotr": ("Kuba", "father"),
+    "Anna": ("Noah", "mother"),
+}
 
 
 def demo_clock(tz: ZoneInfo) -> ManualClock:
@@ -185,7 +208,8 @@ async def play(school: School, *, parents: int) -> SimUser:
     karim = await school.teacher(sofie, "Meester Karim", "3B")
     joined, in_1a, in_3b, everyone = [], [], [], []
     for name, lang, class_name, second in (FAMILIES * (parents // len(FAMILIES) + 1))[:parents]:
-        user = await school.parent(name, lang, class_name, second=second)
+        child, role = CHILDREN[name]
+        user = await school.parent(name, lang, class_name, second=second, child=child, role=role)
         joined.append(user)
         everyone.append((user, lang))
         if class_name == "1A":

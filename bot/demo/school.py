@@ -116,15 +116,21 @@ class School:
         second: str | None = None,
         user_id: int | None = None,
         child: str | None = None,
+        role: str | None = None,
     ) -> SimUser:
         """A parent who scans their personal letter (their child on the class's roster) and
-        joins in their language."""
+        joins in their language; with `role` (mother, father, other) they also tap what they
+        are."""
         child = child or f"Kind {name}"
         payload = (await self.letter(class_name, child, languages=lang, guardians=1))[0]
         user = self.person(name, language_code=lang, user_id=user_id)
         await user.send("/start " + payload)
         await self.pick_language(user, lang, second)
         await user.expect_text(self.t(lang, "families.joined", children=f"{child} ({class_name})"))
+        if role is not None:
+            label = self.t(lang, f"families.role_{role}")
+            await user.press(label)
+            await user.expect_text(self.t(lang, "families.role_saved", role=label))
         return user
 
     async def member(self, user: SimUser) -> Member | None:

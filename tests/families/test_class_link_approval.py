@@ -8,8 +8,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.core.clock import ManualClock
+from bot.core.codes import family_payload
 from bot.core.settings import Settings
 from bot.demo.school import School
+from bot.families import service as families
 from bot.models import ClassMembership, Delivery, Guardian, JoinRequest, LinkStatus
 from bot.simulator import SimUser
 from tests.helpers.restart import restarted
@@ -315,3 +317,56 @@ async def test_a_teacher_removes_a_parent_and_rotates_the_class_link(school: Sch
     await announce(school, lies, "Donderdag uitstap naar de zoo.")
     await tom.expect_text("Donderdag uitstap", timeout=10)
     assert await copies_for(school, amina) == 0
+
+
+async def test_a_parent_removed_from_one_class_keeps_the_other_and_no_sync_brings_it_back(
+    school: School,
+) -> None:
+    """Amina's family has Jana in 1A and Omar in 2B. Juf Lies removes her from 1A: her link to
+    that family goes (she is not Jana's guardian, says the teacher), 2B's messages still reach
+    her, the family's other guardian still joins with the letter, and when a roster import
+    recomputes memberships 1A does not come back for Amina."""
+    people = await class_1a(school)
+    lies, amina, sofie = people["lies"], people["amina"], people["sofie"]
+    await school.new_class(sofie, "2B")
+    member = await school.member(amina)
+    assert member is not None and member.id is not None
+    services = school.app.bot_data
+    async with services.sessions() as session:
+        [family_id] = await families.guardian_families(session, member_id=member.id)
+        two_b = await school.class_row("2B")
+        await families.add_pupil(
+            session, school_id=services.school_id, family_id=family_id, class_id=two_b.id,
+            first_name="Omar", now=services.clock.now(),
+        )  # fmt: skip
+        await families.sync_class_memberships(
+            session, member_id=member.id, now=services.clock.now()
+        )
+        [code] = await families.issue_codes(
+            session, school_id=services.school_id, family_id=family_id, count=1,
+            now=services.clock.now(),
+        )  # fmt: skip
+        await session.commit()
+
+    await lies.send("/myclasses")
+    await lies.press(school.t("nl", "classes.button_members"))
+    await lies.press("Amina (Arabisch)")
+    await lies.press(school.t("nl", "common.yes"))
+    await amina.expect_text(school.t("ar", "classes.removed_notice", class_name="1A"))
+    karim = school.person("Karim", language_code="ar")
+    await karim.send("/start " + family_payload(code))
+    await school.pick_language(karim, "ar")
+    await karim.expect_text(school.t("ar", "families.ask_role"))
+
+    async with services.sessions() as session:  # as a roster import recomputes memberships
+        await families.sync_class_memberships(
+            session, member_id=member.id, now=services.clock.now()
+        )
+        await session.commit()
+        classes = set(
+            await session.exec(
+                select(ClassMembership.class_id).where(ClassMembership.member_id == member.id)
+            )
+        )
+        links = list(await session.exec(select(Guardian).where(Guardian.member_id == member.id)))
+    assert classes == {two_b.id} and links == []
