@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.absences import jobs, service
+from bot.absences import holidays, jobs, service
 from bot.absences import staff_handlers as staff
 from bot.absences.views import day_buttons, days, reason_buttons, reason_name, when_buttons
 from bot.absences.words import WAIT, WORDS, asked, take_words
@@ -53,11 +53,21 @@ async def absent(update: Update, context: BotContext) -> None:
         await reply(update, context.t("absence.which_child"), keyboard(rows))
 
 
+async def school_days(context: BotContext, start: date, count: int) -> list[date]:
+    """The coming school days from `start`, without weekends and the school's holidays."""
+    services = context.services
+    async with services.sessions() as session:
+        off = await holidays.days_off(session, school_id=services.school_id, start=start)
+    return service.school_days(start, count, off)
+
+
 async def ask_when(update: Update, context: BotContext, pupil_id: int, name: str) -> None:
     """Today / the next school day / several days."""
     today = today_of(context)
-    tomorrow = service.school_days(today + timedelta(days=1), 1)[0]
-    markup = keyboard(when_buttons(context.services.catalogs, context.lang, pupil_id, today, tomorrow))  # fmt: skip
+    tomorrow = (await school_days(context, today + timedelta(days=1), 1))[0]
+    school_day = (await school_days(context, today, 1))[0] == today  # no "today" on a day off
+    when = when_buttons(context.services.catalogs, context.lang, pupil_id, today if school_day else None, tomorrow)  # fmt: skip
+    markup = keyboard(when)
     await _show(update, context.t("absence.when", child=name), markup)
 
 
@@ -89,7 +99,8 @@ async def child_chosen(update: Update, context: BotContext) -> None:
     if fields.words[0] == "c":
         await ask_when(update, context, child.pupil_id, child.first_name)
         return
-    choices = service.school_days(today_of(context), PICK_DAYS)  # "m": several days, the first
+    # "m": several days, the first
+    choices = await school_days(context, today_of(context), PICK_DAYS)
     markup = keyboard(day_buttons(context.lang, choices, f"ab:f:{child.pupil_id}"))
     pending.ask(context, DAYS, asked(child.pupil_id, context.services.clock.now()))  # or typed
     text = (
@@ -112,7 +123,7 @@ async def first_chosen(update: Update, context: BotContext) -> None:
     if first < today_of(context):
         await _show(update, context.t("absence.past"), None)
         return
-    choices = service.school_days(first, PICK_DAYS)
+    choices = await school_days(context, first, PICK_DAYS)
     data = f"ab:d:{child.pupil_id}:{fields.numbers[1]}"
     markup = keyboard(day_buttons(context.lang, choices, data))
     await _show(update, context.t("absence.to_day", child=child.first_name), markup)

@@ -5,16 +5,17 @@ are armed again at every start-up."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from functools import partial
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
-from bot.absences import marks, service
+from bot.absences import holidays, marks, service
 from bot.absences.views import one_day, reason_name, team_text
 from bot.announcements.service import school_of
 from bot.core.i18n import Catalogs
+from bot.core.limits import CAPTION_LIMIT, utf16_len
 from bot.families.service import Child
 from bot.models import Absence, Member
 from bot.school.quiet import quiet_until
@@ -33,17 +34,18 @@ def key(absence_id: int) -> str:
 
 async def team_due(services: BotData, now: datetime) -> datetime | None:
     """None: tell the team now; else the start of the school day: when the quiet hours end, and
-    on Monday when that falls in the weekend."""
+    on the next school day when that falls in the weekend or a holiday."""
+    tz = services.settings.tz
     async with services.sessions() as session:
         school = await school_of(session, school_id=services.school_id)
-    tz = services.settings.tz
-    due = quiet_until(now, tz, school.quiet_start, school.quiet_end)
-    local = (due or now).astimezone(tz)
-    if local.weekday() < 5:
+        due = quiet_until(now, tz, school.quiet_start, school.quiet_end)
+        local = (due or now).astimezone(tz)
+        off = await holidays.days_off(session, school_id=services.school_id, start=local.date())
+    if local.weekday() < 5 and local.date() not in off:
         return due
     hours, minutes = (int(x) for x in (parse_hours(school.quiet_end) or "07:00").split(":"))
-    monday = local.date() + timedelta(days=7 - local.weekday())
-    return datetime.combine(monday, time(hours, minutes), tzinfo=tz).astimezone(UTC)
+    day = service.school_days(local.date(), 1, off)[0]  # after the weekend and the holidays
+    return datetime.combine(day, time(hours, minutes), tzinfo=tz).astimezone(UTC)
 
 
 async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -71,9 +73,13 @@ async def send(services: BotData, bot: Bot, people: list[Member], text: str, voi
     sent = 0
     for person in people:
         try:
-            if voice:
+            if voice and utf16_len(text) <= CAPTION_LIMIT:  # the voice note under its Dutch header
+                await bot.send_voice(person.chat_id, voice, caption=text)
+            elif voice:
                 await bot.send_voice(person.chat_id, voice)
-            await bot.send_message(person.chat_id, text)
+                await bot.send_message(person.chat_id, text)
+            else:
+                await bot.send_message(person.chat_id, text)
             sent += 1
         except TelegramError:
             log.warning("could not tell team member %s about an absence", person.id, exc_info=True)
@@ -153,6 +159,8 @@ async def morning_lists(services: BotData, bot: Bot) -> int:
         return 0
     sent = 0
     async with services.sessions() as session:
+        if today in await holidays.days_off(session, school_id=services.school_id, start=today):
+            return 0  # no school today
         rows = await service.on_day(session, school_id=services.school_id, day=today)
         teachers = await service.teachers(session, school_id=services.school_id)
     for teacher, class_ids in teachers:

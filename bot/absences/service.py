@@ -1,7 +1,7 @@
 """Absences: a guardian's note, a teacher's mark, the day's list, the export, repeated absences.
 
 Only a child's own approved guardians may report or answer for it; a note starts today at the
-earliest. School days are Monday to Friday (the bot knows no holidays).
+earliest. School days are Monday to Friday, except the holidays the office set (holidays.py).
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ class Refusal(StrEnum):
     ORDER = "order"  # the last day lies before the first, or too far after it
 
 
-def school_days(start: date, count: int) -> list[date]:
-    """The first `count` school days (Monday to Friday) from `start` on."""
+def school_days(start: date, count: int, off: set[date] | None = None) -> list[date]:
+    """The first `count` school days (Monday to Friday, not in `off`: holidays) from `start` on."""
     days: list[date] = []
-    day = start
+    day, off = start, off or set()
     while len(days) < count:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in off:
             days.append(day)
         day += timedelta(days=1)
     return days

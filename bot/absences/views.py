@@ -51,15 +51,23 @@ def answer_buttons(catalogs: Catalogs, lang: str, absence_id: int) -> list[list[
 
 
 def when_buttons(
-    catalogs: Catalogs, lang: str, pupil_id: int, today: date, tomorrow: date
+    catalogs: Catalogs, lang: str, pupil_id: int, today: date | None, tomorrow: date
 ) -> list[list[Button]]:
-    """Today / the next school day / several days."""
-    t, d = day_number(today), day_number(tomorrow)
+    """Today (only on a school day: None on a weekend or holiday) / the next school day /
+    several days."""
+    d = day_number(tomorrow)
+    first = (
+        []
+        if today is None
+        else [
+            (
+                catalogs.t(lang, "absence.today"),
+                f"ab:d:{pupil_id}:{day_number(today)}:{day_number(today)}",
+            )
+        ]
+    )
     return [
-        [
-            (catalogs.t(lang, "absence.today"), f"ab:d:{pupil_id}:{t}:{t}"),
-            (catalogs.t(lang, "absence.tomorrow", day=one_day(tomorrow, lang)), f"ab:d:{pupil_id}:{d}:{d}"),
-        ],
+        [*first, (catalogs.t(lang, "absence.tomorrow", day=one_day(tomorrow, lang)), f"ab:d:{pupil_id}:{d}:{d}")],
         [(catalogs.t(lang, "absence.several"), f"ab:m:{pupil_id}")],
     ]  # fmt: skip
 

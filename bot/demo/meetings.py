@@ -1,6 +1,7 @@
 """The demo's parent-teacher meetings (issue 18): Juf Lies publishes an evening of 15-minute
 conversations for 1A; Lotte's mother books one, Adam's father books in Arabic and asks for an
-interpreter; Juf Lies opens her schedule with who has not booked yet."""
+interpreter; Juf Lies opens her schedule with who has not booked yet, and moves the evening to the
+hall: the two families who booked are told, with an updated calendar file."""
 
 from __future__ import annotations
 
@@ -38,4 +39,8 @@ async def meetings_scene(school: School, teacher: SimUser) -> None:
             await parent.press(t(lang, "meet.interpreter_button"), message=offer)
             await parent.wait_for(lambda u: asked in offer.text)  # noqa: B023 (awaited here)
     await teacher.press(t("nl", "meet.overview_button"), message=preview)
-    await teacher.wait_for_message(lambda m: m.text.startswith("📋"), timeout=15)
+    schedule = await teacher.wait_for_message(lambda m: "mk:" in str(m.buttons), timeout=15)
+    await teacher.press(t("nl", "meet.move_button"), message=schedule)
+    await teacher.wait_for_message(lambda m: m.text.startswith(t("nl", "meet.ask_new_place", place="lokaal 12")), timeout=15)  # fmt: skip
+    await teacher.send("de aula")
+    await teacher.wait_for_message(lambda m: "de aula" in m.text and "📍" not in m.text, timeout=15)  # fmt: skip

@@ -39,3 +39,5 @@ async def routines_scene(school: School, teacher: SimUser) -> None:
     await els.wait_for_message(lambda m: "✔️" in m.text)
     await teacher.press(t("nl", "form.list_button"))
     await teacher.wait_for_message(lambda m: "✅ Lotte P. (1A)" in m.text)
+    await els.send("/mydata")  # her note and her answer are in what the school keeps of her
+    await els.wait_for_message(lambda m: t("nl", "mydata.forms") in m.text)

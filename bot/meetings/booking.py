@@ -11,7 +11,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.families.service import Child
 from bot.meetings.service import booking_of, child_for
-from bot.models import MeetingBooking, MeetingPlan, MeetingSlot
+from bot.models import MeetingBooking, MeetingPlan, MeetingSlot, Member, Pupil
+
+DUTCH = "nl"
+
+
+async def needed_language(session: AsyncSession, *, member_id: int, pupil_id: int) -> str:
+    """The language an interpreter must speak: the guardian's bot language; if that is Dutch, the
+    child's home languages other than Dutch (as on the roster), if any."""
+    member = await session.get(Member, member_id)
+    pupil = await session.get(Pupil, pupil_id)
+    language = (member.language if member else "") or DUTCH
+    if language != DUTCH:
+        return language
+    home = [c.strip() for c in (pupil.languages if pupil else "").split(",")]
+    return ",".join(c for c in dict.fromkeys(home) if c and c != DUTCH)[:40]
 
 
 class Outcome(StrEnum):
@@ -108,6 +122,11 @@ async def toggle_interpreter(
         not booking.interpreter,
         member_id,
         now,
+    )
+    booking.interpreter_language = (
+        await needed_language(session, member_id=member_id, pupil_id=pupil_id)
+        if booking.interpreter
+        else ""
     )
     session.add(booking)
     await session.commit()

@@ -13,11 +13,11 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.announcements.service import school_of
 from bot.families.service import Child
 from bot.meetings import booking as bookings
-from bot.meetings import jobs, plan_handlers, views
+from bot.meetings import jobs, manage, manage_handlers, plan_handlers, views
 from bot.meetings import service as meet
 from bot.meetings.booking import Booked, Outcome
 from bot.meetings.printout import schedule_pdf
-from bot.models import MeetingPlan, MeetingSlot, Member, Role
+from bot.models import MeetingPlan, MeetingSlot
 from bot.telegram.common import GROUP_FEATURES, pressed, stale
 from bot.telegram.context import BotContext
 
@@ -56,8 +56,7 @@ async def _offer(session: AsyncSession, plan: MeetingPlan, child: Child, suggest
     free = await meet.free_slots(session, plan_id=plan.id or 0)
     if suggestion is None:
         suggestion = await meet.sibling_suggestion(session, plan=plan, child=child, free=free)
-    teacher = await session.get(Member, plan.teacher_id)
-    return Offer(plan, child, free, suggestion, teacher.first_name if teacher else "")
+    return Offer(plan, child, free, suggestion, await meet.host_name(session, plan=plan))
 
 
 def _offer_view(context: BotContext, offer: Offer, first: str | None = None) -> tuple[str, object]:
@@ -74,8 +73,7 @@ def _offer_view(context: BotContext, offer: Offer, first: str | None = None) -> 
 
 
 async def _teacher(session: AsyncSession, plan: MeetingPlan) -> str:
-    teacher = await session.get(Member, plan.teacher_id)
-    return teacher.first_name if teacher else ""
+    return await meet.host_name(session, plan=plan)
 
 
 async def _show_booked(update: Update, context: BotContext, done: Booked, teacher: str) -> None:
@@ -204,7 +202,7 @@ async def overview(update: Update, context: BotContext) -> None:
     services = context.services
     async with services.sessions() as session:
         plan = await session.get(MeetingPlan, fields.numbers[0]) if fields else None
-    mine = plan is not None and member is not None and (plan.teacher_id == member.id or member.role == Role.COORDINATOR)  # fmt: skip
+    mine = plan is not None and manage.may_manage(plan, member)
     if plan is None or not mine or query is None or update.effective_chat is None:
         await stale(update, context)
         return
@@ -212,8 +210,10 @@ async def overview(update: Update, context: BotContext) -> None:
     from bot.core.limits import split_text
 
     text, lines = await jobs.overview_of(services, plan, context.lang)
-    for part in split_text(text):
-        await update.effective_chat.send_message(part)
+    parts = split_text(text)
+    for number, part in enumerate(parts, 1):  # the last part with cancel / another place
+        markup = manage_handlers.buttons(context, plan) if number == len(parts) else None
+        await update.effective_chat.send_message(part, reply_markup=markup)
     title = context.t("meet.pdf_title", day=views.day(plan.starts_at, tz=services.settings.tz, lang=context.lang))  # fmt: skip
     pdf = schedule_pdf(title=title, lines=lines, lang=context.lang)
     await update.effective_chat.send_document(InputFile(pdf, filename="oudercontact.pdf"), caption=title)  # fmt: skip
@@ -222,5 +222,6 @@ async def overview(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """/oudercontact (/slots) for the team; the families' buttons; the teacher's overview."""
     plan_handlers.register(app)
+    manage_handlers.register(app)
     for verb, handler in (("ms", book), ("mc", change), ("mx", cancel), ("mi", interpreter), ("mo", overview)):  # fmt: skip
         app.add_handler(CallbackQueryHandler(handler, pattern=rf"^{verb}:"), group=GROUP_FEATURES)

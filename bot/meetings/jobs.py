@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InputFile
 from telegram.error import Forbidden, TelegramError
 
@@ -105,7 +106,7 @@ async def _offer(services: BotData, bot: Bot, plan: MeetingPlan, kids: list[Chil
     """Each child's free times to each of its guardians, in their language."""
     tz, sent = services.settings.tz, 0
     async with services.sessions() as session:
-        teacher = await session.get(Member, plan.teacher_id)
+        teacher = await meet.host_name(session, plan=plan)
         free = await meet.free_slots(session, plan_id=plan.id or 0)
         people = {c.family_id: await meet.guardians_to_tell(session, family_id=c.family_id) for c in kids}  # fmt: skip
     for child in kids:
@@ -113,7 +114,7 @@ async def _offer(services: BotData, bot: Bot, plan: MeetingPlan, kids: list[Chil
             lang = services.catalogs.pick(person.language)
             text = views.invitation(
                 services.catalogs, lang, plan=plan, child=child, tz=tz, free=len(free),
-                teacher=teacher.first_name if teacher else "",
+                teacher=teacher,
             )  # fmt: skip
             if nudge:
                 text = services.catalogs.t(lang, "meet.nudge") + "\n\n" + text
@@ -157,7 +158,7 @@ async def remind(services: BotData, bot: Bot, plan_id: int, pupil_id: int, start
             return 0
         if slot.starts_at != starts or slot.starts_at <= services.clock.now():  # moved, or past
             return 0
-        teacher = await session.get(Member, plan.teacher_id)
+        teacher = await meet.host_name(session, plan=plan)
         child = next((c for c in await children(session, family_ids=[booking.family_id]) if c.pupil_id == pupil_id), None)  # fmt: skip
         people = await meet.guardians_to_tell(session, family_id=booking.family_id)
     if child is None:
@@ -168,7 +169,7 @@ async def remind(services: BotData, bot: Bot, plan_id: int, pupil_id: int, start
         text = services.catalogs.t(
             lang, "meet.reminder", child=child.label, day=views.day(slot.starts_at, tz=tz, lang=lang),
             time=views.clock(slot.starts_at, tz=tz), place=plan.place,
-            teacher=teacher.first_name if teacher else "",
+            teacher=teacher,
         )  # fmt: skip
         sent += await _send(services, bot, person, text)
     return sent
@@ -179,13 +180,11 @@ async def overview_of(services: BotData, plan: MeetingPlan, lang: str) -> tuple[
     async with services.sessions() as session:
         rows = await meet.slots(session, plan_id=plan.id or 0)
         kids = {c.pupil_id: c for c in await meet.audience(session, plan=plan)}
-        bookers = {m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_([b.member_id for _, b in rows if b])))).all()}  # fmt: skip
         missing = await meet.not_booked(session, plan=plan)
     table: list[tuple[MeetingSlot, str | None, str | None]] = []
     for slot, booking in rows:
         child = kids.get(booking.pupil_id) if booking else None
-        booker = bookers.get(booking.member_id) if booking else None
-        language = (booker.language or "nl") if booker and booking and booking.interpreter else None
+        language = booking.interpreter_language if booking and booking.interpreter else None
         table.append((slot, child.label if child else ("…" if booking else None), language))
     tz = services.settings.tz
     text = views.overview(services.catalogs, lang, plan=plan, rows=table, missing=missing, tz=tz)
@@ -193,26 +192,35 @@ async def overview_of(services: BotData, plan: MeetingPlan, lang: str) -> tuple[
 
 
 async def morning_overview(services: BotData, bot: Bot, plan_id: int) -> bool:
-    """The morning of the evening: the teacher's schedule, interpreters, who has not booked; a PDF."""
+    """The morning of the evening: the teacher's schedule, interpreters, who has not booked; a PDF.
+    An evening whose teacher used /forget is the school's: the coordinators get it."""
     from bot.core.limits import split_text
 
     async with services.sessions() as session:
         plan = await session.get(MeetingPlan, plan_id)
-        teacher = await session.get(Member, plan.teacher_id) if plan else None
-    if plan is None or teacher is None or plan.status != "open":
+        teacher = await meet.teacher_of(session, plan=plan) if plan else None
+        readers = [teacher] if teacher else await _coordinators(session)
+    if plan is None or plan.status != "open":
         return False
-    lang = services.catalogs.pick(teacher.language)
-    text, lines = await overview_of(services, plan, lang)
-    for part in split_text(text):  # a long schedule in several messages, never cut off
-        if not await _send(services, bot, teacher, part):
-            return False
-    title = services.catalogs.t(lang, "meet.pdf_title", day=views.day(plan.starts_at, tz=services.settings.tz, lang=lang))  # fmt: skip
-    pdf = schedule_pdf(title=title, lines=lines, lang=lang)
-    try:
-        await bot.send_document(teacher.chat_id, InputFile(pdf, filename="oudercontact.pdf"), caption=title)  # fmt: skip
-    except TelegramError:
-        log.warning("meeting slots: no schedule PDF for %s", teacher.id, exc_info=True)
-    return True
+    for reader in readers:
+        lang = services.catalogs.pick(reader.language)
+        text, lines = await overview_of(services, plan, lang)
+        if not all([await _send(services, bot, reader, part) for part in split_text(text)]):
+            continue
+        title = services.catalogs.t(lang, "meet.pdf_title", day=views.day(plan.starts_at, tz=services.settings.tz, lang=lang))  # fmt: skip
+        pdf = schedule_pdf(title=title, lines=lines, lang=lang)
+        try:
+            await bot.send_document(reader.chat_id, InputFile(pdf, filename="oudercontact.pdf"), caption=title)  # fmt: skip
+        except TelegramError:
+            log.warning("meeting slots: no schedule PDF for %s", reader.id, exc_info=True)
+    return bool(readers)
+
+
+async def _coordinators(session: AsyncSession) -> list[Member]:
+    rows = await session.exec(
+        select(Member).where(Member.role == Role.COORDINATOR, Member.status == MemberStatus.ACTIVE)
+    )
+    return list(rows)
 
 
 async def interpreters_of_day(services: BotData, bot: Bot, starts: datetime) -> int:
@@ -223,11 +231,7 @@ async def interpreters_of_day(services: BotData, bot: Bot, starts: datetime) -> 
         plans = await meet.open_plans(session, school_id=services.school_id, now=services.clock.now())  # fmt: skip
         same_day = [p.id or 0 for p in plans if p.starts_at.astimezone(tz).date() == local]
         needs = await meet.interpreter_needs(session, plans=same_day)
-        coordinators = list(
-            await session.exec(
-                select(Member).where(Member.role == Role.COORDINATOR, Member.status == MemberStatus.ACTIVE)
-            )
-        )  # fmt: skip
+        coordinators = await _coordinators(session)
     if not needs:
         return 0
     sent = 0

@@ -20,6 +20,7 @@ from bot.models import (
     Member,
     MemberStatus,
     Pupil,
+    School,
     SchoolClass,
 )
 
@@ -121,6 +122,21 @@ async def publish(
     await session.commit()
     await session.refresh(plan)
     return plan
+
+
+async def teacher_of(session: AsyncSession, *, plan: MeetingPlan) -> Member | None:
+    """The plan's teacher (None once the teacher used /forget: the evening is the school's)."""
+    return await session.get(Member, plan.teacher_id) if plan.teacher_id is not None else None
+
+
+async def host_name(session: AsyncSession, *, plan: MeetingPlan) -> str:
+    """Who families meet, as their messages name them: the teacher's first name, or the school's
+    name once the teacher used /forget (the evening is the school's then)."""
+    teacher = await teacher_of(session, plan=plan)
+    if teacher is not None:
+        return teacher.first_name
+    school = await session.get(School, plan.school_id)
+    return school.name if school is not None else ""
 
 
 async def audience(session: AsyncSession, *, plan: MeetingPlan) -> list[Child]:
@@ -247,17 +263,19 @@ async def open_plans(session: AsyncSession, *, school_id: int, now: datetime) ->
 
 
 async def interpreter_needs(session: AsyncSession, *, plans: list[int]) -> list[tuple[str, int]]:
-    """Interpreter requests by the booking guardian's language, over some plans."""
+    """Interpreter requests per language needed (as stored with the request), over some plans; a
+    request for a child of two home languages counts for both."""
     if not plans:
         return []
     rows = await session.exec(
-        select(Member.language)
-        .join(MeetingBooking, col(MeetingBooking.member_id) == col(Member.id))
-        .where(col(MeetingBooking.plan_id).in_(plans), col(MeetingBooking.interpreter).is_(True))
+        select(MeetingBooking.interpreter_language).where(
+            col(MeetingBooking.plan_id).in_(plans), col(MeetingBooking.interpreter).is_(True)
+        )
     )
     counts: dict[str, int] = {}
-    for lang in rows:
-        counts[lang or "nl"] = counts.get(lang or "nl", 0) + 1
+    for languages in rows:
+        for code in (languages or "?").split(","):
+            counts[code] = counts.get(code, 0) + 1
     return sorted(counts.items())
 
 

@@ -99,15 +99,21 @@ def booked(
 
 def calendar_file(
     *, plan: MeetingPlan, slot: MeetingSlot, booking: MeetingBooking, title: str, tz: ZoneInfo,
-    domain: str,
+    domain: str, cancelled: bool = False, sequence: int = 0, stamp: datetime | None = None,
 ) -> bytes:  # fmt: skip
-    """The booking as an .ics file, so it lands in the phone's calendar."""
+    """The booking as an .ics file, so it lands in the phone's calendar. The same UID with a
+    higher SEQUENCE updates it (a new place); METHOD:CANCEL with STATUS:CANCELLED removes it."""
     calendar = Calendar()
     calendar.add("prodid", "-//Ouderbrug//oudercontact//NL")
     calendar.add("version", "2.0")
+    if cancelled:
+        calendar.add("method", "CANCEL")
     entry = CalendarEvent()
     entry.add("uid", f"meeting-{plan.id}-{booking.pupil_id}@{domain}")
-    entry.add("dtstamp", booking.updated_at)
+    entry.add("dtstamp", stamp or booking.updated_at)
+    entry.add("sequence", sequence)
+    if cancelled:
+        entry.add("status", "CANCELLED")
     entry.add("dtstart", slot.starts_at.astimezone(tz))
     entry.add("dtend", slot.ends_at.astimezone(tz))
     entry.add("summary", title)
@@ -115,6 +121,11 @@ def calendar_file(
         entry.add("location", plan.place)
     calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def languages(catalogs: Catalogs, lang: str, codes: str) -> str:
+    """'ti,am' -> 'Tigrinya / Amhaars' in the reader's language ('' stays '')."""
+    return " / ".join(catalogs.language_name(c, lang) for c in codes.split(",") if c)
 
 
 def schedule_lines(
@@ -125,7 +136,7 @@ def schedule_lines(
     lines = []
     for slot, child, interpreter in rows:
         who = child or catalogs.t(lang, "meet.free")
-        extra = f" 🗣 {catalogs.language_name(interpreter, lang)}" if interpreter else ""
+        extra = "" if interpreter is None else " 🗣 " + languages(catalogs, lang, interpreter)
         lines.append(f"{clock(slot.starts_at, tz=tz)} {who}{extra}")
     return lines
 

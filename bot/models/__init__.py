@@ -44,6 +44,7 @@ from bot.models.routines import (
     AbsenceSource,
     FormAnswer,
     PermissionForm,
+    SchoolHoliday,
 )
 from bot.models.school import (
     ClassMembership,
@@ -105,6 +106,7 @@ __all__ = [
     "School",
     "SchoolClass",
     "SchoolFlow",
+    "SchoolHoliday",
     "TranslationCache",
     "UTCDateTime",
     "member_fk",

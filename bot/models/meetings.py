@@ -22,7 +22,9 @@ class MeetingPlan(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
-    teacher_id: int = member_fk(nullable=False, ondelete="CASCADE")  # who meets the parents
+    # who meets the parents; a teacher's /forget leaves the evening with the school (NULL), as
+    # announcements stay without their author: the coordinators can still see and cancel it
+    teacher_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
     starts_at: datetime = utc_column()
     ends_at: datetime = utc_column()
     slot_minutes: int = Field(default=15, ge=5, le=60)
@@ -77,5 +79,6 @@ class MeetingBooking(SQLModel, table=True):
     )
     member_id: int | None = member_fk(nullable=True, ondelete="SET NULL")  # who booked
     interpreter: bool = Field(default=False)  # an interpreter or a parent of their language
+    interpreter_language: str = Field(default="", max_length=40)  # codes, e.g. "ar" or "ti,am"
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()

@@ -107,3 +107,15 @@ class FormAnswer(SQLModel, table=True):
     answer: bool
     member_id: int | None = member_fk(nullable=True, ondelete="SET NULL")
     answered_at: datetime = utc_column()
+
+
+class SchoolHoliday(SQLModel, table=True):
+    """Days without school (a holiday, a study day), set by the office: held absence notes, the
+    morning list and the parents' day buttons skip them."""
+
+    __tablename__ = "school_holiday"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    first_day: date
+    last_day: date

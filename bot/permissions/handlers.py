@@ -14,7 +14,7 @@ from bot.classes.service import get_class, list_classes
 from bot.core.limits import cut
 from bot.models import Role
 from bot.permissions import jobs, service
-from bot.permissions.views import answer_word, draft_buttons, list_text, preview_text
+from bot.permissions.views import draft_buttons, export_rows, list_text, preview_text
 from bot.permissions.views import report_markup as report_buttons
 from bot.polls.export import to_csv
 from bot.telegram import pending
@@ -25,6 +25,7 @@ QUESTION = "form_question"
 DEADLINE_AT = time(18, 0)  # a form closes in the evening of its last day
 DEFAULT_DAYS = 7
 RECENT = timedelta(days=30)  # /form also offers the lists of forms closed less than this ago
+OFFICE_LISTS = 12  # the office (coordinators) sees the lists of the school's latest forms
 
 
 def deadline_in(context: BotContext, days: int) -> datetime:
@@ -39,16 +40,24 @@ async def form(update: Update, context: BotContext) -> None:
     member, services = context.member, context.services
     if member is None or member.id is None:
         return
-    own = None if member.role == Role.COORDINATOR else member.id
+    office = member.role == Role.COORDINATOR
+    own = None if office else member.id
     since = services.clock.now() - RECENT
     async with services.sessions() as session:
         classes = await list_classes(session, school_id=services.school_id, member_id=own)
-        earlier = await service.recent(session, author_id=member.id, since=since)
+        earlier = await service.recent(
+            session, school_id=services.school_id, author_id=own, since=since,
+            limit=OFFICE_LISTS if office else 5,
+        )  # fmt: skip
     if not classes:
         await reply(update, context.t("absence.no_classes"))
         return
     rows = in_columns([(c.name, f"pf:c:{c.id}:0") for c in classes], 3)
-    rows += [[("📋 " + cut(f.question, 40), f"pf:l:{f.id}:0")] for f in earlier]  # their lists
+    names = {c.id: c.name for c in classes}  # the office reads which class each form asked
+    rows += [
+        [("📋 " + cut(f.question, 34) + f" · {names.get(f.class_id, '?')}", f"pf:l:{f.id}:0")]
+        for f in earlier
+    ]
     await reply(update, context.t("form.choose_class"), keyboard(rows))
 
 
@@ -111,8 +120,10 @@ async def form_button(update: Update, context: BotContext) -> None:
         await class_chosen(update, context, number)
         return
     async with context.services.sessions() as session:
-        drafts = {"d": True, "p": True, "s": True, "x": True}.get(action)
-        found = await service.own_form(session, form_id=number, member=member, drafts=drafts)
+        if action in ("l", "e"):  # the author's, or any for the office
+            found = await service.readable_form(session, form_id=number, member=member)
+        else:
+            found = await service.own_form(session, form_id=number, member=member, drafts=True)
         if found is not None and action == "d" and extra in (2, 7, 14):
             await service.change(session, form=found, deadline=deadline_in(context, extra))
         elif found is not None and action == "p":
@@ -149,11 +160,7 @@ async def show_list(
         await chat.send_message(text, reply_markup=report_buttons(context.services, context.lang, form.id or 0))  # fmt: skip
         return
     header = context.t("form.export_header").split("|")
-    rows: list[list[str | int]] = [
-        [x.child.first_name, x.child.last_initial, x.child.class_name,
-         answer_word(context.services, context.lang, x.answer)]
-        for x in lines
-    ]  # fmt: skip
+    rows = export_rows(context.services, context.lang, lines)
     await chat.send_document(to_csv(header, rows), filename=f"form-{form.id}.csv")
 
 

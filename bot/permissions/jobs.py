@@ -47,15 +47,23 @@ async def deliver(
     services: BotData, bot: Bot, form: PermissionForm, people: list[tuple[Member, Child]]
 ) -> int:
     """The copies, in each guardian's language, with Yes / No."""
-    sent = 0
+    sent, below = 0, await dutch_below(services)
     for member, child in people:
-        text, rows = await family_copy(services, form, member, child)
+        text, rows = await family_copy(services, form, member, child, dutch_below=below)
         try:
             await bot.send_message(member.chat_id, text, reply_markup=keyboard(rows))
             sent += 1
         except TelegramError:
             log.warning("could not send form %s to member %s", form.id, member.id, exc_info=True)
     return sent
+
+
+async def dutch_below(services: BotData) -> bool:
+    """Whether the Dutch question goes under a machine translation: always, for forms. A form's
+    copy has no 🔤 button, so the "one tap away" that /dutchoriginal off promises for
+    announcements would not be true here; a parent answering yes or no about their child can
+    always check the school's own words."""
+    return True
 
 
 async def remind_at(services: BotData, form: PermissionForm, now: datetime) -> datetime | None:
@@ -82,9 +90,9 @@ async def remind(services: BotData, bot: Bot, form_id: int) -> int:
         people = await service.recipients(session, form=form, unanswered=True) if form else []
     if form is None:
         return 0
-    catalogs, sent = services.catalogs, 0
+    catalogs, sent, below = services.catalogs, 0, await dutch_below(services)
     for member, child in people:
-        text, rows = await family_copy(services, form, member, child)
+        text, rows = await family_copy(services, form, member, child, dutch_below=below)
         lang = catalogs.pick(member.language, member.second_language)
         text = catalogs.t(lang, "form.reminder") + "\n\n" + text
         try:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.absences.marks import guardians_of
 from bot.absences.service import child_of
 from bot.families.service import Child, children
-from bot.models import FormAnswer, Member, PermissionForm
+from bot.models import FormAnswer, Member, PermissionForm, Role
 
 MAX_QUESTION = 500  # Dutch characters; the copies must fit one message in every language
 
@@ -52,6 +52,18 @@ async def own_form(
     if drafts is not None and (form.sent_at is None) != drafts:
         return None
     return form
+
+
+async def readable_form(
+    session: AsyncSession, *, form_id: int, member: Member
+) -> PermissionForm | None:
+    """A sent form whose list the member may see: their own, or any of the school's for the
+    office (coordinators); None otherwise."""
+    form = await session.get(PermissionForm, form_id)
+    if form is None or form.sent_at is None:
+        return None
+    office = member.role == Role.COORDINATOR and member.school_id == form.school_id
+    return form if form.author_id == member.id or office else None
 
 
 async def change(
@@ -141,13 +153,17 @@ async def status(session: AsyncSession, *, form: PermissionForm) -> list[Line]:
 
 
 async def recent(
-    session: AsyncSession, *, author_id: int, since: datetime, limit: int = 5
-) -> list[PermissionForm]:
-    """A member's sent forms whose deadline is after `since`, newest first."""
+    session: AsyncSession, *, school_id: int, author_id: int | None, since: datetime,
+    limit: int = 5,
+) -> list[PermissionForm]:  # fmt: skip
+    """A member's sent forms (every sent form of the school for author None) whose deadline is
+    after `since`, newest first."""
+    mine = PermissionForm.author_id == author_id if author_id is not None else True
     rows = await session.exec(
         select(PermissionForm)
         .where(
-            PermissionForm.author_id == author_id,
+            PermissionForm.school_id == school_id,
+            mine,
             col(PermissionForm.sent_at).is_not(None),
             PermissionForm.deadline > since,
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from bot.core.i18n import keep_ltr
+from bot.core.limits import TEXT_LIMIT, utf16_len
 from bot.core.when import show
 from bot.families.service import Child
 from bot.models import Member, PermissionForm
@@ -31,9 +32,10 @@ def deadline(services: BotData, when: datetime, lang: str) -> str:
 
 
 async def family_copy(
-    services: BotData, form: PermissionForm, member: Member, child: Child
+    services: BotData, form: PermissionForm, member: Member, child: Child, *, dutch_below: bool
 ) -> tuple[str, list[list[Button]]]:
-    """The question about one child, in the guardian's language (or marked as not translated)."""
+    """The question about one child, in the guardian's language (or marked as not translated);
+    a machine translation carries the Dutch question under it with the school's `dutch_below`."""
     catalogs = services.catalogs
     lang = catalogs.pick(member.language, member.second_language)
     body, outcome = await render(
@@ -47,6 +49,10 @@ async def family_copy(
     )  # fmt: skip
     if form.photo_consent:
         text += "\n" + catalogs.t(lang, "form.photo_note")
+    if outcome.machine and dutch_below:
+        below = catalogs.t(lang, "announce.original_below") + "\n" + question_for(form, child)
+        if utf16_len(text + below) + 200 <= TEXT_LIMIT:  # room for the status line
+            text += "\n\n" + below
     rows = [
         [
             (catalogs.t(lang, "form.yes"), f"fa:{form.id}:{child.pupil_id}:y"),
@@ -113,3 +119,12 @@ def answer_word(services: BotData, lang: str, answer: bool | None) -> str:
     """Yes / No / Not yet, for the export."""
     key = {True: "form.answer_yes", False: "form.answer_no", None: "form.answer_open"}[answer]
     return services.catalogs.t(lang, key)
+
+
+def export_rows(services: BotData, lang: str, lines: list[Line]) -> list[list[str | int]]:
+    """The CSV rows of a form's list: first name, initial, class, yes / no / not yet."""
+    return [
+        [x.child.first_name, x.child.last_initial, x.child.class_name,
+         answer_word(services, lang, x.answer)]
+        for x in lines
+    ]  # fmt: skip

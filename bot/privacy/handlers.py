@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from babel.dates import format_date
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -10,7 +12,8 @@ from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.privacy import service as privacy
 from bot.privacy.family_data import family_data
-from bot.privacy.views import family_lines
+from bot.privacy.meeting_data import meeting_data
+from bot.privacy.views import family_lines, meeting_lines
 from bot.telegram.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.telegram.context import BotContext
 from bot.telegram.menus import clear_member_menu
@@ -26,6 +29,7 @@ async def mydata(update: Update, context: BotContext) -> None:
     async with context.services.sessions() as session:
         data = await members.member_data(session, member=member)
         families = await family_data(session, member=member)
+        meetings = await meeting_data(session, member=member)
     none = context.t("common.none")
     text = context.t(
         "mydata.body",
@@ -48,6 +52,10 @@ async def mydata(update: Update, context: BotContext) -> None:
     if data.messages:
         text += "\n" + context.t("mydata.messages", messages=data.messages)
     if lines := family_lines(context.t, families, locale=_babel_locale(context.lang)):
+        text += "\n\n" + lines
+    name = partial(catalogs.language_name, reader=context.lang)
+    tz = context.services.settings.tz
+    if lines := meeting_lines(context.t, meetings, tz=tz, lang=context.lang, name=name):
         text += "\n\n" + lines
     await reply(update, text)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from bot.absences.views import days
 from bot.models import GuardianRole, LinkStatus, LinkVia
 from bot.privacy.family_data import FamilyData
+from bot.privacy.meeting_data import MeetingLine
 
 Translate = Callable[..., str]  # context.t: (key, **values) -> text
 
@@ -44,8 +47,58 @@ def family_lines(t: Translate, data: FamilyData, *, locale: str) -> str:
         parts.append("\n".join([t("mydata.families"), *lines]))
     if any(link.children for link in data.links):  # children on the roster: the school's record
         parts.append(t("mydata.roster_note"))
+    parts += routine_parts(t, data, locale=locale)
     return "\n\n".join(parts)
+
+
+def routine_parts(t: Translate, data: FamilyData, *, locale: str) -> list[str]:
+    """The absence notes they reported (with their own words) and the form answers they gave."""
+    parts = []
+    if data.notes:
+        lines = [t("mydata.absences")]
+        for note in data.notes:
+            reason = t(f"absence.reason_{note.reason or 'none'}")
+            when = days(note.first_day, note.last_day, locale)
+            lines.append(t("mydata.absence", child=note.child, days=when, reason=reason))
+            if note.words:
+                lines.append(t("mydata.absence_words", text=note.words))
+            if note.voice:
+                lines.append(t("mydata.absence_voice"))
+        parts.append("\n".join(lines))
+    if data.replies:
+        lines = [t("mydata.forms")]
+        for reply in data.replies:
+            answer = t("form.yes" if reply.yes else "form.no")
+            lines.append(
+                t("mydata.form_answer", child=reply.child, answer=answer, question=reply.question)
+            )
+        parts.append("\n".join(lines))
+    return parts
 
 
 def _status(status: str) -> str:
     return "refused" if status == LinkStatus.REFUSED else "pending"
+
+
+def meeting_lines(
+    t: Translate, found: list[MeetingLine], *, tz: ZoneInfo, lang: str, name: Callable[[str], str]
+) -> str:
+    """The parent-teacher meetings part of /mydata (empty when nothing was booked); `name` gives
+    a language's name for a language code."""
+    from bot.meetings.views import clock, day
+
+    if not found:
+        return ""
+    lines = [t("mydata.meetings")]
+    for line in found:
+        text = t(
+            "mydata.meeting", child=line.child or "—", place=line.place or "—",
+            day=day(line.starts_at, tz=tz, lang=lang), time=clock(line.starts_at, tz=tz),
+        )  # fmt: skip
+        if line.interpreter:
+            codes = [name(c) for c in line.language.split(",") if c]
+            text += " " + t("mydata.meeting_interpreter", language=" / ".join(codes) or "—")
+        if line.cancelled:
+            text += " " + t("mydata.meeting_cancelled")
+        lines.append(text)
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.absences import export, service
 from bot.absences.views import days
+from bot.dashboard.views.forms import forms_section
 from bot.dashboard.views.html import esc, ltr, table, user
 from bot.dashboard.views.visit import Visit, coordinator_only, no_store, not_found
 
@@ -45,6 +46,7 @@ async def absences_page(visit: Visit) -> web.StreamResponse:
         for r in export.rows(services.catalogs, visit.lang, found)
     ]
     body += table(visit.t("absence.export_header").split("|"), rows, numeric=set())
+    body += await forms_section(visit)  # the school's permission forms and their lists
     return visit.render(visit.t("dash.nav_absences"), body, here="absences")
 
 

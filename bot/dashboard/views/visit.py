@@ -36,6 +36,7 @@ NAV = (
     ("classes", "dash.nav_classes"),
     ("reach", "dash.nav_reach"),
     ("absences", "dash.nav_absences"),
+    ("meetings", "dash.nav_meetings"),
     ("settings", "dash.nav_settings"),
 )
 

@@ -1,6 +1,7 @@
 """Absence notes and permission forms (issue 18): a child's absences (a guardian's note or a
 teacher's mark), yes/no forms per child and their answers; the school's morning time for the
-teachers' absence list and the threshold of the weekly overview of unexplained absences.
+teachers' absence list and the threshold of the weekly overview of unexplained absences; the
+school's days without school (holidays).
 
 Nothing existing changes: new tables, and two school settings with their defaults.
 
@@ -118,9 +119,23 @@ def upgrade() -> None:
     op.add_column(
         "school", sa.Column("absence_alert", sa.Integer(), server_default="3", nullable=False)
     )
+    op.create_table(
+        "school_holiday",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_school_holiday_school_id"), "school_holiday", ["school_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_school_holiday_school_id"), table_name="school_holiday")
+    op.drop_table("school_holiday")
     op.drop_column("school", "absence_alert")
     op.drop_column("school", "absence_digest_at")
     op.drop_index(op.f("ix_form_answer_pupil_id"), table_name="form_answer")

@@ -26,7 +26,7 @@ def upgrade() -> None:
         "meeting_plan",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
-        sa.Column("teacher_id", sa.Integer(), nullable=False),
+        sa.Column("teacher_id", sa.Integer(), nullable=True),
         sa.Column("starts_at", utc(), nullable=False),
         sa.Column("ends_at", utc(), nullable=False),
         sa.Column("slot_minutes", sa.Integer(), nullable=False),
@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("reminded_at", utc(), nullable=True),
         sa.Column("created_at", utc(), nullable=False),
         sa.ForeignKeyConstraint(["school_id"], ["school.id"]),
-        sa.ForeignKeyConstraint(["teacher_id"], ["member.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["teacher_id"], ["member.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("meeting_plan", schema=None) as batch_op:
@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("family_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("interpreter", sa.Boolean(), nullable=False),
+        sa.Column("interpreter_language", text(length=40), nullable=False),
         sa.Column("created_at", utc(), nullable=False),
         sa.Column("updated_at", utc(), nullable=False),
         sa.ForeignKeyConstraint(["family_id"], ["family.id"], ondelete="CASCADE"),
