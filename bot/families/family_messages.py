@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.announcements.service import audience_classes
 from bot.conversations.team import team_for_parent
 from bot.families.service import Child, children, family_guardians
 from bot.models import (
-    ClassMembership,
     Conversation,
     ConversationStatus,
     Family,
@@ -46,14 +46,7 @@ async def writable_classes(session: AsyncSession, *, member: Member) -> list[Sch
     coordinator; none for a parent."""
     if member.role == Role.PARENT:
         return []
-    query = select(SchoolClass).where(
-        SchoolClass.school_id == member.school_id, col(SchoolClass.archived).is_(False)
-    )
-    if member.role != Role.COORDINATOR:
-        query = query.join(
-            ClassMembership, col(ClassMembership.class_id) == col(SchoolClass.id)
-        ).where(ClassMembership.member_id == member.id, ClassMembership.kind == "teacher")
-    return list(await session.exec(query.order_by(col(SchoolClass.name))))
+    return await audience_classes(session, member=member)
 
 
 async def class_families(

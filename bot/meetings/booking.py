@@ -87,10 +87,10 @@ async def book(
     return Booked(Outcome.BOOKED, plan, child, slot, booking)
 
 
-async def cancel(
+async def _own_open_booking(
     session: AsyncSession, *, plan_id: int, pupil_id: int, member_id: int, now: datetime
-) -> Booked:
-    """Cancel a child's booking (before the deadline): the slot is free again."""
+) -> Booked | tuple[MeetingPlan, Child, MeetingBooking]:
+    """The plan, child and booking a guardian may still change, or the refusal to answer."""
     plan = await session.get(MeetingPlan, plan_id)
     if plan is None:
         return Booked(Outcome.REFUSED)
@@ -100,6 +100,19 @@ async def cancel(
         return Booked(Outcome.REFUSED, plan, child)
     if not is_open(plan, now):
         return Booked(Outcome.CLOSED, plan, child)
+    return plan, child, booking
+
+
+async def cancel(
+    session: AsyncSession, *, plan_id: int, pupil_id: int, member_id: int, now: datetime
+) -> Booked:
+    """Cancel a child's booking (before the deadline): the slot is free again."""
+    found = await _own_open_booking(
+        session, plan_id=plan_id, pupil_id=pupil_id, member_id=member_id, now=now
+    )
+    if isinstance(found, Booked):
+        return found
+    plan, child, booking = found
     await session.delete(booking)
     await session.commit()
     return Booked(Outcome.BOOKED, plan, child)
@@ -109,15 +122,12 @@ async def toggle_interpreter(
     session: AsyncSession, *, plan_id: int, pupil_id: int, member_id: int, now: datetime
 ) -> Booked:
     """Ask for an interpreter (or a parent who speaks the family's language), or undo it."""
-    plan = await session.get(MeetingPlan, plan_id)
-    if plan is None:
-        return Booked(Outcome.REFUSED)
-    child = await child_for(session, plan=plan, pupil_id=pupil_id, member_id=member_id)
-    booking = await booking_of(session, plan_id=plan_id, pupil_id=pupil_id)
-    if child is None or booking is None:
-        return Booked(Outcome.REFUSED, plan, child)
-    if not is_open(plan, now):
-        return Booked(Outcome.CLOSED, plan, child)
+    found = await _own_open_booking(
+        session, plan_id=plan_id, pupil_id=pupil_id, member_id=member_id, now=now
+    )
+    if isinstance(found, Booked):
+        return found
+    plan, child, booking = found
     booking.interpreter, booking.member_id, booking.updated_at = (
         not booking.interpreter,
         member_id,
