@@ -59,11 +59,13 @@ class Words:
         return split_text(right_to_left("\n".join(lines), self.lang))
 
     def percent(self, value: float) -> str:
-        """'60%' as the reader writes it."""
+        """'60%' as the reader writes it (kept left to right inside Arabic, Persian and Pashto,
+        where '(60%)' would otherwise show as '(%60)')."""
         try:
-            return format_percent(value, locale=self.lang)
+            shown = format_percent(value, locale=self.lang)
         except (UnknownLocaleError, ValueError):
-            return f"{round(value * 100)}%"
+            shown = f"{round(value * 100)}%"
+        return keep_ltr(shown, self.lang)
 
     def decimal(self, value: float) -> str:
         """'1,4' in Dutch, '1.4' in English."""
