@@ -17,6 +17,7 @@ from bot.conversations import follow_ups
 from bot.conversations import service as svc
 from bot.core.i18n import Catalogs
 from bot.core.limits import TEXT_LIMIT, cut, split_text
+from bot.families.service import whose_parent
 from bot.models import Announcement, InboxMessage, Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.telegram.common import keyboard
@@ -146,11 +147,11 @@ async def tell(
     """Tell the team: the originals, the Dutch beside them, the files, and what they can do."""
     catalogs = services.catalogs
     async with services.sessions() as session:
-        classes = [c.name for c in await members.member_classes(session, member_id=parent.id or 0)]
+        whose = await whose_parent(session, member_id=parent.id or 0)
     conversation_id = messages[-1].conversation_id
     for person in team:
         lang = catalogs.pick(person.language)
-        text = note_text(catalogs, lang, parent, messages, ", ".join(classes))
+        text = note_text(catalogs, lang, parent, messages, whose)
         if about is not None:
             excerpt = cut(about.text, EXCERPT) or "📎"
             text = catalogs.t(lang, "team.question_about", text=excerpt) + "\n" + text

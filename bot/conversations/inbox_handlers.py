@@ -9,9 +9,8 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandl
 from bot.conversations import service as svc
 from bot.conversations.handlers import notify_team, team_buttons
 from bot.core.limits import cut
-from bot.families.service import children
+from bot.families.service import children, whose_parent
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, Role
-from bot.onboarding import members
 from bot.onboarding.handlers import stale
 from bot.telegram import pending
 from bot.telegram.common import GROUP_FEATURES, in_columns, keyboard, numeric_press, pressed, reply
@@ -42,15 +41,13 @@ async def entry_text(context: BotContext, session: object, conversation: Convers
     """One conversation as the team sees it: who, language, the last messages with Dutch beside them."""
     assert isinstance(session, AsyncSession)
     parent = await session.get(Member, conversation.member_id)
-    classes = [
-        c.name for c in await members.member_classes(session, member_id=conversation.member_id)
-    ]
+    whose = await whose_parent(session, member_id=conversation.member_id)
     catalogs = context.services.catalogs
     lines = [
         context.t(
             "inbox.entry",
             name=parent.first_name if parent else "?",
-            classes=", ".join(classes),
+            classes=whose,
             language=catalogs.language_name(parent.language or "nl", context.lang)
             if parent
             else "?",

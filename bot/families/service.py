@@ -139,6 +139,21 @@ async def member_children(session: AsyncSession, *, member_id: int) -> list[Chil
     return await children(session, family_ids=families) if families else []
 
 
+async def whose_parent(session: AsyncSession, *, member_id: int) -> str:
+    """How the team names a parent's link: their children ('Nour B. (1A), Sara B. (3B)'), or the
+    classes they are in ('1A') when no family link is confirmed yet."""
+    kids = await member_children(session, member_id=member_id)
+    if kids:
+        return ", ".join(child.label for child in kids)
+    rows = await session.exec(
+        select(SchoolClass.name)
+        .join(ClassMembership, col(ClassMembership.class_id) == col(SchoolClass.id))
+        .where(ClassMembership.member_id == member_id, col(SchoolClass.archived).is_(False))
+        .order_by(col(SchoolClass.name))
+    )
+    return ", ".join(rows)
+
+
 async def family_guardians(
     session: AsyncSession, *, family_id: int, approved_only: bool = True
 ) -> list[tuple[Guardian, Member]]:

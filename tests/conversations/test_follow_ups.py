@@ -100,7 +100,12 @@ async def test_three_messages_in_a_row_make_two_notifications_and_lose_nothing(
     folded = await lies.wait_for_message(lambda m: is_note(m) and "koorts" in m.text)
     assert "Hij heeft koorts." in folded.text and "Hij blijft twee dagen thuis." in folded.text
     heading = school.t(
-        "nl", "team.follow_ups", count=2, name="Tom", classes="1A", language="Nederlands"
+        "nl",
+        "team.follow_ups",
+        count=2,
+        name="Tom",
+        classes="Kind Tom (1A)",
+        language="Nederlands",
     )
     assert folded.text.startswith(heading)
     await lies.press(school.t("nl", "inbox.answer_button"), message=folded)

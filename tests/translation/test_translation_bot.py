@@ -27,7 +27,12 @@ async def test_a_turkish_parent_writes_and_the_teacher_reads_dutch_beside_the_or
     await mehmet.send(original)
     await mehmet.expect_text(school.t("tr", "conversation.received", who="Juf Lies"))
     heading = school.t(
-        "nl", "team.parent_message", name="Mehmet", classes="1A", language="Turks", text=original
+        "nl",
+        "team.parent_message",
+        name="Mehmet",
+        classes="Kind Mehmet (1A)",
+        language="Turks",
+        text=original,
     )
     note = await lies.expect_text(heading)
     assert school.t("nl", "team.translated", text="[en>nl] [en>nl]") in note.text
@@ -47,6 +52,11 @@ async def test_a_voice_note_without_a_teacher_reaches_the_coordinator(school: Sc
     assert school.tg.file_bytes(voice.file_id) == b"OggS fake voice"
     await sofie.expect_text(
         school.t(
-            "nl", "team.parent_message", name="Hodan", classes="2B", language="Somalisch", text="—"
+            "nl",
+            "team.parent_message",
+            name="Hodan",
+            classes="Kind Hodan (2B)",
+            language="Somalisch",
+            text="—",
         )
     )
