@@ -10,19 +10,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.codes import random_code
+from bot.core.errors import KeyedError
 from bot.models import ClassMembership, Member, Role, School, SchoolClass
 
 MAX_NAME = 60
 JOIN_CODE_LENGTH = 8
 
 
-class ClassError(Exception):
+class ClassError(KeyedError):
     """A class operation that cannot be done; `key` names the UI message to show."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 def clean_name(name: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.errors import KeyedError
 from bot.families import service
 from bot.models import (
     ClassMembership,
@@ -36,13 +37,8 @@ from bot.models import (
 MAX_TYPED_NAME = 64
 
 
-class ApprovalError(Exception):
+class ApprovalError(KeyedError):
     """A decision that cannot be made; `key` names the message, `values` fill it."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from functools import cache
 
 from babel import Locale
 
+from bot.core.errors import KeyedError
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 HEADER_SEARCH = 10  # a title line or two above the header is fine
@@ -84,13 +86,8 @@ HEADER_FIELDS = {word: name for name, words in SYNONYMS.items() for word in word
 LANGUAGE_SPLIT = re.compile(r"\s*(?:[,/;+&]|\s(?:en|et|and)\s)\s*", re.IGNORECASE)
 
 
-class RosterFileError(Exception):
+class RosterFileError(KeyedError):
     """The file cannot be read as a pupil list; `key` names the message, `values` fill it."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

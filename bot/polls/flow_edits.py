@@ -9,19 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.errors import KeyedError
 from bot.polls.flows import MAX_OPTIONS, MIN_OPTIONS, MIN_QUESTIONS
 
 DEFAULT_EMOJI = "🔹"
 Raw = dict[str, Any]
 
 
-class EditError(Exception):
+class EditError(KeyedError):
     """A change that cannot be made; `key` names the message for the coordinator."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 def question(raw: Raw, question_id: str) -> Raw:
