@@ -99,7 +99,13 @@ class Scheduler:
     def _arm(self, key: str, due: Due) -> None:
         delay = (due.when - self.clock.now()).total_seconds()
         self.job_queue.run_once(
-            self._fire, when=timedelta(seconds=min(max(delay, 0.0), RECHECK)), data=due, name=key
+            self._fire,
+            when=timedelta(seconds=min(max(delay, 0.0), RECHECK)),
+            data=due,
+            name=key,
+            # APScheduler drops a run that starts more than 1 s late by default: a busy moment
+            # (a long translation batch, a slow disk) must delay a reminder, never lose it.
+            job_kwargs={"misfire_grace_time": None},
         )
 
     async def _fire(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
