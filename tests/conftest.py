@@ -23,6 +23,7 @@ from tests.helpers import machine
 def pytest_configure(config: pytest.Config) -> None:
     """The marks of tests that need something from the machine (tests/helpers/machine.py)."""
     config.addinivalue_line("markers", "browser: needs Chromium (skipped outside CI without it)")
+    config.addinivalue_line("markers", "espeak: needs espeak-ng (skipped outside CI without it)")
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (skipped outside CI without it)")
 
 

@@ -1,9 +1,9 @@
-"""What some tests need from the machine: Debian's Chromium (the dashboard's browser tests) and a
-PostgreSQL database (tests of what only PostgreSQL does).
+"""What some tests need from the machine: Debian's Chromium (the dashboard's browser tests),
+Debian's espeak-ng (read-aloud) and a PostgreSQL database (tests of what only PostgreSQL does).
 
 Outside CI a test whose need is missing is skipped, and the run ends with one line per missing
 thing saying what to install; with `CI=true` it runs and fails, so CI never passes without them.
-Mark a test `@pytest.mark.browser` or `@pytest.mark.postgres` (tests/conftest.py checks the marks
+Mark a test `@pytest.mark.browser`, `@pytest.mark.espeak` or `@pytest.mark.postgres` (tests/conftest.py checks the marks
 before each test, before any fixture; a test using a fixture named `browser` is marked for you),
 or call `require(...)` where the thing is used (as `chromium()` in tests/helpers/dashboard.py).
 """
@@ -11,6 +11,7 @@ or call `require(...)` where the thing is used (as `chromium()` in tests/helpers
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ def chromium_path() -> str:
 def _has_chromium() -> bool:
     path = Path(chromium_path())
     return path.is_file() and os.access(path, os.X_OK)
+
+
+def _has_espeak() -> bool:
+    return shutil.which("espeak-ng") is not None
 
 
 def _has_postgres() -> bool:
@@ -47,6 +52,11 @@ NEEDS = {
         "Chromium is missing",
         _has_chromium,
         "apt-get install chromium (or set OUDERBRUG_CHROMIUM to a Chromium binary)",
+    ),
+    "espeak": Need(
+        "espeak-ng is missing",
+        _has_espeak,
+        "apt-get install espeak-ng (read-aloud's fallback voice; .ci/run installs it)",
     ),
     "postgres": Need(
         "PostgreSQL is not configured",
