@@ -1,7 +1,8 @@
 FROM python:3.11-slim
 WORKDIR /app
-# The QR flyer's fonts ship in bot/assets/; FriBiDi lets Pillow's libraqm shape Arabic script.
-RUN apt-get update && apt-get install -y --no-install-recommends libfribidi0 && rm -rf /var/lib/apt/lists/*
+# The QR flyer's fonts ship in bot/assets/; FriBiDi lets Pillow's libraqm shape Arabic script;
+# espeak-ng reads aloud where no Piper voice is installed (bot/speech/).
+RUN apt-get update && apt-get install -y --no-install-recommends libfribidi0 espeak-ng && rm -rf /var/lib/apt/lists/*
 ENV PYTHONUNBUFFERED=1 OUDERBRUG_DATA_DIR=/data
 # Exact versions with their hashes (requirements.lock, updated with scripts/lock), then the bot.
 COPY requirements.lock ./

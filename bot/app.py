@@ -58,6 +58,7 @@ from bot.onboarding.profile_views import set_bot_profile
 from bot.permissions import answer_handlers as form_answers
 from bot.permissions import handlers as forms
 from bot.permissions import jobs as form_jobs
+from bot.pictograms import handlers as pictograms
 from bot.polls import answer_handlers as poll_answers
 from bot.polls import choice_handlers as poll_choice
 from bot.polls import editor_handlers as poll_editor
@@ -66,6 +67,10 @@ from bot.polls import handlers as polls
 from bot.polls import jobs as poll_jobs
 from bot.polls import report_handlers as poll_reports
 from bot.privacy import handlers as privacy
+from bot.read_aloud import handlers as read_aloud
+from bot.read_aloud.voice_sender import VoiceSender
+from bot.reviews import handlers as reviews
+from bot.reviews import hold_handlers as review_first
 from bot.school import handlers as staff
 from bot.school import settings_handlers as school_settings
 from bot.school.invites import bootstrap_invite
@@ -140,6 +145,7 @@ def build_application(
     middleware.register(app)  # load member, pick language, check the command's role
     onboarding.register(app)  # /start, language picker, /language, /help
     privacy.register(app)  # /mydata, /forget, /stop
+    read_aloud.register(app)  # /voice and the 🔊 offer at sign-up: voice messages after texts
     staff.register(app)  # /invite for teachers and coordinators
     classes.register(app)  # /classes, /newclass, /myclasses, links, QR flyers, rename answers
     family_join.register(app)  # personal letters: mother / father / other guardian after joining
@@ -154,6 +160,7 @@ def build_application(
     family_write.register(app)  # /write and `fw:`: the team writes first to one family
     announcements.register(app)  # preview, send, seen, original/translation buttons
     announcement_subsets.register(app)  # Some families…: children picked under a preview
+    pictograms.register(app)  # 🖼 under a preview: pictograms on or off, the strip shown
     questions.register(app)  # 💬 Question under a copy: the parent's question reaches the author
     revisions.register(app)  # ✏️ Edit and 🗑 Withdraw after sending
     invitations.register(app)  # /meeting from a template or from scratch, RSVP buttons
@@ -169,6 +176,8 @@ def build_application(
     inbox.register(app)  # /inbox, Answer, Handled, Pass on, Export
     answers.register(app)  # Original/Translation under the team's answers
     buddies.register(app)  # /buddy, and connecting a language buddy with a parent
+    reviews.register(app)  # /reviewers; reviewers approve or correct machine translations
+    review_first.register(app)  # 👀 under a preview: copies wait for a reviewer (2 h at most)
     school_settings.register(app)  # /quiethours
     polls.register(app)  # /polls: coordinators pick a flow, audience, closing date; launch
     poll_editor.register(app)  # ✏️ Adapt: the school's own copy of a poll, edited in the bot
@@ -192,6 +201,8 @@ async def _post_init(app: BotApp) -> None:
     shared = data.shared
     data.catalogs, data.flows, data.poll_secret = shared.catalogs, shared.flows, shared.poll_secret
     data.engine, data.translator = shared.engine, shared.translator
+    data.speaker = shared.speaker  # read-aloud voices, one per process (bot/speech/)
+    data.transcriber = shared.transcriber  # voice notes to text (bot/transcription/)
     async with shared.sessions() as session:
         school = await ensure_school(
             session, key=settings.school_key, name=settings.school_name, now=data.clock.now()
@@ -218,11 +229,14 @@ async def _post_init(app: BotApp) -> None:
     await set_bot_profile(app.bot, data.catalogs)  # what the empty chat shows before START
     data.sender = Sender(app.bot, data)
     await data.sender.start()
+    data.voices = VoiceSender(app.bot, data)  # read-aloud: voices after the texts
+    await data.voices.start()
     assert app.job_queue is not None
     data.scheduler = Scheduler(app.job_queue, data.clock)
     if isinstance(data.clock, ManualClock):  # tests and the demo move time by hand
         data.clock.subscribe(data.scheduler.poke)
         data.clock.subscribe(data.sender.wake)
+        data.clock.subscribe(data.voices.wake)  # a voice claim's lease ends by this clock too
     waiting = await scheduling.restore(data, app.bot)
     housekeeping.schedule(data, app.bot)  # retention and the daily inbox summary
     roster_jobs.schedule(data)  # after the school year's end: pupils who left are deleted
@@ -244,8 +258,12 @@ async def _post_shutdown(app: BotApp) -> None:
             data.clock.unsubscribe(data.scheduler.poke)
         if data.sender is not None:
             data.clock.unsubscribe(data.sender.wake)
+        if data.voices is not None:
+            data.clock.unsubscribe(data.voices.wake)
     if app.bot_data.sender is not None:
         await app.bot_data.sender.stop()
+    if data.voices is not None:
+        await data.voices.stop()
     try:  # "last active" days still waiting (bot/onboarding/lookups.py)
         await lookups.flush_active(data.caches, data.sessions)
     except Exception:  # a day of "last active" is not worth a failed shutdown

@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.translation.manage import add_cli
 
     add_cli(sub)
+    from bot.speech.cli import add_cli as add_voices_cli
+
+    add_voices_cli(sub)
     return parser
 
 
@@ -130,6 +133,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
         return admin.check_flows(settings)
     if args.command == "export":
         return admin.export_poll(settings, args.poll_id, args.format, Path(args.out))
+    if args.command == "voices":
+        from bot.speech.cli import run_cli as run_voices_cli
+
+        return run_voices_cli(args, settings)
     if args.command == "models":
         from bot.translation.manage import run_cli
 

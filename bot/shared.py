@@ -20,6 +20,8 @@ from bot.core.settings import Settings, private_data_dir
 from bot.dashboard.auth import load_signing_key
 from bot.polls.anonymity import load_secret
 from bot.polls.flows import load_flows
+from bot.speech import Speaker, make_speaker
+from bot.transcription import Transcriber
 from bot.translation import Translator
 
 if TYPE_CHECKING:
@@ -38,10 +40,14 @@ class Shared:
     flows: dict[str, Flow]
     poll_secret: bytes
     translator: Translator
+    speaker: Speaker | None = None  # read-aloud (bot/speech/); None: OUDERBRUG_READ_ALOUD=false
+    transcriber: Transcriber | None = None  # voice notes to text (bot/transcription/)
 
     async def close(self) -> None:
-        """Stop the translation threads and close the database pool."""
+        """Stop the translation and speech threads and close the database pool."""
         await self.translator.close()
+        if self.speaker is not None:
+            await self.speaker.close()
         inline_sqlite.close(
             self.engine
         )  # the poll presses' own connection (bot/core/inline_sqlite.py)
@@ -65,6 +71,11 @@ async def open_shared(settings: Settings, clock: Clock) -> Shared:
     await translator.start()
     pairs = sorted(f"{a}>{b}" for a, b in translator.available_pairs())
     log.info("translation models: %s", ", ".join(pairs) or "none (ouderbrug models install ...)")
+    speaker = make_speaker(settings)
+    if speaker is not None:
+        await speaker.start()
+        spoken = sorted(f"{lang}={voice}" for lang, voice in speaker.voice_names().items())
+        log.info("read-aloud voices: %s", ", ".join(spoken) or "none (ouderbrug voices list)")
     return Shared(
         engine=engine,
         sessions=sessions,
@@ -72,4 +83,6 @@ async def open_shared(settings: Settings, clock: Clock) -> Shared:
         flows=load_flows(settings.flows_path, languages=catalogs.languages),
         poll_secret=load_secret(settings),
         translator=translator,
+        speaker=speaker,
+        transcriber=Transcriber(settings.models_data_dir),
     )

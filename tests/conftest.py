@@ -95,6 +95,9 @@ def settings(tg: FakeTelegram, fresh_db: str, tmp_path: Path) -> Settings:
         DATABASE_URL=fresh_db,
         OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
         OUDERBRUG_SCHOOL_NAME="Basisschool De Buurt",
+        # No voice unless a test installs one (tests/read_aloud/): the same stories with or
+        # without Debian's espeak-ng on the machine.
+        OUDERBRUG_ESPEAK="off",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ async def test_the_demo_shows_parents_joining_in_their_languages() -> None:
     # asks for an interpreter, Juf Lies opens her schedule.
     assert catalogs.t("ar", "meet.interpreter_asked") in transcript
     assert "16:15 Adam B. (1A) 🗣 Arabisch" in transcript
+    # Pictograms (bot/demo/pictograms.py): Juf Lies taps 🏊 and 🎒; parents get one picture.
+    assert f"[Juf Lies presses [ 🎒 {catalogs.t('nl', 'pictograms.bring')} ]]" in transcript
+    assert "<photo" in transcript.split(catalogs.t("nl", "pictograms.bring"))[-1]
 
 
 @pytest.fixture
@@ -92,3 +96,11 @@ async def test_the_demo_translates_when_models_are_installed(
     catalogs = Catalogs.load(project_root() / "locales")
     assert f"[Amina presses [ {catalogs.t('ar', 'announce.button_original')} ]]" in transcript
     assert "nl: [en>nl]" in transcript
+    # Read-aloud (bot/demo/read_aloud.py): Adam's father asks for it; with espeak-ng's Arabic
+    # voice his copy is followed by a voice message, without it the bot says there is none yet.
+    if shutil.which("espeak-ng"):
+        assert "[bot → Rachid] <voice" in transcript
+    else:
+        arabic = catalogs.language_name("ar", "ar")
+        no_voice = catalogs.t("ar", "read_aloud.on_no_voice", language=arabic)
+        assert no_voice[:20] in transcript and "[bot → Rachid] <voice" not in transcript

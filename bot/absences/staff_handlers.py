@@ -10,6 +10,7 @@ from bot.absences import jobs, marks, service
 from bot.absences.views import answer_buttons, reason_name
 from bot.classes.service import list_classes
 from bot.models import AbsenceReason, Member, Role
+from bot.read_aloud.jobs import after_text
 from bot.telegram.common import (
     GROUP_FEATURES,
     done_with_buttons,
@@ -92,7 +93,9 @@ async def ask_family(context: BotContext, guardians: list[Member], absence_id: i
         lang = catalogs.pick(person.language, person.second_language)
         text = catalogs.t(lang, "absence.question", child=name)
         markup = keyboard(answer_buttons(catalogs, lang, absence_id))
-        asked += await jobs.send_one(context.bot, person, text, markup)
+        if went := await jobs.send_one(context.bot, person, text, markup):
+            after_text(context.services, person, text, language=lang)  # 🔊 read aloud
+        asked += went
     return asked
 
 

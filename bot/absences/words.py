@@ -11,6 +11,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.absences import jobs, service
 from bot.absences.views import words_lines
+from bot.conversations.transcript_jobs import hear, heard_line
+from bot.models import Member
 from bot.telegram.common import reply
 from bot.telegram.context import BotContext
 
@@ -57,4 +59,21 @@ async def take_words(update: Update, context: BotContext) -> None:
         extra = catalogs.t(lang, "absence.team_addition", child=child.label)
         await jobs.send(services, context.bot, [person], extra + words_lines(catalogs, lang, absence), voice)  # fmt: skip
     await reply(update, context.t("absence.words_received"))
+    if voice and team:  # the voice went first; its words follow when a model is installed
+        await tell_what_was_said(context, team, child_label=child.label, voice=voice, lang=language)
     raise ApplicationHandlerStop
+
+
+async def tell_what_was_said(
+    context: BotContext, team: list[Member], *, child_label: str, voice: str, lang: str
+) -> None:
+    """The machine transcript of the voice reason (in Dutch), after the voice itself."""
+    services, catalogs = context.services, context.services.catalogs
+    heard = await hear(services, context.bot, voice, lang)
+    if heard is None:
+        return
+    for person in team:
+        ui = catalogs.pick(person.language)
+        text = catalogs.t(ui, "absence.team_addition", child=child_label) + "\n\n"
+        text += heard_line(catalogs, ui, lang, heard[0], heard[1])
+        await jobs.send(services, context.bot, [person], text, None)

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.announcements import service as svc
 from bot.announcements.handlers import preview
+from bot.conversations.transcript_jobs import hear
 from bot.models import Announcement, Member
 from bot.telegram.common import reply
 from bot.telegram.context import BotContext
@@ -36,12 +37,16 @@ async def draft_from_message(update: Update, context: BotContext) -> None:
         await unsupported(update, context)
         return
     services = context.services
+    text = msg.text or msg.caption or ""
+    if kind == "voice" and not text and file_id:  # spoken: its Dutch words (with a model)
+        heard = await hear(services, context.bot, file_id, services.settings.default_language)
+        text = heard[0] if heard else ""
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
         if not await has_audience(update, context, session, classes):
             return
         draft = await svc.create_draft(
-            session, author=member, classes=classes, kind=kind, text=msg.text or msg.caption or "",
+            session, author=member, classes=classes, kind=kind, text=text,
             now=services.clock.now(), file_id=file_id, file_name=file_name,
         )  # fmt: skip
     remember_source(context, msg.message_id, draft.id)

@@ -18,6 +18,9 @@ from bot.invitations.service import event_of
 from bot.models import Announcement, Delivery, Member, Role, School
 from bot.onboarding.handlers import stale
 from bot.permissions.handlers import photo_reminder
+from bot.pictograms.strip_sender import edit_in_place
+from bot.pictograms.views import preview_line, preview_row
+from bot.reviews.hold_handlers import ask_first_row
 from bot.school.quiet import quiet_until
 from bot.telegram.common import (
     GROUP_FEATURES,
@@ -29,7 +32,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.context import BotContext
 from bot.translation.status import plan, tally
-from bot.translation.status_views import lines
+from bot.translation.status_views import lines, routes
 
 
 async def preview(context: BotContext, draft: Announcement, member: Member) -> tuple[str, Any]:
@@ -50,7 +53,10 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
                   second=p.second_language, text=draft.text)
         for p in people
     )  # fmt: skip
-    languages = "\n".join(lines(services.catalogs, context.lang, outcomes))
+    languages = "\n".join(
+        lines(services.catalogs, context.lang, outcomes)
+        + routes(services.catalogs, context.lang, services.translator, draft.language, outcomes)
+    )  # who reads it in which language, and the route each translation takes (issue 19)
     names = audience_label(
         services, context.lang, draft, [c.name for c in classes if c.id in chosen]
     )
@@ -63,6 +69,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
         text += await photo_reminder(context, sorted(chosen))
     if draft.kind == "invitation":  # the organiser reads the invitation as parents will
         text = f"{draft.text}\n\n{'─' * 12}\n{text}"
+    if pictured := preview_line(context, draft):  # which pictograms go with it
+        text += "\n\n" + pictured
     held = None if draft.urgent else await held_until(context)
     if held is not None:
         school = await school_of(context)
@@ -82,6 +90,8 @@ async def preview(context: BotContext, draft: Announcement, member: Member) -> t
         rows += in_columns(toggles, 3)
     if roster:  # only the families of some children (chosen on the roster)
         rows.append([(context.t("announce.some_families_button"), f"anf:{draft.id}:0")])
+    rows += preview_row(context, draft)  # 🖼 pictograms (bot/pictograms/)
+    rows += await ask_first_row(context, draft, set(outcomes.own) - {draft.language})  # 👀
     rows.append(
         [
             (context.t("announce.send_now"), f"ann:send:{draft.id}"),
@@ -221,16 +231,14 @@ async def show_version(
         text = await original_view(services, announcement, member)
     else:
         text = (await parent_copy(services, announcement, member, delivery_id=delivery_id)).text
-    await query.edit_message_text(
-        text,
-        reply_markup=buttons(
-            services,
-            lang,
-            delivery_id,
-            showing_original=original,
-            invitation=announcement.kind == "invitation",
-        ),
+    markup = buttons(
+        services,
+        lang,
+        delivery_id,
+        showing_original=original,
+        invitation=announcement.kind == "invitation",
     )
+    await edit_in_place(query.message, text, markup)  # a text, or the caption under pictograms
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -90,6 +90,7 @@ async def _open_outbox(
                 chat_id=person.chat_id,
                 language=person.language or "nl",
                 next_attempt_at=not_before or now,
+                voice="wanted" if person.read_aloud else None,  # bot/read_aloud/voice_copies.py
             )
         )
     await session.commit()

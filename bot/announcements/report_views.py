@@ -13,6 +13,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.announcements.service import Report, class_ids_of
 from bot.models import Announcement, AnnouncementStatus, Member, SchoolClass
+from bot.reviews.service import by_language
+from bot.reviews.views import report_lines
 from bot.translation.status_views import lines
 
 if TYPE_CHECKING:
@@ -78,6 +80,10 @@ async def report_text(
         failed=figures.failed,
     )
     text = "\n".join([text, *lines(services.catalogs, lang, figures.status)])
+    counts = await by_language(
+        session, announcement_id=announcement.id or 0, source=announcement.language
+    )
+    text = "\n".join([text, *report_lines(services.catalogs, lang, counts)])  # bot/reviews/
     if announcement.edited_at is not None and figures.changing:
         text += "\n" + services.catalogs.t(lang, "announce.report_editing", count=figures.changing)
     if announcement.kind == "invitation" and figures.rsvp is not None:

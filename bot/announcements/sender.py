@@ -30,10 +30,13 @@ from bot.models import (
     Announcement,
     AnnouncementStatus,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
     Member,
     MemberStatus,
 )
+from bot.read_aloud.service import voice_again
+from bot.reviews.jobs import ask_reviewers
 
 if TYPE_CHECKING:
     from bot.telegram.context import BotData
@@ -171,6 +174,8 @@ class Sender:
                 running.update({asyncio.create_task(self._deliver(job)): job for job in jobs})
             if not running:
                 self.idle.set()  # nothing due: every outcome so far is recorded
+                if self.services.voices is not None:  # voice copies follow (bot/read_aloud/)
+                    self.services.voices.wake()
                 await self._sleep_until_due()
                 self.idle.clear()
                 continue
@@ -321,6 +326,8 @@ class Sender:
                 composed_at={j.delivery.id or 0: j.composed_at for j in sent},
                 now=self.services.clock.now(),
             )
+            edited = [j.delivery.id or 0 for j in sent if j.delivery.action == DeliveryAction.EDIT]
+            await voice_again(session, delivery_ids=edited)  # a new voice message (read_aloud)
 
     async def _refresh_report(self, announcement_id: int) -> None:
         """Update the author's report in place (at most every 2 s, and once at the end)."""
@@ -336,5 +343,6 @@ class Sender:
                 announcement.status = AnnouncementStatus.SENT
                 session.add(announcement)
                 await session.commit()
+                await ask_reviewers(self.bot, self.services, announcement_id)  # bot/reviews/
         self._report_sent[announcement_id] = time.monotonic()
         await refresh_report_message(self.bot, self.services, announcement, figures)

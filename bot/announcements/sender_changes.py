@@ -11,6 +11,7 @@ from telegram.ext import ExtBot
 from bot.announcements.views import Byline, Copy
 from bot.core.limits import cut
 from bot.models import Announcement, Delivery, Member
+from bot.pictograms.strip_sender import edit_caption, is_caption_error
 from bot.telegram.ratelimit import OUTBOX
 from bot.translation.status import render
 
@@ -32,7 +33,10 @@ async def edit_copy(bot: ExtBot[Any], delivery: Delivery, copy: Copy) -> None:
             rate_limit_args=OUTBOX,
         )
     except BadRequest as err:
-        if "not modified" not in str(err) and "not found" not in str(err):
+        if is_caption_error(err):  # the copy is the pictograms' strip with the text as caption
+            await edit_caption(bot, delivery.chat_id, delivery.message_id or 0, copy.text,
+                               copy.markup)  # fmt: skip
+        elif "not modified" not in str(err) and "not found" not in str(err):
             raise
 
 

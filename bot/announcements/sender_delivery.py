@@ -30,6 +30,7 @@ from bot.models import (
     Member,
     MemberStatus,
 )
+from bot.pictograms.strip_sender import Strips
 from bot.telegram.ratelimit import OUTBOX
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class CopyDeliverer:
         self._announcements: dict[int, tuple[Announcement, Byline]] = {}
         self._lookups: dict[int, asyncio.Lock] = {}
         self._calendars: dict[int, tuple[bytes, tuple[float, float] | None]] = {}  # ics, map
+        self.strips = Strips(bot)  # pictograms: one strip per announcement, uploaded once
 
     async def _context(self, announcement_id: int) -> tuple[Announcement, Byline] | None:
         """The announcement and its byline, looked up once (copies in flight share the lookup)."""
@@ -174,6 +176,7 @@ class CopyDeliverer:
             "language": copy.language if copy else delivery.language,
             "via": copy.via if copy else delivery.via,
             "wanted": copy.outcome.wanted if copy and copy.outcome else delivery.wanted,
+            "reviewed": copy.outcome.reviewed if copy and copy.outcome else delivery.reviewed,
             "blocked": blocked,
         }
         return job
@@ -200,6 +203,10 @@ class CopyDeliverer:
         """What one parent gets, in order, as requests still to make; where the text is."""
         bot, file_id, photos = self.bot, announcement.file_id or "", announcement.album.split()
         pieces: list[Piece] = []  # every request paced as the outbox's (OUTBOX): see ratelimit
+        if announcement.pictograms:  # the strip first; a short text as its caption
+            if self.strips.carries(announcement, copy):
+                return [partial(self.strips.send, chat, announcement, copy)], 0
+            pieces.append(partial(self.strips.send, chat, announcement, None))
         if announcement.kind == "album" and len(photos) == 1:
             pieces.append(partial(_one, bot.send_photo, chat, photos[0]))
         elif announcement.kind == "album" and photos:

@@ -203,21 +203,31 @@ def compose(
     if outcome.machine and sender.dutch_below:
         below = t(lang, "announce.original_below") + "\n" + announcement.text
         marked = "event.machine_mark_below" if invitation else "announce.machine_mark_below"
-        foot = "\n".join(x for x in (edited, t(lang, marked)) if x)
+        foot = "\n".join(x for x in (edited, mark(services, lang, outcome, marked)) if x)
         whole = "\n\n".join(x for x in (head, body, foot, below) if x)
         if utf16_len(whole) <= TEXT_LIMIT:
             markup = buttons(services, lang, delivery_id, showing_original=False,
                              translated=False, invitation=invitation)  # fmt: skip
             return Copy(whole, markup, outcome.language, outcome.via, (), outcome, dutch_below=True)
     marked = "event.machine_mark" if invitation else "announce.machine_mark"  # only some words
-    mark = t(lang, marked) if outcome.machine else ""
-    foot = "\n".join(x for x in (edited, mark) if x)
+    label = mark(services, lang, outcome, marked) if outcome.machine else ""
+    foot = "\n".join(x for x in (edited, label) if x)
     markup = buttons(
         services, lang, delivery_id, showing_original=False, translated=outcome.machine,
         invitation=invitation,
     )  # fmt: skip
     *before, last = split(head, body, foot)
     return Copy(last, markup, outcome.language, outcome.via, tuple(before), outcome)
+
+
+def mark(services: BotData, lang: str, outcome: Outcome, machine_key: str) -> str:
+    """The line under a translation: made by a machine, or checked by someone who speaks the
+    language (a reviewer approved or corrected it: bot/reviews/), named in the reader's locale."""
+    if not outcome.reviewed:
+        return services.catalogs.t(lang, machine_key)
+    key = "reviews.checked_mark_below" if machine_key.endswith("_below") else "reviews.checked_mark"
+    name = services.catalogs.language_name(outcome.language, lang)
+    return services.catalogs.t(lang, key, language=name)
 
 
 async def original_view(services: BotData, announcement: Announcement, member: Member) -> str:

@@ -15,6 +15,7 @@ from bot.families.service import children
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, School
 from bot.onboarding import members
 from bot.onboarding.handlers import stale
+from bot.read_aloud.jobs import after_text
 from bot.telegram.common import GROUP_FEATURES, keyboard, numeric_press
 from bot.telegram.context import BotContext
 from bot.translation.status import Outcome, plan, render
@@ -32,11 +33,14 @@ async def deliver_answer(
     *,
     family: tuple[int, str] | None = None,
     photo: str | None = None,
+    voice: str | None = None,
+    transcribed: bool = False,
 ) -> Outcome | None:
     """Translate, store and send an answer: what the parent got (their language, a second one,
     or the Dutch text and why); None if the parent cannot be reached (it stays stored).
     `family` (id, children's names): the team writes first to that family, not an answer;
-    `photo`: a Telegram file id sent just before the (translated) text."""
+    `photo`/`voice`: a Telegram file id sent just before the (translated) text; `transcribed`:
+    the text is a machine transcription of that voice."""
     services = context.services
     lang = services.catalogs.pick(parent.language)
     body, outcome = await render(
@@ -44,15 +48,18 @@ async def deliver_answer(
         own=parent.language, second=parent.second_language,
         protected=[author.first_name, parent.first_name],
     )  # fmt: skip
-    shown = heading(context, lang, author.first_name, body, family[1] if family else None)
-    shown = "\n".join(x for x in (note(services.catalogs, outcome), shown) if x)
+    spoken = heading(context, lang, author.first_name, body, family[1] if family else None)
+    shown = "\n".join(x for x in (note(services.catalogs, outcome), spoken) if x)
+    if transcribed:
+        shown += "\n\n" + services.catalogs.t(lang, "conversation.voice_transcribed")
     if outcome.machine:
         shown += "\n\n" + services.catalogs.t(lang, "announce.machine_mark")
     async with services.sessions() as session:
         stored = await svc.record_answer(
             session, conversation=conversation, author=author, text=text, text_parent=shown,
             language=parent.language or "nl", now=services.clock.now(),
-            family_id=family[0] if family else None, file_id=photo,
+            family_id=family[0] if family else None, file_id=photo or voice,
+            kind="voice" if voice else "photo",
         )  # fmt: skip
     markup = (
         original_button(context, lang, stored.id or 0, showing_original=False)
@@ -63,6 +70,8 @@ async def deliver_answer(
     try:
         if photo is not None:
             await context.bot.send_photo(parent.chat_id, photo)
+        if voice is not None:
+            await context.bot.send_voice(parent.chat_id, voice)
         for part in before:
             await context.bot.send_message(parent.chat_id, part)
         await context.bot.send_message(parent.chat_id, last, reply_markup=markup)
@@ -73,6 +82,7 @@ async def deliver_answer(
     except TelegramError:
         log.warning("could not deliver an answer to parent %s", parent.id, exc_info=True)
         return None
+    after_text(services, parent, spoken, language=outcome.language, personal=True)  # 🔊
     return outcome
 
 

@@ -15,6 +15,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.announcements.service import school_of
 from bot.conversations import follow_ups
 from bot.conversations import service as svc
+from bot.conversations.transcript_jobs import transcript_line
 from bot.core.i18n import Catalogs
 from bot.core.limits import TEXT_LIMIT, cut, split_text
 from bot.families.service import whose_parent
@@ -113,8 +114,9 @@ def note_text(
             lang, "team.parent_message", name=parent.first_name, classes=classes,
             language=language, text=first.text or "—",
         )  # fmt: skip
-        if first.text_nl:
-            text += "\n\n" + catalogs.t(lang, "team.translated", text=first.text_nl)
+        heard = transcript_line(catalogs, lang, first)  # a voice note, machine-transcribed
+        if heard or first.text_nl:
+            text += "\n\n" + (heard or catalogs.t(lang, "team.translated", text=first.text_nl))
         return text
     parts = [
         catalogs.t(
@@ -128,7 +130,10 @@ def note_text(
     ]
     for message in messages:
         part = "• " + cut(message.text or "📎", ONE_OF_MANY)
-        if message.text_nl:
+        heard = transcript_line(catalogs, lang, message)
+        if heard:
+            part += "\n  " + cut(heard, ONE_OF_MANY)
+        elif message.text_nl:
             part += "\n  " + catalogs.t(lang, "team.translated", text=cut(message.text_nl, ONE_OF_MANY))  # fmt: skip
         parts.append(part)
     return "\n\n".join(parts)

@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.conversations import follow_up_jobs
 from bot.conversations import service as svc
+from bot.conversations.transcript_jobs import transcribe_for_team
 from bot.core.limits import cut
 from bot.models import Announcement, Conversation, InboxMessage, Member, MemberStatus
 from bot.onboarding.handlers import stale
@@ -49,6 +50,7 @@ async def keep_for_team(
         team = [author]  # a question goes to whoever wrote the announcement
     await receipt(update, context, conversation, team, question=about is not None)
     await translate_for_team(context, stored)
+    await transcribe_for_team(context, stored)  # a voice note: its words, in Dutch (if a model)
     if about is None:
         await follow_up_jobs.follow_up(services, context.bot, conversation.id or 0)
     else:  # a question is told at once (to the team if its author has left)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InputFile, Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    filters,
+)
 
 from bot.conversations import service as svc
 from bot.conversations.handlers import notify_team, team_buttons
+from bot.conversations.transcript_jobs import hear, transcript_line
 from bot.core.limits import cut
 from bot.families.service import children, whose_parent
 from bot.models import Conversation, InboxMessage, Member, MemberStatus, Role
@@ -78,8 +85,9 @@ def line_of(context: BotContext, message: InboxMessage, family: str | None = Non
     if message.direction == "out":
         return context.t("inbox.line_answer", text=text)
     line = context.t("inbox.line_parent", text=text)
-    if message.text_nl:
-        line += "\n" + context.t("team.translated", text=message.text_nl)
+    heard = transcript_line(context.services.catalogs, context.lang, message)
+    if heard or message.text_nl:
+        line += "\n" + (heard or context.t("team.translated", text=message.text_nl))
     return line
 
 
@@ -174,7 +182,16 @@ async def answer(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     from bot.conversations.answer_handlers import confirmation, deliver_answer
 
-    outcome = await deliver_answer(context, conversation, parent, member, msg.text or "")
+    voice = msg.voice.file_id if msg.voice else None  # a spoken answer: its Dutch words, if a model
+    heard = (
+        await hear(services, context.bot, voice, services.settings.default_language)
+        if voice
+        else None
+    )
+    text = heard[0] if heard else (msg.text or "🎤")
+    outcome = await deliver_answer(
+        context, conversation, parent, member, text, voice=voice, transcribed=heard is not None
+    )
     await reply(update, confirmation(context, parent, outcome))
     raise ApplicationHandlerStop
 
@@ -209,4 +226,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=GROUP_FEATURES,
     )
     app.add_handler(CallbackQueryHandler(pass_to, pattern=r"^convp:"), group=GROUP_FEATURES)
-    pending.expect(app, ANSWERING, answer)
+    pending.expect(app, ANSWERING, answer, accepts=pending.TEXT | filters.VOICE)

@@ -55,6 +55,8 @@ async def purge_old(services: BotData) -> int:
         )
     if services.translator is not None:
         services.translator.forget_sources(set(erased.sources))
+    if services.speaker is not None:  # and their read-aloud audio
+        services.speaker.forget_sources(set(erased.sources))
     deleted = erased.count("conversation")
     log.info("retention: %s conversations deleted (last active before %s)", deleted, cutoff)
     return deleted

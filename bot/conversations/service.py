@@ -149,14 +149,15 @@ async def record_answer(
     now: datetime,
     family_id: int | None = None,
     file_id: str | None = None,
+    kind: str = "photo",
 ) -> InboxMessage:
     """Store the team's answer (Dutch original and what the parent received); `family_id`: the
-    team wrote first to that family; `file_id`: a photo sent with it."""
+    team wrote first to that family; `file_id`: a photo (or `kind`: voice) sent with it."""
     answer = InboxMessage(
         school_id=conversation.school_id, member_id=conversation.member_id,
         conversation_id=conversation.id, direction="out", author_id=author.id, text=text,
         text_parent=text_parent, language=language, created_at=now, family_id=family_id,
-        kind="photo" if file_id else "text", file_id=file_id,
+        kind=kind if file_id else "text", file_id=file_id,
     )  # fmt: skip
     conversation.unread, conversation.updated_at = False, now
     conversation.notified_at = None  # the parent's next message is a new turn: told at once

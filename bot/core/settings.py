@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -53,6 +54,14 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30.0, gt=0, alias="OUDERBRUG_SEND_RATE")
     telegram_timeout: float = Field(default=10.0, gt=0, le=120, alias="OUDERBRUG_TELEGRAM_TIMEOUT")
     translation_threads: int = Field(default=2, ge=1, le=64, alias="OUDERBRUG_TRANSLATION_THREADS")
+    # Read-aloud (bot/speech/): false turns every voice copy off; espeak-ng (robotic) speaks where
+    # no Piper voice is installed ("fallback"), before Piper ("prefer") or never ("off").
+    read_aloud: bool = Field(default=True, alias="OUDERBRUG_READ_ALOUD")
+    espeak: Literal["fallback", "prefer", "off"] = Field(
+        default="fallback", alias="OUDERBRUG_ESPEAK"
+    )
+    speech_threads: int = Field(default=1, ge=1, le=16, alias="OUDERBRUG_SPEECH_THREADS")
+    speech_cache_mb: int = Field(default=200, ge=0, le=100_000, alias="OUDERBRUG_SPEECH_CACHE_MB")
     locales_dir: Path | None = Field(default=None, alias="OUDERBRUG_LOCALES_DIR")
     flows_dir: Path | None = Field(default=None, alias="OUDERBRUG_FLOWS_DIR")
     # Webhook mode (`ouderbrug run --webhook`): the address Telegram posts to, and where we listen.

@@ -22,12 +22,17 @@ from bot.core.migrate import upgrade_async
 from bot.core.settings import Settings, load_settings
 from bot.demo import scenes
 from bot.demo.dashboard import ask_link, dashboard_server, keep_serving
+from bot.demo.engines import engines_scene
 from bot.demo.families import families_scene
 from bot.demo.family_messages import family_messages_scene
 from bot.demo.meetings import meetings_scene
+from bot.demo.pictograms import pictograms_scene
 from bot.demo.polls import barriers_poll
+from bot.demo.read_aloud import read_aloud_scene
+from bot.demo.reviews import reviews_scene
 from bot.demo.routines import routines_scene
 from bot.demo.school import School
+from bot.demo.voice_notes import voice_notes_scene
 from bot.models import InboxMessage, Member
 from bot.runtime import running
 from bot.simulator import BotMessage, FakeTelegram, SimUser, render_transcript
@@ -257,6 +262,11 @@ async def play(school: School, *, parents: int) -> SimUser:
     await family_messages_scene(school, lies)  # /write to one family; to some families of 1A
     await routines_scene(school, lies)  # absence notes and a permission form (issue 18)
     await meetings_scene(school, lies)  # /oudercontact: an evening of meeting slots (issue 18)
+    await engines_scene(school, karim)  # the route per language: direct, many-to-many, pivot
+    await pictograms_scene(school, lies)  # 🏊 🎒 on a message: one picture without words
+    await reviews_scene(school, sofie, lies)  # Karim reviews the Arabic; copies change
+    await read_aloud_scene(school, lies)  # 🔊 Adam's father hears Juf Lies's message in Arabic
+    await voice_notes_scene(school, lies)  # 🎤 his voice note reaches her (its Dutch: with a model)
     return sofie
 
 

@@ -16,6 +16,7 @@ from bot.invitations.copy_views import title_for
 from bot.models import Announcement, AnnouncementStatus, Event, Member, MemberStatus
 from bot.onboarding import members
 from bot.polls import jobs as poll_jobs
+from bot.read_aloud.jobs import after_text
 from bot.telegram.context import BotData
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ async def send_reminders(services: BotData, bot: Bot, event_id: int) -> int:
         try:
             await bot.send_message(person.chat_id, text)
             sent += 1
+            after_text(services, person, text, language=lang)  # 🔊 read aloud, when they asked
         except Forbidden:
             async with services.sessions() as session:
                 await members.set_status(session, member=person, status=MemberStatus.BLOCKED)

@@ -22,6 +22,7 @@ from bot.meetings import views
 from bot.meetings.printout import schedule_pdf
 from bot.models import MeetingBooking, MeetingPlan, MeetingSlot, Member, MemberStatus, Role
 from bot.onboarding import members
+from bot.read_aloud.jobs import after_text
 from bot.telegram.context import BotData
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ async def _send(services: BotData, bot: Bot, person: Member, text: str, **kwargs
     except TelegramError:
         log.warning("meeting slots: could not write to %s", person.id, exc_info=True)
         return False
+    after_text(services, person, text, language=services.catalogs.pick(person.language))  # 🔊
     return True
 
 

@@ -38,6 +38,7 @@ from bot.models.polls import (
     PollWriting,
     SchoolFlow,
 )
+from bot.models.reviews import ReviewedTranslation, Reviewer, ReviewNotice, ReviewRequest
 from bot.models.routines import (
     Absence,
     AbsenceReason,
@@ -101,6 +102,10 @@ __all__ = [
     "PollStatus",
     "PollWriting",
     "Pupil",
+    "ReviewNotice",
+    "ReviewRequest",
+    "ReviewedTranslation",
+    "Reviewer",
     "Role",
     "Rsvp",
     "School",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from bot.models.base import member_fk, utc_column
@@ -63,6 +64,9 @@ class Announcement(SQLModel, table=True):
     file_name: str | None = Field(default=None, max_length=255)
     album: str = Field(default="")  # an album's photo file ids, one per line
     media_group: str | None = Field(default=None, max_length=64)  # Telegram's album id
+    pictograms: str = Field(  # chosen pictograms, comma-separated (bot/pictograms/)
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
+    )
     status: str = Field(default=AnnouncementStatus.DRAFT, max_length=16)
     urgent: bool = Field(default=False)  # coordinators may send during quiet hours
     report_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
@@ -88,6 +92,9 @@ class Delivery(SQLModel, table=True):
     language: str = Field(max_length=8)  # the language delivered in
     via: str = Field(default="own", max_length=16)  # own | second | original | failed
     wanted: str | None = Field(default=None, max_length=8)  # the parent's own language at send time
+    reviewed: bool = Field(  # the translation was checked by a reviewer (bot/reviews/)
+        default=False, sa_column_kwargs={"server_default": sa_false()}
+    )
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16, index=True)
     action: str = Field(default=DeliveryAction.SEND, max_length=8)
     attempts: int = Field(default=0)
@@ -97,6 +104,10 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     sent_at: datetime | None = utc_column(nullable=True)
     seen_at: datetime | None = utc_column(nullable=True)
+    # The voice message after the text (issue 19, bot/read_aloud/): None (not asked), wanted,
+    # sending (claimed: next_attempt_at is its lease once the text is sent), sent, none, failed.
+    voice: str | None = Field(default=None, max_length=8, index=True)
+    voice_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))  # the last one
 
 
 class Event(SQLModel, table=True):

@@ -73,6 +73,7 @@ class InboxMessage(SQLModel, table=True):
     text: str = Field(default="")  # as written (an answer: the Dutch original)
     language: str | None = Field(default=None, max_length=8)  # the parent's language
     text_nl: str | None = Field(default=None)  # machine translation for the team
+    transcript: str | None = Field(default=None)  # a voice note as machine-transcribed
     text_parent: str | None = Field(default=None)  # an answer as the parent received it
     file_id: str | None = Field(default=None, max_length=255)
     announcement_id: int | None = Field(  # a question about this announcement

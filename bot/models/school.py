@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
@@ -84,6 +85,8 @@ class Member(SQLModel, table=True):
     active_on: date | None = Field(default=None)
     # A parent from before families existed was asked once whose parent they are (issue 17).
     family_asked_at: datetime | None = utc_column(nullable=True)
+    # Every message the school sends comes with a voice message too (issue 19, /voice).
+    read_aloud: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class SchoolClass(SQLModel, table=True):

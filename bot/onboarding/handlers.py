@@ -21,6 +21,7 @@ from bot.families.join_handlers import join_with_letter
 from bot.models import Member, MemberStatus, Role
 from bot.onboarding import members
 from bot.onboarding.welcome_views import messages_line
+from bot.read_aloud.handlers import offer_after_joining
 from bot.school.invites import redeem_invite
 from bot.telegram.common import (
     GROUP_FEATURES,
@@ -215,6 +216,7 @@ async def finish_onboarding(
         await set_member_menu(context, member)  # an invite sets the menu of the new role
     if payload:
         await complete_start(update, context, member, payload, fresh=True)
+        await offer_after_joining(update, context, member, payload)  # 🔊 read aloud? (once)
     elif line := _messages_line(context, member):
         await reply(update, line)  # /language: say where the school's messages will come now
 

@@ -15,6 +15,7 @@ from bot.families.service import Child
 from bot.models import Member, PermissionForm
 from bot.permissions import service
 from bot.permissions.views import family_copy
+from bot.read_aloud.jobs import after_text
 from bot.school.quiet import quiet_until
 from bot.telegram.common import keyboard
 from bot.telegram.context import BotData
@@ -49,10 +50,17 @@ async def deliver(
     """The copies, in each guardian's language, with Yes / No."""
     sent, below = 0, await dutch_below(services)
     for member, child in people:
-        text, rows = await family_copy(services, form, member, child, dutch_below=below)
+        text, rows, spoken = await family_copy(services, form, member, child, dutch_below=below)
         try:
             await bot.send_message(member.chat_id, text, reply_markup=keyboard(rows))
             sent += 1
+            if spoken:  # 🔊 read aloud, when they asked
+                after_text(
+                    services,
+                    member,
+                    spoken,
+                    language=services.catalogs.pick(member.language, member.second_language),
+                )
         except TelegramError:
             log.warning("could not send form %s to member %s", form.id, member.id, exc_info=True)
     return sent
@@ -92,12 +100,19 @@ async def remind(services: BotData, bot: Bot, form_id: int) -> int:
         return 0
     catalogs, sent, below = services.catalogs, 0, await dutch_below(services)
     for member, child in people:
-        text, rows = await family_copy(services, form, member, child, dutch_below=below)
+        text, rows, spoken = await family_copy(services, form, member, child, dutch_below=below)
         lang = catalogs.pick(member.language, member.second_language)
         text = catalogs.t(lang, "form.reminder") + "\n\n" + text
         try:
             await bot.send_message(member.chat_id, text, reply_markup=keyboard(rows))
             sent += 1
+            if spoken:  # 🔊 read aloud, when they asked
+                after_text(
+                    services,
+                    member,
+                    catalogs.t(lang, "form.reminder") + "\n\n" + spoken,
+                    language=lang,
+                )
         except TelegramError:
             log.warning("could not remind member %s of form %s", member.id, form_id, exc_info=True)
     return sent

@@ -33,9 +33,11 @@ def deadline(services: BotData, when: datetime, lang: str) -> str:
 
 async def family_copy(
     services: BotData, form: PermissionForm, member: Member, child: Child, *, dutch_below: bool
-) -> tuple[str, list[list[Button]]]:
+) -> tuple[str, list[list[Button]], str | None]:
     """The question about one child, in the guardian's language (or marked as not translated);
-    a machine translation carries the Dutch question under it with the school's `dutch_below`."""
+    a machine translation carries the Dutch question under it with the school's `dutch_below`.
+    Third: what read-aloud may speak (the copy without the Dutch), None when the question is
+    not in the language of the copy's frame (a voice would read Dutch words as another tongue)."""
     catalogs = services.catalogs
     lang = catalogs.pick(member.language, member.second_language)
     body, outcome = await render(
@@ -49,6 +51,7 @@ async def family_copy(
     )  # fmt: skip
     if form.photo_consent:
         text += "\n" + catalogs.t(lang, "form.photo_note")
+    spoken = text if outcome.language == lang else None
     if outcome.machine and dutch_below:
         below = catalogs.t(lang, "announce.original_below") + "\n" + question_for(form, child)
         if utf16_len(text + below) + 200 <= TEXT_LIMIT:  # room for the status line
@@ -59,7 +62,7 @@ async def family_copy(
             (catalogs.t(lang, "form.no"), f"fa:{form.id}:{child.pupil_id}:n"),
         ]
     ]
-    return (f"{first}\n\n{text}" if first else text), rows
+    return (f"{first}\n\n{text}" if first else text), rows, spoken
 
 
 def answered_line(services: BotData, lang: str, form: PermissionForm, yes: bool) -> str:

@@ -18,6 +18,7 @@ from bot.onboarding import lookups, members
 from bot.polls import schedule as schedule_svc
 from bot.polls import service as svc
 from bot.polls.views import invitation, poll_flow
+from bot.read_aloud.jobs import after_text
 from bot.telegram.context import BotData
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ async def send_to(
         try:
             await bot.send_message(person.chat_id, text, reply_markup=markup)
             sent += 1
+            after_text(data, person, text, language=lang)  # 🔊 read aloud, when they asked
         except Forbidden:
             async with data.sessions() as session:
                 await members.set_status(session, member=person, status=MemberStatus.BLOCKED)

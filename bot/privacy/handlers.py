@@ -14,6 +14,8 @@ from bot.privacy import service as privacy
 from bot.privacy.family_data import family_data
 from bot.privacy.meeting_data import meeting_data
 from bot.privacy.views import family_lines, meeting_lines
+from bot.read_aloud.views import mydata_line
+from bot.reviews.service import languages_of as reviewed_languages
 from bot.telegram.common import GROUP_FEATURES, done_with_buttons, keyboard, reply
 from bot.telegram.context import BotContext
 from bot.telegram.menus import clear_member_menu
@@ -30,6 +32,7 @@ async def mydata(update: Update, context: BotContext) -> None:
         data = await members.member_data(session, member=member)
         families = await family_data(session, member=member)
         meetings = await meeting_data(session, member=member)
+        checks = await reviewed_languages(session, member_id=member.id or 0)  # bot/reviews/
     none = context.t("common.none")
     text = context.t(
         "mydata.body",
@@ -51,6 +54,11 @@ async def mydata(update: Update, context: BotContext) -> None:
     )
     if data.messages:
         text += "\n" + context.t("mydata.messages", messages=data.messages)
+    if member.role == Role.PARENT:  # 🔊 read aloud (bot/read_aloud/), /voice to change
+        text += "\n" + mydata_line(context.services, context.lang, member)
+    if checks:
+        named = ", ".join(catalogs.language_name(code, context.lang) for code in checks)
+        text += "\n" + context.t("reviews.mydata", languages=named)
     if lines := family_lines(context.t, families, locale=_babel_locale(context.lang)):
         text += "\n\n" + lines
     name = partial(catalogs.language_name, reader=context.lang)
@@ -111,6 +119,8 @@ def forget_in_memory(context: BotContext, member: Member, erased: privacy.Erased
     translator = context.services.translator
     if translator is not None:
         translator.forget_sources(set(erased.sources))
+    if context.services.speaker is not None:  # their texts' read-aloud audio (bot/speech/)
+        context.services.speaker.forget_sources(set(erased.sources))
     if context.user_data is not None:
         context.user_data.clear()
     context.application.drop_user_data(member.telegram_id)

@@ -117,9 +117,12 @@ async def purge_conversations(session: AsyncSession, *, school_id: int, before: 
         Conversation.school_id == school_id, col(Conversation.updated_at) < before
     )
     found = await session.exec(
-        select(InboxMessage.text, InboxMessage.text_nl, InboxMessage.text_parent).where(
-            col(InboxMessage.conversation_id).in_(old)
-        )
+        select(
+            InboxMessage.text,
+            InboxMessage.text_nl,
+            InboxMessage.text_parent,
+            InboxMessage.transcript,
+        ).where(col(InboxMessage.conversation_id).in_(old))
     )
     texts = [t for row in found for t in row]
     rows = {
@@ -141,9 +144,12 @@ async def purge_conversations(session: AsyncSession, *, school_id: int, before: 
 async def _conversation_texts(session: AsyncSession, *, member_id: int) -> list[str | None]:
     """Every text of a parent's conversations: their words, the Dutch made of them, the answers."""
     found = await session.exec(
-        select(InboxMessage.text, InboxMessage.text_nl, InboxMessage.text_parent).where(
-            col(InboxMessage.member_id) == member_id
-        )
+        select(
+            InboxMessage.text,
+            InboxMessage.text_nl,
+            InboxMessage.text_parent,
+            InboxMessage.transcript,
+        ).where(col(InboxMessage.member_id) == member_id)
     )
     return [t for row in found for t in row]
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from bot.invitations.service import Template
     from bot.polls.flows import Flow
     from bot.shared import Shared
+    from bot.speech import Speaker
+    from bot.transcription import Transcriber
     from bot.translation import Translator
 
 
@@ -32,6 +34,17 @@ class Outbox(Protocol):
     def wake(self) -> None: ...
     def report_soon(self, announcement_id: int) -> None: ...
     def forget(self, announcement_id: int) -> None: ...
+
+
+class Voices(Protocol):
+    """What the rest of the bot asks of the read-aloud sender (bot/read_aloud/voice_sender.py)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def wake(self) -> None: ...
+    def read_aloud(
+        self, member: Member, text: str, *, language: str | None, personal: bool = False
+    ) -> None: ...
 
 
 InputHandler = Callable[[Update, "BotContext"], Awaitable[None]]
@@ -55,7 +68,10 @@ class BotData:
     catalogs: Catalogs
     clock: Clock = SystemClock()
     translator: Translator | None = None
+    speaker: Speaker | None = None  # read-aloud (bot/speech/): None when off by setting
+    transcriber: Transcriber | None = None  # voice notes to text (bot/transcription/)
     sender: Outbox | None = None
+    voices: Voices | None = None  # voice messages after texts, for read-aloud parents
     scheduler: Scheduler | None = None
     templates: dict[str, Template] | None = None  # invitation templates, read on first use
     school_id: int = 0

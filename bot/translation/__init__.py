@@ -1,4 +1,4 @@
-"""Offline machine translation (argostranslate): service, models and their installation."""
+"""Offline machine translation (argostranslate, CTranslate2 direct and many-to-many models)."""
 
 from bot.translation.engine import EngineError
 from bot.translation.environment import configure_argos_environment

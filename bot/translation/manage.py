@@ -1,8 +1,10 @@
-"""Installing and listing translation models: `ouderbrug models list|install`.
+"""Installing and listing translation models: `ouderbrug models list|install|route`.
 
 Models come from the Argos package index (with a progress bar) or, for schools without internet,
-from a folder of `.argosmodel` files. Each file is checked before it is unpacked: a broken file is
-reported and skipped, and never breaks the models already installed.
+from a folder of `.argosmodel` files and CTranslate2 model folders (direct Opus-MT pairs,
+many-to-many NLLB: `ct2_install.py`). Each file is checked before it is unpacked: a broken file is
+reported and skipped, and never breaks the models already installed. `models list` shows per
+language the route both ways (`model_list.py`); `models route tr pivot` pins one (`routes.py`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.transcription import manage as whisper
+from bot.translation.ct2_install import ct2_folders, install_ct2_from_dir
+from bot.translation.ct2_models import ct2_root
 from bot.translation.engine import PIVOT, ArgosEngine
 from bot.translation.environment import (
     configure_argos_environment,
     forget_loaded_models,
     import_argos,
 )
+from bot.translation.model_list import route_lines
+from bot.translation.routes import AUTO, KINDS, write_pin
 
 Progress = Callable[[str, int, int], None]  # (label, done bytes, total bytes)
 SCHOOL_LANGUAGE = "nl"
@@ -51,6 +58,12 @@ def list_installed(data_dir: Path) -> list[InstalledModel]:
         )
         for p in sorted(engine.pairs().values(), key=lambda p: (p.source, p.target))
     ]
+
+
+def ct2_folders_installed(data_dir: Path) -> bool:
+    """Any CTranslate2 model folder installed."""
+    root = ct2_root(data_dir)
+    return root.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir())
 
 
 def check_model_file(path: Path) -> dict[str, Any]:
@@ -95,12 +108,17 @@ def install_file(data_dir: Path, path: Path) -> dict[str, Any]:
     return meta
 
 
-def install_from_dir(data_dir: Path, folder: Path) -> tuple[list[str], list[str]]:
-    """Install every `.argosmodel` in a folder; returns (installed pairs, errors)."""
-    done, errors = [], []
+def install_from_dir(
+    data_dir: Path, folder: Path, accept_licences: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
+    """Install every `.argosmodel` and CTranslate2 model folder in a folder; returns (installed
+    pairs and models, errors). A model under a licence that is not plainly open (NLLB-200:
+    CC-BY-NC-4.0) is installed only when `accept_licences` names that licence."""
+    accepted = {x.strip().lower() for x in accept_licences}
+    done, errors = install_ct2_from_dir(data_dir, folder, accepted)
     files = sorted(folder.glob("*.argosmodel"))
-    if not files:
-        errors.append(f"no .argosmodel files in {folder}")
+    if not files and not ct2_folders(folder):
+        errors.append(f"no .argosmodel files or model folders in {folder}")
     for path in files:
         try:
             meta = install_file(data_dir, path)
@@ -188,24 +206,49 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     """Register `ouderbrug models list|install`."""
     models = subparsers.add_parser("models", help="translation models")
     actions = models.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="installed translation models")
+    actions.add_parser("list", help="per language the route both ways; installed models")
     install = actions.add_parser("install", help="install models from the Argos index or a folder")
     install.add_argument("codes", nargs="*", help="language codes, e.g. en ar tr")
-    install.add_argument("--from", dest="folder", type=Path, help="folder with .argosmodel files")
+    install.add_argument(
+        "--from", dest="folder", type=Path,
+        help="folder with .argosmodel files and/or CTranslate2 model folders (metadata.json)",
+    )  # fmt: skip
+    install.add_argument(
+        "--accept-licence", dest="accept", action="append", default=[], metavar="LICENCE",
+        help="install models under this licence too, e.g. cc-by-nc-4.0 (NLLB-200)",
+    )  # fmt: skip
+    route = actions.add_parser("route", help="pin a language's route (or auto: the best)")
+    route.add_argument("language", help="language code, e.g. tr")
+    route.add_argument("kind", choices=[*KINDS, AUTO])
 
 
 def run_cli(args: argparse.Namespace, settings: Any) -> int:
     """Carry out `ouderbrug models ...`."""
-    data_dir = Path(settings.data_dir)
+    data_dir = Path(getattr(settings, "models_data_dir", settings.data_dir))  # as the bot reads
     if args.action == "list":
-        models = list_installed(data_dir)
-        for m in models:
-            print(f"{m.source} > {m.target}\t{m.version}\t{m.folder}")
-        if not models:
+        codes = sorted(p.parent.name for p in settings.locales_path.glob("*/LC_MESSAGES"))
+        print("\n".join(route_lines(data_dir, codes)))
+        print("\n".join(whisper.list_lines(data_dir)))
+        if not list_installed(data_dir) and not ct2_folders_installed(data_dir):
             print("No translation models installed. Try: ouderbrug models install en ar tr")
         return 0
+    if args.action == "route":
+        write_pin(data_dir, args.language.lower(), args.kind)
+        print(f"{args.language}: {args.kind} (restart the bot to use it)")
+        return 0
+    heard, heard_errors = whisper.run_install(data_dir, args.codes, args.folder, text_progress)
+    for name in heard:
+        print(f"installed {name}")  # speech to text (bot/transcription/manage.py)
+    for error in heard_errors:
+        print(f"error: {error}", file=sys.stderr)
+    args.codes = [c for c in args.codes if not c.lower().startswith("whisper-")]
+    translations_too = args.folder is not None and (
+        ct2_folders(args.folder) or any(args.folder.glob("*.argosmodel"))
+    )
+    if (heard or heard_errors) and not args.codes and not translations_too:
+        return 1 if heard_errors else 0
     if args.folder is not None:
-        done, errors = install_from_dir(data_dir, args.folder)
+        done, errors = install_from_dir(data_dir, args.folder, args.accept)
     elif args.codes:
         done, errors = install_from_index(data_dir, args.codes, text_progress)
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -12,12 +11,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import select
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import SessionFactory
-from bot.models import TranslationCache
+from bot.models import ReviewedTranslation, TranslationCache
 from bot.translation.engine import ArgosEngine, EngineError
 from bot.translation.glossary import Glossaries
+from bot.translation.routes import Route, Router
 from bot.translation.textproc import Masked, mask, split_sentences
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class TranslationResult:
     fallback: bool = False
     path: tuple[str, ...] = ()
     cached: bool = False
+    reviewed: bool = False  # checked by a person the school trusts (bot/reviews/)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Translator:
 
     def __post_init__(self) -> None:
         self.engine = ArgosEngine(self.data_dir, threads=1)
+        self.router = Router(self.data_dir, self.engine)  # + direct and many-to-many models
         self.glossaries = Glossaries.load(self.glossary_dir)
         self._executor: ThreadPoolExecutor | None = None
         self._memory: dict[str, TranslationResult] = {}
@@ -72,9 +75,10 @@ class Translator:
         self._inflight: dict[str, asyncio.Future[TranslationResult]] = {}
 
     async def start(self) -> None:
-        """Open the worker threads."""
+        """Open the worker threads; scan the installed models there, not on the event loop."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="translate")
+            await asyncio.get_running_loop().run_in_executor(self._executor, self.router.pairs)
 
     async def close(self) -> None:
         """Stop the worker threads."""
@@ -83,16 +87,20 @@ class Translator:
             self._executor = None
 
     def available_pairs(self) -> set[tuple[str, str]]:
-        """Installed direct (source, target) models."""
-        return set(self.engine.pairs())
+        """(source, target) pairs one installed model translates (argostranslate or CTranslate2)."""
+        return self.router.pairs()
 
     def can_translate(self, source: str, target: str) -> bool:
-        """Directly, through a pivot, or trivially (same language)."""
-        return self.engine.route(source, target) is not None
+        """Directly, through a many-to-many model or a pivot, or trivially (same language)."""
+        return source == target or self.router.route(source, target) is not None
+
+    def route_for(self, source: str, target: str) -> Route | None:
+        """The route a text from source to target takes now (None: no model, or same language)."""
+        return self.router.route(source, target)
 
     def reload_models(self) -> None:
-        """Pick up newly installed or removed models."""
-        self.engine.reload()
+        """Pick up newly installed or removed models and changed route pins."""
+        self.router.reload()
 
     async def translate_for(
         self, text: str, *, source: str, languages: Sequence[str], protected: Sequence[str] = (),
@@ -132,13 +140,13 @@ class Translator:
             return TranslationResult(text, source, target, machine=False, path=(source,))
         if not cache:
             return await self._uncached(text, source, target, protected)
-        key = self._key(text, source, target, protected)
+        route = self.router.route(source, target)
+        key = self._key(text, source, target, protected, route)
         if key in self._memory:
             self.stats.cache_hits += 1
             return replace(self._memory[key], cached=True)
         if not mask(text, names=protected).has_words:
             return TranslationResult(text, source, target, machine=False, path=(source,))
-        route = self.engine.route(source, target)
         if route is None:
             raise EngineError(f"no model for {source}>{target}")
         if key in self._inflight:
@@ -161,7 +169,7 @@ class Translator:
         self, text: str, source: str, target: str, protected: Sequence[str]
     ) -> TranslationResult:
         """Translated now, neither looked up nor kept anywhere."""
-        route = self.engine.route(source, target)
+        route = self.router.route(source, target)
         if not mask(text, names=protected).has_words:
             return TranslationResult(text, source, target, machine=False, path=(source,))
         if route is None:
@@ -169,19 +177,26 @@ class Translator:
         loop = asyncio.get_running_loop()
         done = await loop.run_in_executor(self._executor, self._work, text, route, protected)
         self.stats.performed += 1
-        return TranslationResult(done, source, target, machine=True, path=route)
+        return TranslationResult(done, source, target, machine=True, path=route.languages)
 
-    def _key(self, text: str, source: str, target: str, protected: Sequence[str]) -> str:
+    def _key(
+        self, text: str, source: str, target: str, protected: Sequence[str], route: Route | None
+    ) -> str:
+        """The cache key: text, languages, glossary, names, and the route (engine and model)."""
         names = "\x1f".join(sorted(protected))
-        raw = "\x1e".join((source, target, self.glossaries.version, names, text))
+        engine = route.id if route is not None else ""
+        raw = "\x1e".join((source, target, self.glossaries.version, names, text, engine))
         return hashlib.sha256(raw.encode()).hexdigest()
 
     async def _cached_or_new(
-        self, key: str, text: str, route: tuple[str, ...], protected: Sequence[str]
+        self, key: str, text: str, chosen: Route, protected: Sequence[str]
     ) -> TranslationResult:
+        route = chosen.languages
         source, target = route[0], route[-1]
-        stored = await self._load(key)
-        if stored is not None:
+        stored, checked = await self._load(key), await self._reviewed(text, source, target)
+        if checked is not None:  # a person's translation wins over any machine's
+            result = TranslationResult(checked, source, target, True, path=route, reviewed=True)
+        elif stored is not None:
             self.stats.cache_hits += 1
             result = TranslationResult(
                 stored.text, source, target, True, path=tuple(stored.path.split(">")), cached=True
@@ -189,7 +204,7 @@ class Translator:
         else:
             loop = asyncio.get_running_loop()
             translated = await loop.run_in_executor(
-                self._executor, self._work, text, route, protected
+                self._executor, self._work, text, chosen, protected
             )
             self.stats.performed += 1
             result = TranslationResult(translated, source, target, machine=True, path=route)
@@ -197,17 +212,15 @@ class Translator:
         self._remember(key, result, source_hash(text))
         return result
 
-    def _work(self, text: str, route: tuple[str, ...], protected: Sequence[str]) -> str:
-        """Mask, split, translate hop by hop, restore (in a worker thread)."""
-        glossary = self.glossaries.for_language(route[-1])
+    def _work(self, text: str, route: Route, protected: Sequence[str]) -> str:
+        """Mask, split, translate along the route, restore (in a worker thread)."""
+        glossary = self.glossaries.for_language(route.languages[-1])
         lines = text.split("\n")
         units: list[tuple[int, Masked]] = []
         for number, line in enumerate(lines):
             for sentence in split_sentences(line):
                 units.append((number, mask(sentence, names=protected, glossary=glossary)))
-        todo = [m.text for _, m in units if m.has_words]
-        for a, b in itertools.pairwise(route):
-            todo = self.engine.translate_batch(todo, a, b) if todo else todo
+        todo = self.router.run(route, [m.text for _, m in units if m.has_words])
         done = iter(todo)
         out: list[list[str]] = [[] for _ in lines]
         for number, masked in units:
@@ -222,6 +235,24 @@ class Translator:
                 return await session.get(TranslationCache, key)
         except SQLAlchemyError:
             log.warning("translation cache unavailable; translating anyway", exc_info=True)
+            return None
+
+    async def _reviewed(self, text: str, source: str, target: str) -> str | None:
+        """The translation a reviewer approved or corrected for this very text, if any."""
+        if self.sessions is None:
+            return None
+        try:
+            async with self.sessions() as session:
+                found = await session.exec(
+                    select(ReviewedTranslation.text).where(
+                        ReviewedTranslation.source_hash == source_hash(text),
+                        ReviewedTranslation.source_lang == source,
+                        ReviewedTranslation.target_lang == target,
+                    )
+                )
+                return found.first()
+        except SQLAlchemyError:
+            log.warning("reviewed translations unavailable; using the machine's", exc_info=True)
             return None
 
     async def _store(self, key: str, result: TranslationResult, source: str) -> None:

@@ -28,6 +28,7 @@ class Outcome:
     language: str  # the language the text is in
     via: str  # own | second | original (no model) | failed (the engine failed at send time)
     machine: bool = False  # machine-translated
+    reviewed: bool = False  # the machine's translation was checked by a person (bot/reviews/)
 
     @property
     def in_their_language(self) -> bool:
@@ -92,7 +93,9 @@ async def render(
             translator.stats.failures += 1
             failed = True
             continue
-        return result.text, Outcome(wanted, target, via, machine=result.machine)
+        return result.text, Outcome(
+            wanted, target, via, machine=result.machine, reviewed=result.reviewed
+        )
     return text, Outcome(wanted, source, FAILED if failed else NO_MODEL)
 
 

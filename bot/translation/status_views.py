@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.core.i18n import Catalogs
+from bot.translation.ct2_models import DIRECT, MANY
+from bot.translation.service import Translator
 from bot.translation.status import FAILED, NO_MODEL, OWN, SECOND, Outcome, Tally
 
 
@@ -38,6 +40,26 @@ def lines(catalogs: Catalogs, lang: str, counted: Tally) -> list[str]:
         names = _listed(catalogs, lang, counted.failed)
         out.append(t(lang, "status.failed", count=sum(counted.failed.values()), languages=names))
     return out
+
+
+def routes(
+    catalogs: Catalogs, lang: str, translator: Translator | None, source: str, counted: Tally
+) -> list[str]:
+    """One line naming, per language the text will be machine-translated into, the route it
+    takes: straight from Dutch, with a many-to-many model, or through English ([] if none)."""
+    targets = [x for x in counted.own if x != source]
+    targets += [got for (_wanted, got) in counted.second if got != source and got not in targets]
+    found = []
+    for target in targets:
+        route = translator.route_for(source, target) if translator is not None else None
+        if route is None:
+            continue
+        key = {DIRECT: "status.route_direct", MANY: "status.route_many"}.get(
+            route.kind, "status.route_pivot"
+        )
+        name = catalogs.language_name(target, lang)
+        found.append(catalogs.t(lang, key, language=name, model=route.engine))
+    return [catalogs.t(lang, "status.routes", routes="; ".join(found))] if found else []
 
 
 def note(catalogs: Catalogs, outcome: Outcome) -> str:

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 import sentencepiece as spm
 from ctranslate2.specs import TransformerSpec
 
@@ -34,7 +35,9 @@ def marker(source: str, target: str) -> str:
     return f"[{source}>{target}]"
 
 
-def _sentencepiece(folder: Path, symbol: str) -> list[str]:
+def _sentencepiece(
+    folder: Path, symbol: str | list[str], filename: str = "sentencepiece.model"
+) -> list[str]:
     """Train a small SentencePiece model; returns its vocabulary (id order)."""
     rng = random.Random(7)
     lines = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(300)]
@@ -44,18 +47,25 @@ def _sentencepiece(folder: Path, symbol: str) -> list[str]:
         model_writer=model,
         vocab_size=80,
         hard_vocab_limit=False,
-        user_defined_symbols=[symbol],
+        user_defined_symbols=[symbol] if isinstance(symbol, str) else symbol,
         normalization_rule_name="identity",
         character_coverage=1.0,
         minloglevel=3,
     )
-    (folder / "sentencepiece.model").write_bytes(model.getvalue())
+    (folder / filename).write_bytes(model.getvalue())
     processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def _spec(vocab: list[str], symbol: str, d_model: int, layers: int) -> TransformerSpec:
-    """A Transformer whose decoder says `symbol` and stops."""
+def _spec(
+    vocab: list[str],
+    symbol: str,
+    d_model: int,
+    layers: int,
+    chain: list[tuple[str, str]] | None = None,
+) -> TransformerSpec:
+    """A Transformer whose decoder says `symbol` and stops (or follows `chain`: after token a,
+    token b; each link on its own dimension)."""
     spec = TransformerSpec.from_config(layers, 2 if d_model <= 64 else 8)
     D_MODEL, FFN = d_model, 4 * d_model
     rng = np.random.default_rng(0)
@@ -95,10 +105,10 @@ def _spec(vocab: list[str], symbol: str, d_model: int, layers: int) -> Transform
             cross.linear[2].weight = zeros(D_MODEL, D_MODEL)
     spec.encoder.embeddings[0].weight = small(size, D_MODEL)
     embeddings, projection = zeros(size, D_MODEL), zeros(size, D_MODEL)
-    chain = [vocab.index("<s>"), vocab.index(symbol), vocab.index("</s>")]
-    for step, (here, after) in enumerate(itertools.pairwise(chain)):
-        embeddings[here, step] = BIG
-        projection[after, step] = BIG
+    links = chain or list(itertools.pairwise(["<s>", symbol, "</s>"]))
+    for step, (here, after) in enumerate(links):
+        embeddings[vocab.index(here), step] = BIG
+        projection[vocab.index(after), step] = BIG
     spec.decoder.embeddings.weight = embeddings
     spec.decoder.projection.weight = projection
     spec.register_source_vocabulary(vocab)
@@ -136,3 +146,72 @@ def build_marker_model(
             zf.write(path, path.relative_to(work).as_posix())
     shutil.rmtree(work)
     return archive
+
+
+def direct_marker(source: str, target: str) -> str:
+    """What every sentence becomes in a tiny direct (Opus-MT-like) model."""
+    return f"[opus-mt:{source}>{target}]"
+
+
+def many_marker(target: str) -> str:
+    """What every sentence becomes in the tiny many-to-many model, for that target."""
+    return f"[nllb>{target}]"
+
+
+TINY_NLLB = {
+    "nl": "nld_Latn",
+    "en": "eng_Latn",
+    "so": "som_Latn",
+    "ti": "tir_Ethi",
+    "ps": "pbt_Arab",
+}
+
+
+def build_direct_model(
+    out_dir: Path, source: str, target: str, *, licence: str = "apache-2.0"
+) -> Path:
+    """A folder laid out like `ct2-transformers-converter --model Helsinki-NLP/opus-mt-...
+    --copy_files source.spm target.spm`, plus Ouderbrug's metadata.json; returns the folder."""
+    name = f"opus-mt-{source}-{target}"
+    folder = out_dir / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    symbol = direct_marker(source, target)
+    vocab = _sentencepiece(folder, symbol, "source.spm")
+    shutil.copy(folder / "source.spm", folder / "target.spm")
+    _spec(vocab, symbol, 32, 1).save(str(folder))
+    meta = {"kind": "direct", "name": name, "licence": licence, "sources": [source],
+            "targets": [target]}  # fmt: skip
+    (folder / "metadata.json").write_text(json.dumps(meta))
+    return folder
+
+
+def build_many_model(out_dir: Path, *, name: str = "nllb-200-tiny") -> Path:
+    """A folder laid out like an NLLB-200 CTranslate2 conversion (model.bin, config.json,
+    shared_vocabulary.json, sentencepiece.bpe.model) for nl, en, so, ti and ps. The decoder
+    ignores the source; the target prefix token chains to its own marker: `som_Latn` is followed
+    by `[nllb>so]`, then `</s>`."""
+    folder = out_dir / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    markers = [many_marker(lang) for lang in TINY_NLLB]
+    pieces = _sentencepiece(folder, markers, "sentencepiece.bpe.model")
+    vocab = pieces + list(TINY_NLLB.values())  # language tokens come after the pieces, as in NLLB
+    chain = [(code, many_marker(lang)) for lang, code in TINY_NLLB.items()]
+    chain += [(many_marker(lang), "</s>") for lang in TINY_NLLB]
+    _spec(vocab, markers[0], 32, 1, chain=chain).save(str(folder))
+    meta = {"kind": "many-to-many", "name": name, "licence": "cc-by-nc-4.0",
+            "codes": TINY_NLLB, "languages": list(TINY_NLLB)}  # fmt: skip
+    (folder / "metadata.json").write_text(json.dumps(meta))
+    return folder
+
+
+@pytest.fixture(scope="session", name="ct2_folders")
+def ct2_model_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two folders a school would copy over: a direct nl>tr model and a many-to-many model
+    (each alone in its own USB folder, so each can be installed apart)."""
+    root = tmp_path_factory.mktemp("ct2models")
+    return {
+        "direct": build_direct_model(root / "direct", "nl", "tr").parent,
+        "many": build_many_model(root / "many").parent,
+    }

@@ -43,6 +43,7 @@ FORGED = [
     "evt:{n}", *_each("rsvp:{a}:{n}", "yes no maybe lang"), "rsvp:n{n}:1",
     *_each("evo:{a}:{n}", "kids lang thanks nopic nomap ok"),
     *_each("evtc:{a}:{n}", "list move ask yes no"),
+    "rv:ok:{n}", "rvf:{n}", "rv:fix:{n}", *_each("rvw:{a}:{n}", "add who del"), "rvw:lang:{n}:pl",
 ]  # fmt: skip
 
 

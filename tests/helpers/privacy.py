@@ -17,7 +17,8 @@ async def rows_mentioning(school: School, member_id: int | None, telegram_id: in
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
                 name = column.name
-                refs = ("member_id", "used_by", "created_by", "author_id", "decided_by")
+                refs = ("member_id", "used_by", "created_by", "author_id", "decided_by",
+                        "reviewed_by", "added_by")  # fmt: skip
                 member_ref = name in refs or (table.name == "member" and name == "id")
                 values = [telegram_id] + ([member_id] if member_ref else [])
                 kind = str(column.type).upper()

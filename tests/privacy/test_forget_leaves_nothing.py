@@ -18,10 +18,12 @@ from bot.demo.polls import has_data, invitation, launch
 from bot.demo.school import School
 from bot.models import Announcement, Conversation, InboxMessage, Poll, TranslationCache
 from bot.simulator import BotMessage, SimUser
+from bot.speech.service import voices_folder
 from bot.translation.manage import install_from_dir
 from bot.translation.service import source_hash
 from tests.helpers.dashboard import ask_login_link, serve_dashboard
 from tests.helpers.invitations import invite
+from tests.helpers.piper_voice import write_tiny_voice
 from tests.helpers.privacy import (
     diff,
     dump,
@@ -116,6 +118,12 @@ async def test_forget_leaves_nothing_of_a_parent(
     await zephyrine.send_photo(b"\x89PNG a note from the doctor", caption=HER_WORDS[1])
     note = await lies.wait_for_message(with_button("conv:ans:"))  # a first message: told at once
     await writes_and_gets_an_answer(school, zephyrine, lies, said, answered, note=note)
+    speaker = school.app.bot_data.speaker  # her words read aloud (a tiny voice stands in)
+    assert speaker is not None
+    write_tiny_voice(voices_folder(school.app.bot_data.settings), "ar_JO-tiny-x_low", language="ar")
+    speaker.reload()
+    spoken = [await speaker.speak(t, language="ar", source=said) for t in (said, answered)]
+    assert speaker.cache_dir is not None and len(list(speaker.cache_dir.iterdir())) == 2
     await tom.send("Wanneer is het oudercontact?")  # Tom's conversation must survive
     await lies.wait_for_message(lambda m: "oudercontact" in m.text)
     await invite(school, lies)
@@ -165,6 +173,9 @@ async def test_forget_leaves_nothing_of_a_parent(
     assert translator is not None
     again = await translator.translate(said, source="ar", target="nl")
     assert not again.cached  # not kept in memory either
+    assert None not in spoken and not any(  # nor her words' audio
+        p.name.startswith(source_hash(said)) for p in (speaker.cache_dir or Path()).iterdir()
+    )
 
 
 async def test_forget_of_a_staff_member(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.dashboard.views import absences, forms, login, meetings, pages, polls, reach, school
+from bot.dashboard.views.languages import languages_page
 from bot.dashboard.views.visit import APPS
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def setup_dashboard(web_app: web.Application, bot_apps: Sequence[BotApp]) -> Non
             web.get("/dashboard/reach", reach.reach_page),
             web.get("/dashboard/absences", absences.absences_page),
             web.get("/dashboard/meetings", meetings.meetings_page),
+            web.get("/dashboard/languages", languages_page),
             web.get("/dashboard/meetings/schedule.csv", meetings.meetings_file),
             web.get(r"/dashboard/absences/{period:[a-z]+}.{kind:csv|xlsx}", absences.absences_file),
             web.get(r"/dashboard/forms/{id:\d+}.csv", forms.form_file),  # the office's form lists

@@ -37,6 +37,7 @@ NAV = (
     ("reach", "dash.nav_reach"),
     ("absences", "dash.nav_absences"),
     ("meetings", "dash.nav_meetings"),
+    ("languages", "dash.nav_languages"),
     ("settings", "dash.nav_settings"),
 )
 

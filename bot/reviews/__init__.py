@@ -1,0 +1,1 @@
+"""Human review of machine translations by people the school trusts (issue 19)."""
