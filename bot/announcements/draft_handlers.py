@@ -39,8 +39,11 @@ async def draft_from_message(update: Update, context: BotContext) -> None:
     services = context.services
     text = msg.text or msg.caption or ""
     if kind == "voice" and not text and file_id:  # spoken: its Dutch words (with a model)
-        heard = await hear(services, context.bot, file_id, services.settings.default_language)
-        text = heard[0] if heard else ""
+        school_lang = services.settings.default_language
+        heard = await hear(services, context.bot, file_id, school_lang)
+        # Marked in the text itself, so the preview, the Dutch original and every translated copy
+        # say it was transcribed by machine and may contain errors.
+        text = services.catalogs.t(school_lang, "team.transcribed", text=heard[0]) if heard else ""
     async with services.sessions() as session:
         classes = await svc.audience_classes(session, member=member)
         if not await has_audience(update, context, session, classes):

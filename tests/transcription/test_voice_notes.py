@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bot.demo.school import School
-from bot.models import InboxMessage, TranslationCache
+from bot.models import Announcement, InboxMessage, TranslationCache
 from bot.simulator import SimUser
 from bot.transcription import Transcriber
 from bot.transcription.manage import run_install
@@ -191,6 +191,9 @@ async def test_a_spoken_announcement_reaches_parents_as_voice_and_their_language
     await lies.send_voice(spoken, duration=2)
     preview = await lies.wait_for_message(lambda m: "ann:send:" in str(m.buttons))
     assert "Turks" in preview.text
+    async with school.app.bot_data.sessions() as session:  # the Dutch words, marked as machine's
+        draft = (await session.exec(select(Announcement))).one()
+    assert draft.text == school.t("nl", "team.transcribed", text="merhaba dünya")
     await lies.press(school.t("nl", "announce.send_now"), message=preview)
     voice = await mehmet.wait_for_message(lambda m: m.kind == "voice")
     assert school.tg.files[voice.file_id].data == spoken  # type: ignore[index]
