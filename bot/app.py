@@ -20,6 +20,7 @@ from bot.announcements import subset_handlers as announcement_subsets
 from bot.announcements.sender import Sender
 from bot.classes import handlers as classes
 from bot.classes import member_handlers as class_members
+from bot.cluster.fence import Fence
 from bot.conversations import answer_handlers as answers
 from bot.conversations import buddy_handlers as buddies
 from bot.conversations import fallback_handlers as fallback
@@ -94,10 +95,13 @@ def build_application(
     clock: Clock | None = None,
     shared: Shared | None = None,
     webhook: bool = False,
+    fence: Fence | None = None,
 ) -> BotApp:
     """One school's bot: services opened in post_init (or `shared` by several schools).
 
     With `webhook=True` there is no updater: the web server (bot/web) puts updates on the queue.
+    With a `fence` (bot/cluster/: this process owns the school by a lease) every request waits for
+    the lease to be surely ours, and the outbox's unfinished claims are an earlier owner's.
     """
     if not settings.telegram_bot_token:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
@@ -115,7 +119,7 @@ def build_application(
             Defaults(tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         # One budget for replies and the outbox: 30 messages/s overall, 1/s per chat.
-        .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate)))
+        .rate_limiter(PacedRateLimiter(Pacer(per_second=settings.send_rate), fence=fence))
         # aiohttp (bot/telegram/http.py), at most CONNECTIONS at once (the rate limiter sends no more). A
         # request Telegram does not answer in time is retried (it may have arrived: see docs).
         .request(AiohttpRequest(connections=CONNECTIONS, timeout=settings.telegram_timeout))
@@ -138,6 +142,7 @@ def build_application(
     app.bot_data.settings = settings
     app.bot_data.clock = clock
     app.bot_data.shared = shared
+    app.bot_data.exclusive = fence is not None
 
     # Handlers, in order (see bot/telegram/common.py for the groups). The middleware runs first
     # for every update; in the feature group only the first matching handler runs, so the

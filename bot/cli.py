@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=0, help="the dashboard's port (default: any)")
     demo.add_argument("--webhook", action="store_true", help="updates by webhook, as in production")
+    demo.add_argument(
+        "--city",
+        action="store_true",
+        help="several `ouderbrug run` processes share four schools; one is killed, one joins",
+    )
     invite = sub.add_parser("invite", help="make a one-time link for a teacher or coordinator")
     invite.add_argument("--role", choices=["teacher", "coordinator"], default="teacher")
     invite.add_argument("--class", dest="class_name", help="the teacher's class")
@@ -120,6 +125,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, schools: list[Settin
             return _demo(20)
         return admin.run_bot(settings, schools, webhook=args.webhook)
     if args.command == "demo":
+        if args.city:
+            return _city()
         return _demo(args.parents, dashboard=args.dashboard, port=args.port, webhook=args.webhook)
     if args.command in ("backup", "restore"):
         return admin.backup_command(settings, args.command, Path(args.file))
@@ -153,6 +160,15 @@ def _demo(parents: int, *, dashboard: bool = False, port: int = 0, webhook: bool
         )
     except KeyboardInterrupt:
         return 0
+
+
+def _city() -> int:
+    from bot.demo.city import run_city
+
+    try:
+        return asyncio.run(run_city())
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

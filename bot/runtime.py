@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
 import signal
+import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from bot.app import BotApp, build_application
+from bot.cluster.coordinator import Coordinator, SchoolRunner
+from bot.cluster.fence import Fence
 from bot.core.clock import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.shared import Shared, open_shared
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "callback_query", "edited_message"]
+DRAIN_SECONDS = 10.0  # at a handover, how long requests on their way may take to be answered
 
 
 @asynccontextmanager
@@ -77,20 +83,86 @@ def build_applications(
     ]
 
 
+class PollingRunner:
+    """Starts and stops the long-polling bots of the schools this process owns (bot/cluster/)."""
+
+    def __init__(self, *, clock: Clock, shared: Shared, poll_timeout: int = 10) -> None:
+        self.clock, self.shared, self.poll_timeout = clock, shared, poll_timeout
+        self.apps: dict[str, BotApp] = {}  # owned and started schools
+        self._stacks: dict[str, AsyncExitStack] = {}
+        self._fences: dict[str, Fence] = {}
+
+    async def start(self, school: Settings, fence: Fence) -> None:
+        """Build the school's bot behind its fence and start polling; raise on failure."""
+        app = build_application(school, clock=self.clock, shared=self.shared, fence=fence)
+        stack = AsyncExitStack()
+        running_app = running(app, poll_timeout=self.poll_timeout, allowed_updates=UPDATES)
+        await stack.enter_async_context(running_app)  # a failure undoes what it started
+        self._stacks[school.school_key], self._fences[school.school_key] = stack, fence
+        self.apps[school.school_key] = app
+
+    async def stop(self, key: str) -> None:
+        """Stop the school's bot; never raises. No new updates first, the handlers finish, then
+        the fence closes: copies still waiting for their turn stay in the outbox for the next
+        owner, and the requests already on their way get their answer, so none is sent twice."""
+        app, stack = self.apps.pop(key, None), self._stacks.pop(key, None)
+        fence = self._fences.pop(key, None)
+        if stack is None:
+            return
+        try:
+            if app is not None and app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app is not None and app.running:
+                await app.stop()
+            if fence is not None:
+                fence.revoke()
+                await fence.drained(DRAIN_SECONDS)
+            await stack.aclose()
+        except Exception:
+            log.exception("%s did not stop cleanly", key)
+
+
+def process_id() -> str:
+    """This process in the cluster: host, pid and a random part (new at every start)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def coordinator_for(
+    schools: Sequence[Settings], *, shared: Shared, runner: SchoolRunner, clock: Clock
+) -> Coordinator:
+    """The Coordinator of this process, with the timing of the settings."""
+    first = schools[0]
+    return Coordinator(
+        schools=schools, sessions=shared.sessions, runner=runner, clock=clock,
+        process_id=process_id(), address=first.internal_url,
+        lease_seconds=first.lease_seconds, tick=first.cluster_tick,
+    )  # fmt: skip
+
+
 async def serve_schools(schools: Sequence[Settings]) -> None:
-    """`ouderbrug run`: every school's bot until Ctrl+C or SIGTERM."""
+    """`ouderbrug run`: this process's share of the schools' bots until Ctrl+C or SIGTERM.
+
+    Several processes on one database share the schools through leases (bot/cluster/); alone,
+    one process owns them all after its first tick.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    clock = SystemClock()
+    shared = await open_shared(schools[0], clock)
     try:
-        async with running_schools(schools) as apps:
-            names = ", ".join(
-                f"{app.bot_data.settings.school_key} (@{app.bot.username})" for app in apps
-            )
-            log.info("serving %d school(s): %s", len(apps), names)
+        coordinator = coordinator_for(
+            schools, shared=shared, runner=PollingRunner(clock=clock, shared=shared), clock=clock
+        )
+        await coordinator.start()
+        log.info("process %s: sharing %d school(s)", coordinator.process_id, len(schools))
+        try:
             await stop.wait()
             log.info("stopping")
+        finally:
+            await coordinator.stop()
     finally:
+        await shared.close()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

@@ -26,6 +26,7 @@ from bot.announcements.outbox import catch_up
 from bot.announcements.report_views import refresh_report_message
 from bot.announcements.sender_delivery import CopyDeliverer, Job
 from bot.announcements.service import report
+from bot.cluster.fence import LeaseLost
 from bot.models import (
     Announcement,
     AnnouncementStatus,
@@ -87,9 +88,10 @@ class Sender:
         Requeued copies are due at once, not when their claim's lease would have run out. On
         PostgreSQL other senders may be working right now, so their claims are left alone: a
         claim is a lease (LEASE) that any sender takes over once it has run out (a sender that
-        stops rather than crashes gives its own claims back at once, in `stop`).
+        stops rather than crashes gives its own claims back at once, in `stop`). A school owned
+        by a lease (bot/cluster/, `exclusive`): claims left are a dead or former owner's.
         """
-        if not self._shared_outbox():
+        if not self._shared_outbox() or self.services.exclusive:  # a lease: the others' are gone
             await self._requeue(col(Delivery.announcement_id).in_(self._ours()))
         _freeze_startup_objects()
         self.idle.clear()  # not known to be idle until the outbox was looked at
@@ -109,7 +111,7 @@ class Sender:
             self._task.cancel()
             try:
                 await self._task
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, LeaseLost):  # LeaseLost: the school went elsewhere
                 pass
             self._task = None
         flying, self._flying = self._flying, {}

@@ -21,6 +21,7 @@ from telegram.ext import ExtBot
 
 from bot.announcements.sender_changes import edit_copy, take_back
 from bot.announcements.views import Byline, Copy, byline_of, parent_copy
+from bot.cluster.fence import LeaseLost
 from bot.invitations.service import calendar_file, event_of
 from bot.models import (
     Announcement,
@@ -84,7 +85,16 @@ class CopyDeliverer:
         self._announcements.pop(announcement_id, None)
 
     async def deliver(self, job: Job) -> Job:
-        """Send, edit or delete one copy, retrying what can be retried; the caller records it."""
+        """Send, edit or delete one copy, retrying what can be retried; the caller records it.
+
+        When the school's lease is lost (bot/cluster/) the copy gets no outcome: it stays
+        claimed, and the school's next owner gives it back to the outbox when it starts."""
+        try:
+            return await self._deliver(job)
+        except LeaseLost:
+            return job
+
+    async def _deliver(self, job: Job) -> Job:
         delivery, member = job.delivery, job.member
         if delivery.action != DeliveryAction.SEND:
             self.forget(delivery.announcement_id)  # edits are rare: always the newest text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import shutil
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,14 @@ class Settings(BaseSettings):
     )
     # When set, /healthz and /metrics answer only requests with `Authorization: Bearer <token>`.
     metrics_token: str | None = Field(default=None, alias="OUDERBRUG_METRICS_TOKEN")
+    # City scale (bot/cluster/): several `ouderbrug run` on one PostgreSQL share the schools. A
+    # process owns a school's bot for `lease_seconds` and renews every `cluster_tick` seconds; a
+    # dead process's schools are taken over once its leases ran out (default 15 s + one tick).
+    lease_seconds: float = Field(default=15.0, ge=3, le=300, alias="OUDERBRUG_LEASE_SECONDS")
+    cluster_tick: float = Field(default=1.0, gt=0, le=30, alias="OUDERBRUG_CLUSTER_TICK")
+    # This process's own address for the others (dashboard pages of a school it does not own are
+    # forwarded to the owner); default http://<hostname>:<listen port>.
+    internal_url: str | None = Field(default=None, alias="OUDERBRUG_INTERNAL_URL")
     # The last day of the school year (MM-DD): the next night, pupils who left are deleted.
     school_year_end: str = Field(default="08-31", alias="OUDERBRUG_SCHOOL_YEAR_END")
 
@@ -261,6 +270,29 @@ def secret_file(settings: Settings, name: str) -> Path:
         os.chmod(path, 0o600)
         log.warning("moved %s out of the data folder, to %s", name, path)
     return path
+
+
+def generated_secret(path: Path) -> tuple[str, bool]:
+    """The secret in `path`, generated (64 hex characters, 0600) if there is none yet; and whether
+    this call made it. Whole or not at all: the file appears only once written (a draft linked
+    into place), so processes starting together on a shared folder all read the first one made
+    and never an empty or half-written file."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(draft, path)
+            return path.read_text(encoding="ascii").strip(), True
+        except FileExistsError:
+            pass  # another process was first: its secret counts
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip(), False
 
 
 def project_root() -> Path:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.limits import MAX_ROW_ID, whole_number
-from bot.core.settings import Settings, secret_file
+from bot.core.settings import Settings, generated_secret, secret_file
 from bot.models import DashboardLogin, DashboardSession, Member, Role
 
 log = logging.getLogger(__name__)
@@ -89,6 +88,16 @@ class Redeemed:
 
     outcome: LoginOutcome
     member: Member | None = None
+
+
+async def login_school(session: AsyncSession, *, token: str) -> int | None:
+    """The school a login token is for, without using it (which process should open it)."""
+    if not 20 <= len(token) <= 100:
+        return None
+    found = await session.exec(
+        select(DashboardLogin.school_id).where(DashboardLogin.token_hash == _hash(token))
+    )
+    return found.first()
 
 
 async def redeem_login(session: AsyncSession, *, token: str, now: datetime) -> Redeemed:
@@ -219,16 +228,10 @@ def load_signing_key(settings: Settings) -> bytes:
     if settings.secret_key:
         return settings.secret_key.encode()
     path = secret_file(settings, KEY_FILE)
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(secrets.token_hex(32) + "\n")
-            log.info("generated the dashboard's signing key in %s", path)
-    key = path.read_text(encoding="ascii").strip().encode()
+    value, made = generated_secret(path)
+    if made:
+        log.info("generated the dashboard's signing key in %s", path)
+    key = value.encode()
     if len(key) < MIN_KEY_BYTES:
         raise ValueError(f"{path} holds fewer than {MIN_KEY_BYTES} bytes")
     return key

@@ -158,6 +158,7 @@ async def run_demo(
     print(f"\nDemo finished: {parents} parents joined in their own language.", file=out)
     if not dashboard:
         print("To look around the coordinator's dashboard: ouderbrug demo --dashboard", file=out)
+        print("Several processes sharing a city's schools: ouderbrug demo --city", file=out)
     return 0
 
 

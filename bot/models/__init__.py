@@ -15,6 +15,7 @@ from bot.models.announcements import (
 )
 from bot.models.approval import JoinNotice
 from bot.models.base import UTCDateTime, member_fk, now_utc, utc_column
+from bot.models.cluster import ClusterProcess, SchoolLease, WebhookUpdate
 from bot.models.conversations import BuddyRequest, Conversation, ConversationStatus, InboxMessage
 from bot.models.families import (
     Family,
@@ -68,6 +69,7 @@ __all__ = [
     "AnnouncementStatus",
     "BuddyRequest",
     "ClassMembership",
+    "ClusterProcess",
     "Conversation",
     "ConversationStatus",
     "DashboardLogin",
@@ -112,8 +114,10 @@ __all__ = [
     "SchoolClass",
     "SchoolFlow",
     "SchoolHoliday",
+    "SchoolLease",
     "TranslationCache",
     "UTCDateTime",
+    "WebhookUpdate",
     "member_fk",
     "now_utc",
     "utc_column",

@@ -11,14 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
-import secrets
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.settings import Settings, secret_file
+from bot.core.settings import Settings, generated_secret, secret_file
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +35,7 @@ def load_secret(settings: Settings) -> bytes:
     """
     if settings.secret:
         return settings.secret.encode()
-    path = secret_file(settings, SECRET_FILE)
-    if path.exists():
-        return path.read_text(encoding="ascii").strip().encode()
-    value = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(value + "\n")
+    value, _made = generated_secret(secret_file(settings, SECRET_FILE))
     return value.encode()
 
 

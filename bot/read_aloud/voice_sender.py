@@ -30,6 +30,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.announcements.views import Byline, byline_of, heading
+from bot.cluster.fence import LeaseLost
 from bot.invitations.copy_views import invitation_copy
 from bot.models import Announcement, AnnouncementStatus, Delivery, DeliveryStatus, Member
 from bot.read_aloud.service import FAILED, NONE, SENDING, SENT, WANTED, listens, voice_language
@@ -79,8 +80,8 @@ class VoiceSender:
     async def start(self) -> None:
         """SQLite (one sender): claims a crash left are wanted again; then start voicing."""
         engine = self.services.engine
-        if engine is None or engine.dialect.name != "postgresql":
-            await self._give_back(None)
+        if engine is None or engine.dialect.name != "postgresql" or self.services.exclusive:
+            await self._give_back(None)  # one sender (SQLite), or the school's lease is ours
         self._task = asyncio.create_task(self._run(), name="voice-sender")
 
     async def stop(self) -> None:
@@ -166,6 +167,9 @@ class VoiceSender:
         statement = update(Delivery).where(col(Delivery.voice) == SENDING)
         if ids is not None:
             statement = statement.where(col(Delivery.id).in_(ids))
+        elif self.services.exclusive:  # a lease on this school only: the others' stay claimed
+            ours = select(Announcement.id).where(Announcement.school_id == self.services.school_id)
+            statement = statement.where(col(Delivery.announcement_id).in_(ours))
         async with self.services.sessions() as session:
             await session.exec(statement.values(voice=WANTED))
             await session.commit()
@@ -187,6 +191,8 @@ class VoiceSender:
             job.status = SENT
         except Forbidden:
             job.status = FAILED  # the text sender marks them blocked
+        except LeaseLost:  # the school went to another process: this claim is given back
+            raise
         except Exception:
             log.exception("could not send a voice copy (delivery %s)", job.delivery.id)
             job.status = FAILED

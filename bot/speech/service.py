@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.settings import Settings
+from bot.core.singleflight import SingleFlight
 from bot.speech.audio import AudioError, ogg_duration, to_ogg_opus
 from bot.speech.catalog import PREFERRED
 from bot.speech.engines import EspeakEngine, PiperEngine, SpeechEngine, SpeechError, Voice
@@ -107,7 +108,7 @@ class Speaker:
             self.engines = default_engines(self.voices_dir, self.espeak)
         self._executor: ThreadPoolExecutor | None = None
         self._voices: dict[str, Voice] = {}
-        self._inflight: dict[str, asyncio.Future[Speech | None]] = {}
+        self._inflight: SingleFlight[Speech | None] = SingleFlight()
         self._cache_size = 0
 
     async def start(self) -> None:
@@ -168,22 +169,14 @@ class Speaker:
         key = speech_key(text, language, voice.name)
         if not cache:
             return await self._run(self._make, text, voice, key)
-        if key in self._inflight:
-            self.stats.joined += 1
-            return await asyncio.shield(self._inflight[key])
-        future: asyncio.Future[Speech | None] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        try:
-            work = functools.partial(self._cached_or_new, origin=source or text)
-            result = await self._run(work, text, voice, key)
-            future.set_result(result)
-            return result
-        except BaseException as err:
-            future.set_exception(err)
-            future.exception()  # mark retrieved: joiners re-raise it themselves
-            raise
-        finally:
-            del self._inflight[key]
+        work = functools.partial(self._cached_or_new, origin=source or text)
+        return await self._inflight.run(
+            key, lambda: self._run(work, text, voice, key), joined=self._joined
+        )
+
+    def _joined(self) -> None:
+        """Count a request that waited for an identical one instead of doing the work again."""
+        self.stats.joined += 1
 
     async def _run(self, work: object, text: str, voice: Voice, key: str) -> Speech | None:
         loop = asyncio.get_running_loop()

@@ -81,6 +81,9 @@ class BotData:
     poll_secret: bytes = b""  # keys anonymous poll participation (never stored in the database)
     shared: Shared | None = None  # engine, translator, catalogs: one for every school's bot
     owns_shared: bool = False  # opened by this bot (one school alone), so closed by it too
+    # Owned by a lease (bot/cluster/): no other process runs this school's bot, so copies still
+    # claimed in its outbox at start are an earlier owner's (dead or gone) and are given back.
+    exclusive: bool = False
 
     def __init__(self) -> None:
         from bot.onboarding.lookups import Caches

@@ -20,6 +20,11 @@ falsy `rate_limit_args` (`if not rate_limit_args: return api_kwargs`), which is 
 **429.** A 429 on a request to a chat holds only that chat for `retry_after` (Telegram's per-chat
 flood limit); a 429 without a chat, or on a second chat within a second (a flood of the whole
 bot), pauses everybody and slows down a little (see `Pacer.pause`).
+
+**Fence.** When several processes share the schools (bot/cluster/), the owner of a school gives
+its bot's limiter the school's `Fence`: every request except `getUpdates` and `getMe` first waits
+until the fence is valid (the lease surely still ours), and raises `LeaseLost` once the school is
+lost, so two processes never spend one bot's budget together, also during a takeover.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.cluster.fence import Fence
 from bot.telegram.pacer import IN_FLIGHT, Pacer
 
 log = logging.getLogger(__name__)
@@ -66,6 +72,7 @@ UNPACED = {
 # outbox) but wait out a 429 pause (of everybody or of their chat) like everything else. Edits
 # of delivered copies (the outbox, with a `Pacing`) stay paced.
 INTERACTIVE_EDITS = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
+UNFENCED = {"getUpdates", "getMe"}  # read only: polling stops by itself when the lease is lost
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,10 @@ OUTBOX = Pacing(burst=3, retries=0)  # a copy's pieces back to back; the outbox 
 class PacedRateLimiter(BaseRateLimiter[Pacing | int]):
     """Paces requests through a Pacer and retries 429 answers."""
 
-    def __init__(self, pacer: Pacer, max_retries: int = 3) -> None:
+    def __init__(self, pacer: Pacer, max_retries: int = 3, *, fence: Fence | None = None) -> None:
         self.pacer = pacer
         self.max_retries = max_retries
+        self.fence = fence  # the school's lease (bot/cluster/fence.py); None: one process alone
         self._unpaced = asyncio.Semaphore(UNPACED_AT_ONCE)
 
     async def initialize(self) -> None:
@@ -112,8 +120,11 @@ class PacedRateLimiter(BaseRateLimiter[Pacing | int]):
             retries = self.max_retries
         chat_id = _as_int(data.get("chat_id"))
         unpaced = endpoint in UNPACED or (endpoint in INTERACTIVE_EDITS and pacing is None)
+        fence = self.fence if endpoint not in UNFENCED else None
         for attempt in range(retries + 1):
             try:
+                if fence is not None:
+                    await fence.wait_valid()
                 if unpaced:
                     if (paused := self.pacer.pause_left(chat_id)) > 0:
                         await asyncio.sleep(paused)
@@ -124,7 +135,11 @@ class PacedRateLimiter(BaseRateLimiter[Pacing | int]):
                 else:
                     slot = self.pacer.slot(chat_id, burst=pacing.burst)
                 async with slot:
-                    return await callback(*args, **kwargs)
+                    if fence is None:
+                        return await callback(*args, **kwargs)
+                    await fence.wait_valid()  # the slot may have come late: still ours?
+                    with fence.passing():
+                        return await callback(*args, **kwargs)
             except RetryAfter as err:
                 wait = err.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

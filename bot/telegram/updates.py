@@ -127,6 +127,9 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self._side: set[_Turn] = set()  # in-line alongside ones since then, not yet passed
         self._queues: dict[Line, _Queue] = {}
         self._refused: dict[int, Verdict] = {}  # refused updates being answered, by update_id
+        # Called with each update its handlers have finished (not one cancelled before its turn):
+        # the webhook's inbox marks it handled (bot/cluster/feeder.py).
+        self.finished: Callable[[object], None] | None = None
 
     def refusal(self, update: object) -> Verdict:
         """PASS, or why the flood control refused this update (asked by the middleware)."""
@@ -158,6 +161,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 await super().process_update(update, coroutine)  # only the middleware runs
             finally:
                 del self._refused[update.update_id]
+            self._done(update)
             return
         alongside = self.alongside(update)
         own, turn = self._take_turn(lines_of(update, alongside), alongside)
@@ -173,6 +177,12 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             await super().process_update(update, coroutine)
         finally:
             self._finish(turn)
+        self._done(update)
+
+    def _done(self, update: object) -> None:
+        """Tell `finished` (if set) that the update's handlers have run."""
+        if self.finished is not None:
+            self.finished(update)
 
     def _take_turn(
         self, lines: list[Line], alongside: bool

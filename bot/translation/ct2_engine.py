@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.translation.ct2_models import MANY, Ct2Model, ct2_root, scan
-from bot.translation.engine import EngineError
+from bot.translation.engine import DECODING, EngineError
 
 EOS = "</s>"
 
@@ -104,12 +104,7 @@ class Ct2Engine:
             results: list[Any] = loaded.translator.translate_batch(
                 batch,
                 target_prefix=prefix,
-                replace_unknowns=True,
-                max_batch_size=32,
-                batch_type="tokens",
-                beam_size=4,
-                num_hypotheses=1,
-                length_penalty=0.2,
+                **DECODING,
             )
         except RuntimeError as err:
             raise EngineError(f"{model.name} {source}>{target} failed: {err}") from err

@@ -18,6 +18,16 @@ from bot.translation.environment import configure_argos_environment, import_argo
 
 log = logging.getLogger(__name__)
 PIVOT = "en"
+# How every CTranslate2 model here decodes (argos packages and the direct/many-to-many models of
+# ct2_engine.py alike): batches of up to 32 tokens, beam 4, one hypothesis, a mild length penalty.
+DECODING: dict[str, Any] = {
+    "replace_unknowns": True,
+    "max_batch_size": 32,
+    "batch_type": "tokens",
+    "beam_size": 4,
+    "num_hypotheses": 1,
+    "length_penalty": 0.2,
+}
 
 
 class EngineError(Exception):
@@ -114,12 +124,7 @@ class ArgosEngine:
             results = translator.translate_batch(
                 tokens,
                 target_prefix=prefix,
-                replace_unknowns=True,
-                max_batch_size=32,
-                batch_type="tokens",
-                beam_size=4,
-                num_hypotheses=1,
-                length_penalty=0.2,
+                **DECODING,
             )
         except RuntimeError as err:
             raise EngineError(f"{source}>{target} failed: {err}") from err

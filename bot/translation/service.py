@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import SessionFactory
+from bot.core.singleflight import SingleFlight
 from bot.models import ReviewedTranslation, TranslationCache
 from bot.translation.engine import ArgosEngine, EngineError
 from bot.translation.glossary import Glossaries
@@ -72,7 +73,7 @@ class Translator:
         self._executor: ThreadPoolExecutor | None = None
         self._memory: dict[str, TranslationResult] = {}
         self._sources: dict[str, str] = {}  # memory key -> source_hash, to forget a text
-        self._inflight: dict[str, asyncio.Future[TranslationResult]] = {}
+        self._inflight: SingleFlight[TranslationResult] = SingleFlight()
 
     async def start(self) -> None:
         """Open the worker threads; scan the installed models there, not on the event loop."""
@@ -149,21 +150,13 @@ class Translator:
             return TranslationResult(text, source, target, machine=False, path=(source,))
         if route is None:
             raise EngineError(f"no model for {source}>{target}")
-        if key in self._inflight:
-            self.stats.joined += 1
-            return await asyncio.shield(self._inflight[key])
-        future: asyncio.Future[TranslationResult] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        try:
-            result = await self._cached_or_new(key, text, route, protected)
-            future.set_result(result)
-            return result
-        except BaseException as err:
-            future.set_exception(err)
-            future.exception()  # mark retrieved: joiners re-raise it themselves
-            raise
-        finally:
-            del self._inflight[key]
+        return await self._inflight.run(
+            key, lambda: self._cached_or_new(key, text, route, protected), joined=self._joined
+        )
+
+    def _joined(self) -> None:
+        """Count a request that waited for an identical one instead of doing the work again."""
+        self.stats.joined += 1
 
     async def _uncached(
         self, text: str, source: str, target: str, protected: Sequence[str]

@@ -3,6 +3,10 @@
 Counters live in one `Metrics` object per server; the outbox figures are read from the
 database at every scrape (one grouped query per school), the translation figures from each
 school's Translator. Every series has a `school` label (the key of the school's bot).
+
+With a `Coordinator` (bot/cluster/) the per-school series cover the schools this process owns
+(`bots` is the runner's live view), plus `ouderbrug_school_owned`, `ouderbrug_cluster_processes`
+and `ouderbrug_lease_takeovers_total`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.app import BotApp
+from bot.cluster.coordinator import Coordinator
 from bot.models import Announcement, Delivery, DeliveryStatus
 from bot.telegram.context import BotContext
 
@@ -85,19 +90,24 @@ async def delivery_counts(app: BotApp) -> Counter[str]:
     return Counter({str(status): int(n) for status, n in rows})
 
 
-async def render(metrics: Metrics, bots: dict[str, BotApp]) -> str:
-    """The whole exposition text."""
-    out: list[str] = []
+async def render(
+    metrics: Metrics, bots: dict[str, BotApp], coordinator: Coordinator | None = None
+) -> str:
+    """The whole exposition text (with this process's share of the schools, in a cluster)."""
+    bots = dict(bots)  # a live view may change while the outbox is counted
+    out: list[str] = [] if coordinator is None else _cluster(coordinator)
     out += _family(
         "ouderbrug_updates_handled_total", "counter", "Updates processed by the bot.",
         (_line("ouderbrug_updates_handled_total", metrics.updates[k], school=k) for k in bots),
     )  # fmt: skip
     out += _family(
         "ouderbrug_webhook_updates_total", "counter",
-        "Webhook requests with a valid update, by outcome (accepted or duplicate).",
+        "Webhook requests with a valid update, by outcome (accepted or duplicate); any process "
+        "accepts any school's.",
         (
             _line("ouderbrug_webhook_updates_total", metrics.webhook[(k, o)], school=k, outcome=o)
-            for k in bots for o in ("accepted", "duplicate")
+            for k in sorted(set(bots) | {k for k, _ in metrics.webhook})
+            for o in ("accepted", "duplicate")
         ),
     )  # fmt: skip
     out += _family(
@@ -162,5 +172,24 @@ def _translation(bots: dict[str, BotApp]) -> list[str]:
         *_family(
             "ouderbrug_translation_cache_hit_ratio", "gauge",
             "Cache hits among all translations asked since start.", ratio,
+        ),
+    ]  # fmt: skip
+
+
+def _cluster(coordinator: Coordinator) -> list[str]:
+    owned = sorted(coordinator.owned())
+    return [
+        *_family(
+            "ouderbrug_school_owned", "gauge", "Schools whose bot this process runs (lease held).",
+            (_line("ouderbrug_school_owned", 1, school=key) for key in owned),
+        ),
+        *_family(
+            "ouderbrug_cluster_processes", "gauge", "Processes alive at this one's last tick.",
+            [_line("ouderbrug_cluster_processes", coordinator.live())],
+        ),
+        *_family(
+            "ouderbrug_lease_takeovers_total", "counter",
+            "Schools this process took over from a process whose lease ran out.",
+            [_line("ouderbrug_lease_takeovers_total", coordinator.takeovers)],
         ),
     ]  # fmt: skip

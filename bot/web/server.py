@@ -1,10 +1,14 @@
-"""One aiohttp server for the school's web side: webhooks, `/healthz`, `/metrics`.
+"""One aiohttp server for the school's web side: webhooks, `/healthz`, `/metrics`, the dashboard.
 
-It serves a list of school bots (one PTB Application per school token, each under
-`/telegram/<key>`; one school today, with the key `default`). `ouderbrug run --webhook` runs
-`serve()`: start every application without an updater, listen, call setWebhook, and on
-SIGTERM or Ctrl+C stop listening first, then let the handlers finish what was accepted.
-The coordinator dashboard joins the same aiohttp application (see `web_side(..., setup=...)`).
+Every process serves the webhook of every school of the schools file under `/telegram/<key>`:
+an update is stored in the database before the 200 (bot/web/webhook.py), and the process that
+owns the school's bot hands it to the bot (bot/cluster/feeder.py). `ouderbrug run --webhook`
+runs `serve_schools_webhook()`: a Coordinator (bot/cluster/coordinator.py) shares the schools
+with the other processes on the same PostgreSQL database, and starts and stops the bots of the
+schools this process owns (bot/web/runner.py); dashboard pages of a school owned by another
+process are forwarded there (bot/cluster/proxy.py). On SIGTERM or Ctrl+C it gives its schools
+back (each bot finishing what it had), then stops listening. `web_side()` is the same server for
+bots that are all run here, without leases (the demo, tests, one school on its own).
 """
 
 from __future__ import annotations
@@ -15,50 +19,72 @@ import hmac
 import json
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiohttp import web
-from telegram.error import TelegramError
 
-from bot.app import BotApp, build_application
+from bot.app import BotApp
+from bot.cluster.coordinator import Coordinator
+from bot.cluster.feeder import Feeder
 from bot.core.clock import SystemClock
 from bot.core.settings import Settings
 from bot.dashboard.views import setup_dashboard
-from bot.runtime import build_applications
+from bot.runtime import process_id as new_process_id
 from bot.shared import open_shared
 from bot.web import metrics as prometheus
 from bot.web.health import HealthChecker
 from bot.web.metrics import Metrics
-from bot.web.webhook import SchoolBot, load_webhook_secret, school_bots, set_webhook, webhook_route
+from bot.web.runner import LiveApps, WebhookRunner, drain, started
+from bot.web.webhook import (
+    Inbox,
+    load_webhook_secret,
+    school_secret,
+    set_webhook,
+    webhook_route,
+)
 
 log = logging.getLogger(__name__)
-BOT_APPS = web.AppKey("bot_apps", dict[str, BotApp])  # school key -> its application
+BOT_APPS = web.AppKey("bot_apps", dict[str, BotApp])  # school key -> its application (live)
 METRICS = web.AppKey("metrics", Metrics)
 HEALTH = web.AppKey("health", HealthChecker)
+FEEDER = web.AppKey("feeder", Feeder)
+INBOX = web.AppKey("inbox", Inbox)
+COORDINATOR = web.AppKey("coordinator", Coordinator)
 MONITOR_TOKEN = web.AppKey("monitor_token", str)
 BODY_LIMIT = 1024 * 1024  # an update is a few KB; Telegram never sends files in the body
-DRAIN_TIMEOUT = 20.0  # seconds the handlers get, at shutdown, for updates already accepted
 Setup = Callable[[web.Application, dict[str, BotApp]], None]
 
 
 def make_web_app(
-    bots: list[SchoolBot], metrics: Metrics, *, monitor_token: str | None = None
+    secrets_by_key: dict[str, str],
+    store: Inbox,
+    metrics: Metrics,
+    apps: dict[str, BotApp],
+    *,
+    monitor_token: str | None = None,
+    coordinator: Coordinator | None = None,
 ) -> web.Application:
     """The aiohttp application: every school's webhook, the health check and the metrics.
 
-    With `monitor_token` (OUDERBRUG_METRICS_TOKEN), /healthz and /metrics answer only requests
-    that carry `Authorization: Bearer <token>`; others get 401.
+    `secrets_by_key`: every school of the schools file (any process accepts any); `apps`: the
+    bots running here (read at each request); `coordinator`: this process's share of the schools
+    (/healthz and /metrics report it). With `monitor_token` (OUDERBRUG_METRICS_TOKEN),
+    /healthz and /metrics answer only requests that carry `Authorization: Bearer <token>`.
     """
-    apps = {bot.key: bot.app for bot in bots}
     web_app = web.Application(client_max_size=BODY_LIMIT)
     web_app[MONITOR_TOKEN] = monitor_token or ""
     web_app[BOT_APPS] = apps
     web_app[METRICS] = metrics
-    web_app[HEALTH] = HealthChecker(apps)
+    web_app[HEALTH] = HealthChecker(apps, coordinator=coordinator)
+    if coordinator is not None:
+        web_app[COORDINATOR] = coordinator
+    web_app[FEEDER] = store.feeder
+    web_app[INBOX] = store
     web_app.add_routes(
         [
-            webhook_route(bots, metrics),
+            webhook_route(secrets_by_key, store, metrics),
             web.get("/healthz", _healthz),
             web.get("/metrics", _metrics),
         ]
@@ -87,7 +113,8 @@ async def _metrics(request: web.Request) -> web.Response:
     """Prometheus' text format."""
     if (refused := _monitor_refused(request)) is not None:
         return refused
-    body = await prometheus.render(request.app[METRICS], request.app[BOT_APPS])
+    coordinator = request.app.get(COORDINATOR)
+    body = await prometheus.render(request.app[METRICS], request.app[BOT_APPS], coordinator)
     return web.Response(body=body.encode(), headers={"Content-Type": prometheus.CONTENT_TYPE})
 
 
@@ -123,39 +150,6 @@ class WebServer:
 
 
 @asynccontextmanager
-async def started(app: BotApp) -> AsyncIterator[BotApp]:
-    """Initialise, run post_init and start one application (no updater); undo it on exit."""
-    await app.initialize()
-    try:
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await _drain(app)
-            if app.running:
-                await app.stop()
-    finally:
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-        await app.shutdown()
-
-
-async def _drain(app: BotApp) -> None:
-    """Let the handlers finish the updates already accepted (Telegram will not send them again)."""
-    waiting = app.update_queue.qsize()
-    try:
-        async with asyncio.timeout(DRAIN_TIMEOUT):
-            await app.update_queue.join()
-    except TimeoutError:
-        log.error("stopping with %s updates not handled", app.update_queue.qsize())
-    else:
-        if waiting:
-            log.info("handled the %s updates still waiting", waiting)
-
-
-@asynccontextmanager
 async def web_side(
     settings: Settings,
     apps: dict[str, BotApp],
@@ -164,68 +158,121 @@ async def web_side(
     port: int | None = None,
     setup: Setup | None = None,
 ) -> AsyncIterator[WebServer]:
-    """Start the applications and the server, point Telegram's webhooks here; stop it all on exit."""
+    """Start the applications (all run here, no leases) and the server, point Telegram's
+    webhooks here; stop it all on exit (the server first, then each bot finishes its updates)."""
     metrics = Metrics()
     for key, app in apps.items():
         metrics.count_updates(app, key)
-    bots = school_bots(apps, load_webhook_secret(settings))
-    web_app = make_web_app(bots, metrics, monitor_token=settings.metrics_token)
-    if setup is not None:
-        setup(web_app, apps)
-    server = WebServer(
-        web_app,
-        settings.listen_host if host is None else host,
-        settings.listen_port if port is None else port,
-    )
+    server_secret = load_webhook_secret(settings)
     async with AsyncExitStack() as stack:
         for app in apps.values():
             await stack.enter_async_context(started(app))
+        first = next(iter(apps.values())).bot_data
+        assert first.shared is not None
+        feeder = Feeder(sessions=first.shared.sessions, clock=first.clock)
+        await feeder.start()
+        stack.push_async_callback(feeder.stop)  # after every bot finished (below)
+        for key, app in apps.items():
+            await stack.enter_async_context(_fed(feeder, key, app))
+        store = Inbox(first.shared.sessions, first.clock, feeder, first.shared.engine)
+        secrets_by_key = {key: school_secret(server_secret, key) for key in apps}
+        web_app = make_web_app(
+            secrets_by_key, store, metrics, apps, monitor_token=settings.metrics_token
+        )
+        if setup is not None:
+            setup(web_app, apps)
+        server = WebServer(
+            web_app,
+            settings.listen_host if host is None else host,
+            settings.listen_port if port is None else port,
+        )
         await server.start()
         stack.push_async_callback(server.stop)  # runs first: no new updates while draining
         public_url = settings.public_url
         if public_url is None:
             public_url = server.local_url
             log.warning("OUDERBRUG_PUBLIC_URL is not set; telling Telegram %s", public_url)
-        for bot in bots:
-            await set_webhook(bot, public_url)
+        for key, app in apps.items():
+            await set_webhook(app, key, secrets_by_key[key], public_url)
         log.info("listening on %s (webhooks, /healthz, /metrics)", server.local_url)
         yield server
 
 
+@asynccontextmanager
+async def _fed(feeder: Feeder, key: str, app: BotApp) -> AsyncIterator[None]:
+    """The Feeder hands the school's updates to `app`; on exit the bot finishes what it has."""
+    feeder.attach(key, app)
+    try:
+        yield
+    finally:
+        feeder.detach(key)
+        await drain(app)
+        await feeder.forget(key)
+
+
 def mount_dashboard(web_app: web.Application, apps: dict[str, BotApp]) -> None:
     """The coordinator dashboard on the same server (every school's, each seeing only its own)."""
-    setup_dashboard(web_app, list(apps.values()))
+    setup_dashboard(web_app, LiveApps(apps))
 
 
 async def serve_schools_webhook(settings: Settings, schools: Sequence[Settings]) -> int:
-    """`ouderbrug run --webhook`: every school's bot behind one server, on shared services."""
+    """`ouderbrug run --webhook`: the schools this process gets a lease on, behind a server that
+    accepts every school's updates; until SIGTERM or Ctrl+C."""
+    from bot.cluster.proxy import Forwarder
+
     clock = SystemClock()
     shared = await open_shared(schools[0], clock)
-    try:
-        built = build_applications(schools, clock=clock, shared=shared, webhook=True)
-        apps = {app.bot_data.settings.school_key: app for app in built}
-        return await serve(settings, apps)
-    finally:
-        await shared.close()
-
-
-async def serve(settings: Settings, apps: dict[str, BotApp] | None = None) -> int:
-    """`ouderbrug run --webhook`: run until SIGTERM or Ctrl+C."""
-    if apps is None:
-        apps = {"default": build_application(settings, webhook=True)}
+    public_url = settings.public_url or f"http://127.0.0.1:{settings.listen_port}"
+    server_secret = load_webhook_secret(settings)
+    if not settings.webhook_secret:
+        log.info("webhook secret from %s: every process behind %s must share it "
+                 "(or set OUDERBRUG_WEBHOOK_SECRET)", settings.data_dir, public_url)  # fmt: skip
+    metrics = Metrics()
+    feeder = Feeder(sessions=shared.sessions, clock=clock)
+    runner = WebhookRunner(
+        clock=clock, shared=shared, feeder=feeder, metrics=metrics,
+        server_secret=server_secret, public_url=public_url,
+    )  # fmt: skip
+    process_id = new_process_id()  # host:pid:random
+    address = settings.internal_url or f"http://{socket.gethostname()}:{settings.listen_port}"
+    coordinator = Coordinator(
+        schools=schools, sessions=shared.sessions, runner=runner, clock=clock,
+        process_id=process_id, address=address, lease_seconds=settings.lease_seconds,
+        tick=settings.cluster_tick,
+    )  # fmt: skip
+    store = Inbox(shared.sessions, clock, feeder, shared.engine)
+    secrets_by_key = {s.school_key: school_secret(server_secret, s.school_key) for s in schools}
+    web_app = make_web_app(
+        secrets_by_key, store, metrics, runner.apps, monitor_token=settings.metrics_token,
+        coordinator=coordinator,
+    )  # fmt: skip
+    mount_dashboard(web_app, runner.apps)
+    forwarder = Forwarder(sessions=shared.sessions, clock=clock, process_id=process_id,
+                          owned=lambda: set(runner.apps))  # fmt: skip
+    forwarder.install(web_app)
+    server = WebServer(web_app, settings.listen_host, settings.listen_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with web_side(settings, apps, setup=mount_dashboard):
-            await stop.wait()
-            log.info("stopping: no new updates; finishing the ones accepted")
-    except TelegramError as err:
-        log.error("Telegram did not accept the webhook at %s: %s", settings.public_url, err)
-        return 1
+        await server.start()
+        await feeder.start()
+        await coordinator.start()
+        log.info("process %s listening on %s (webhooks, /healthz, /metrics, /dashboard)",
+                 process_id, server.local_url)  # fmt: skip
+        await stop.wait()
+        log.info("stopping: giving the schools back; their updates stay in the database")
     finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(ValueError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        try:
+            await coordinator.stop()  # every bot finishes what it has, then its lease is freed
+            await runner.stop_all()
+        finally:
+            await server.stop()
+            await feeder.stop()
+            await forwarder.close()
+            await shared.close()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(ValueError, RuntimeError):
+                    loop.remove_signal_handler(sig)
     return 0

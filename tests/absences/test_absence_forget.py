@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.demo.school import School
 from bot.models import Absence
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.privacy import in_files, needles, raw_bytes
 
 WORDS = "Oğlumun ateşi var, Zeynep teyze bakıyor."
@@ -21,9 +21,7 @@ async def test_forget_takes_the_words_of_an_absence_note_and_keeps_the_note(
 ) -> None:
     """Mehmet reports Adam sick with a few words, then /forget: the words are nowhere."""
     services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     lies = await school.teacher(sofie, "Juf Lies", "1A")

@@ -26,7 +26,7 @@ from bot.demo.school import School
 from bot.families import service as families
 from bot.models import Absence
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.restart import restarted
 
 MONDAY = date(2026, 11, 23)
@@ -69,10 +69,7 @@ async def test_a_parent_reports_a_sick_child_in_three_taps_and_adds_words(
 ) -> None:
     """Mehmet: /absent, Today, 🤒. Juf Lies and the office read it in Dutch at once; his words
     follow, machine-translated into Dutch beside the Turkish."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie, lies, mehmet = class_1a["sofie"], class_1a["lies"], class_1a["mehmet"]
     await mehmet.send("/absent")
     await mehmet.expect_text(school.t("tr", "absence.when", child="Adam"))

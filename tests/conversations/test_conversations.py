@@ -12,16 +12,13 @@ from bot.core.clock import ManualClock
 from bot.demo.school import School
 from bot.models import Conversation, InboxMessage
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 
 @pytest.fixture
 async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A: Juf Lies, coordinator Sofie, Meester Karim (3B), Mehmet (Turkish) and Tom."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "3B")

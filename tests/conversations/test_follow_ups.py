@@ -20,17 +20,14 @@ from bot.core.clock import ManualClock
 from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.restart import restarted
 
 
 @pytest.fixture
 async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A: Juf Lies, Mehmet (Turkish) and Tom (Dutch)."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     return {

@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser
 
 from bot.app import BotApp
 from bot.core.settings import Settings, load_settings
 from bot.simulator import FakeTelegram
 from tests.conftest import TOKEN
-from tests.helpers.dashboard import Served, serve_dashboard
+from tests.helpers.dashboard import Served, chromium, serve_dashboard
 
 
 @pytest.fixture
@@ -40,3 +41,10 @@ async def served(web: Served, app: BotApp) -> Served:
     """The dashboard serving the running bot's school."""
     web.apps.append(app)
     return web
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium (skipped with one line when it is not installed, outside CI)."""
+    async with chromium() as found:
+        yield found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +24,6 @@ from tests.helpers.dashboard import (
     PHONE,
     Served,
     ask_login_link,
-    chromium,
     screenshot,
 )
 from tests.helpers.invitations import invite
@@ -36,13 +34,6 @@ from tests.helpers.polls import answer, launch
 def settings(web_settings: Settings) -> Settings:
     """The bot's settings point at the dashboard's web server (tests/dashboard/conftest.py)."""
     return web_settings
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Headless Chromium."""
-    async with chromium() as found:
-        yield found
 
 
 async def open_page(browser: Browser, url: str, *, phone: bool = False) -> Page:

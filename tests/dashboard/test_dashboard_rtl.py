@@ -10,11 +10,11 @@ from playwright.async_api import Page
 
 from bot.demo.school import School
 from bot.polls.chart import BAR, LABEL_W, MARGIN, WIDTH
-from tests.dashboard.test_dashboard import browser, open_page, settings
+from tests.dashboard.test_dashboard import open_page, settings
 from tests.helpers.dashboard import Served, ask_login_link, screenshot
 from tests.helpers.polls import answer, launch
 
-__all__ = ["browser", "settings"]  # the dashboard fixtures, shared (web, served: conftest.py)
+__all__ = ["settings"]  # the dashboard fixture, shared (web, served, browser: conftest.py)
 DUTCH = "Mama's, papa's, oma's en opa's zijn welkom!"
 
 # The left edge of the first and of the last character of an element's text, as drawn.

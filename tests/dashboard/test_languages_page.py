@@ -4,9 +4,6 @@ over HTTP (a real client with its own cookies) and in Chromium at phone size."""
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -22,30 +19,16 @@ from bot.speech import manage as voices
 from bot.speech.service import voices_folder
 from bot.translation.manage import install_from_dir
 from tests.helpers.argos_model import ct2_model_folders
-from tests.helpers.dashboard import Served, ask_login_link, chromium, screenshot
+from tests.helpers.dashboard import PHONE_360, Served, ask_login_link, screenshot, text_of
 from tests.helpers.piper_voice import write_tiny_voice
 
 __all__ = ["ct2_model_folders"]  # the fixture ct2_folders
-PHONE_360 = {"width": 360, "height": 800}
-TAGS = re.compile(r"<[^>]+>")
 
 
 @pytest.fixture
 def settings(web_settings: Settings) -> Settings:
     """The bot's settings point at the dashboard's web server (tests/dashboard/conftest.py)."""
     return web_settings
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Headless Chromium."""
-    async with chromium() as found:
-        yield found
-
-
-def text_of(page: str) -> str:
-    """A page's text without its tags (entities decoded), one space between words."""
-    return " ".join(html.unescape(TAGS.sub(" ", page)).split())
 
 
 async def wants_voice(school: School, *people: SimUser) -> None:

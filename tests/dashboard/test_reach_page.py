@@ -3,9 +3,6 @@ not reached yet; over HTTP (a real client with its own cookies) and in Chromium 
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
@@ -19,23 +16,13 @@ from bot.demo.school import School
 from bot.models import GuardianRole, Member
 from bot.simulator import SimUser
 from tests.families.test_reach import join
-from tests.helpers.dashboard import Served, ask_login_link, chromium, screenshot
-
-PHONE_360 = {"width": 360, "height": 800}
-TAGS = re.compile(r"<[^>]+>")
+from tests.helpers.dashboard import PHONE_360, Served, ask_login_link, screenshot, text_of
 
 
 @pytest.fixture
 def settings(web_settings: Settings) -> Settings:
     """The bot's settings point at the dashboard's web server (tests/dashboard/conftest.py)."""
     return web_settings
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Headless Chromium."""
-    async with chromium() as found:
-        yield found
 
 
 async def families(school: School, clock: ManualClock) -> SimUser:
@@ -54,11 +41,6 @@ async def families(school: School, clock: ManualClock) -> SimUser:
     clock.advance(timedelta(days=7))
     await join(school, milan[0], "Kasia", "pl", "Milan (2B)", None)
     return sofie
-
-
-def text_of(page: str) -> str:
-    """A page's text without its tags (entities decoded), one space between words."""
-    return " ".join(html.unescape(TAGS.sub(" ", page)).split())
 
 
 async def test_the_reach_page_over_http(school: School, served: Served, clock: ManualClock) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.demo.school import School
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 TEXT = "Beste ouders, morgen gaan we naar het bos. Breng laarzen mee!"
 
@@ -16,10 +16,7 @@ TEXT = "Beste ouders, morgen gaan we naar het bos. Breng laarzen mee!"
 @pytest.fixture(name="class_1a")
 async def announcement_class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A with its teacher and five families, translation models installed."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     people = {"sofie": sofie, "lies": await school.teacher(sofie, "Juf Lies", "1A")}

@@ -22,6 +22,9 @@ import pytest
 import sentencepiece as spm
 from ctranslate2.specs import TransformerSpec
 
+from bot.demo.school import School
+from bot.translation.manage import install_from_dir
+
 BIG = 60.0
 WORDS = (
     "de het een school klas ouder kind juf meester morgen vandaag turnzak rapport oudercontact "
@@ -215,3 +218,11 @@ def ct2_model_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
         "direct": build_direct_model(root / "direct", "nl", "tr").parent,
         "many": build_many_model(root / "many").parent,
     }
+
+
+def install_translation_models(school: School, model_files: Path) -> None:
+    """The administrator installs the suite's translation models into a running school's bot."""
+    services = school.app.bot_data
+    install_from_dir(services.settings.models_data_dir, model_files)
+    assert services.translator is not None
+    services.translator.reload_models()

@@ -6,6 +6,7 @@ Playwright's own browser download is never used.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,13 @@ SHOTS = Path("/tmp/dash/shots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1100, "height": 800}
 LINK = re.compile(r"https?://\S+/dashboard/login/[A-Za-z0-9_-]+")
+PHONE_360 = {"width": 360, "height": 800}  # the smallest phones the schools' parents carry
+TAGS = re.compile(r"<[^>]+>")
+
+
+def text_of(page: str) -> str:
+    """A page's text without its tags (entities decoded), one space between words."""
+    return " ".join(html.unescape(TAGS.sub(" ", page)).split())
 
 
 @dataclass

@@ -9,15 +9,12 @@ from bot.core.codes import family_payload
 from bot.demo.school import School
 from bot.families import service as families
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 
 def install_models(school: School, model_files: Path) -> None:
     """The marker translation models (nl>fr, nl>en>ar, ar>en>nl, ...)."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
 
 
 async def family(

@@ -8,16 +8,13 @@ import pytest
 
 from bot.demo.school import School
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 
 @pytest.fixture(name="class_1a")
 async def invitation_class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A: Juf Lies and parents in Dutch, Arabic, Turkish and Polish."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     people = {"lies": await school.teacher(sofie, "Juf Lies", "1A")}

@@ -9,7 +9,7 @@ import pytest
 
 from bot.demo.school import School
 from bot.simulator import BotMessage, SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 TEXT = "Beste ouders, morgen gaan we naar het bos. Breng laarzen mee!"
 MACHINE = "[en>pl]"  # the marker model's Polish (through English), once per sentence
@@ -20,10 +20,7 @@ BETTER = "Drodzy rodzice, jutro idziemy do lasu. Proszę zabrać kalosze!"
 async def reviews_families(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A (Juf Lies) with Marek and Ewa (Polish), Amina (Arabic), Hodan (Somali: no
     model) and Tom (Dutch); Kasia, a Polish mother in 2B who volunteers as language buddy."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     await school.new_class(sofie, "2B")

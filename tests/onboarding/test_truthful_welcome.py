@@ -13,7 +13,7 @@ from bot.core.i18n import Catalogs
 from bot.core.limits import utf16_len
 from bot.demo.school import School
 from bot.simulator import BotMessage, SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 TRUTH_KEYS = ("start.messages_in_dutch", "start.messages_in_second")
@@ -22,10 +22,7 @@ TRUTH_KEYS = ("start.messages_in_dutch", "start.messages_in_second")
 @pytest.fixture(name="class_1a")
 async def class_1a_with_models(school: School, model_files: Path) -> School:
     """Class 1A of a school that installed the tiny test models (Arabic yes, Somali none)."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     return school

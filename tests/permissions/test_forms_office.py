@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from bot.demo.school import School
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.permissions.test_forms import SWIM, send_form
 
 FRENCH = "Mag Claire vrijdag mee naar het zwembad?"
@@ -61,10 +61,7 @@ async def test_a_translated_form_shows_the_dutch_question_below_as_the_school_ch
     """Claire reads French: her copy is machine-translated and the Dutch question follows under
     it; after /dutchoriginal off (announcements then keep the Dutch one 🔤 tap away) the next form
     still carries it below: a form's copy has no 🔤 button, so the Dutch stays in the text."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     lies = await school.teacher(sofie, "Juf Lies", "1A")

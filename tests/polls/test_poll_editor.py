@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.demo.school import School
 from bot.models import Poll, PollAnswer, SchoolFlow
 from bot.simulator import BotMessage, SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.polls import adapt, answer, has_data, invitation, launch, type_text
 
 # The test models reach these languages from Dutch (directly or through English); the others
@@ -37,10 +37,7 @@ async def alert(user: SimUser, data: str, message: BotMessage | None = None) -> 
 @pytest.fixture
 async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """A coordinator, five families of 1A in five languages, translation models installed."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     people = {"sofie": sofie}

@@ -26,7 +26,7 @@ from bot.models import (
 from bot.polls.anonymity import participation_key
 from bot.polls.views import local
 from bot.simulator import SimUser
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.polls import Pick, answer, has_data, invitation, launch
 
 FAMILIES = [
@@ -271,10 +271,7 @@ async def test_export_in_the_bot_puts_the_dutch_translation_beside_the_original(
     school: School, model_files: Path
 ) -> None:
     """Ten parents answer; Mehmet writes in Turkish; /export sends XLSX and CSV with the Dutch beside it."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     families = [(f"Ouder {n}", "nl") for n in range(9)] + [("Mehmet", "tr")]

@@ -19,8 +19,8 @@ from bot.demo.school import School
 from bot.models import Announcement, Conversation, InboxMessage, Poll, TranslationCache
 from bot.simulator import BotMessage, SimUser
 from bot.speech.service import voices_folder
-from bot.translation.manage import install_from_dir
 from bot.translation.service import source_hash
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.dashboard import ask_login_link, serve_dashboard
 from tests.helpers.invitations import invite
 from tests.helpers.piper_voice import write_tiny_voice
@@ -45,10 +45,7 @@ GWENDOLINE_ID = 6_825_193_740
 @pytest.fixture
 async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A: coordinator Sofie, Juf Lies, Tom (Dutch) and Zephyrine (Arabic); models installed."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     return {

@@ -15,7 +15,7 @@ from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.models import Delivery
 from bot.speech.service import default_engines
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.restart import restarted
 from tests.read_aloud.helpers import (
     all_voiced,
@@ -36,10 +36,7 @@ def copy_of(user: object) -> object:
 
 
 async def translations(school: School, model_files: Path) -> None:
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
 
 
 async def send_now(school: School, teacher: object, text: str) -> None:

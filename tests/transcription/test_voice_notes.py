@@ -17,8 +17,8 @@ from bot.models import Announcement, InboxMessage, TranslationCache
 from bot.simulator import SimUser
 from bot.transcription import Transcriber
 from bot.transcription.manage import run_install
-from bot.translation.manage import install_from_dir
 from bot.translation.service import source_hash
+from tests.helpers.argos_model import install_translation_models
 from tests.helpers.whisper_model import real_voice
 
 VOICE = b"OggS\x00\x02" + bytes(200)  # not real audio: the transcriber must cope
@@ -36,10 +36,7 @@ def install_whisper(school: School, folder: Path) -> None:
 @pytest.fixture
 async def class_1a(school: School, model_files: Path) -> dict[str, SimUser]:
     """Class 1A: Juf Lies and Mehmet (Turkish), translation models installed."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     return {
@@ -136,10 +133,7 @@ async def test_a_spoken_absence_reason_follows_in_dutch(
 ) -> None:
     """Mehmet reports Adam sick and says why in Turkish: Juf Lies gets the voice note at once, then
     the Dutch of it under the same header, marked as machine transcription."""
-    services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     lies = await school.teacher(sofie, "Juf Lies", "1A")

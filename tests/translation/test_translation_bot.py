@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.demo.school import School
 from bot.models import InboxMessage
-from bot.translation.manage import install_from_dir
+from tests.helpers.argos_model import install_translation_models
 
 
 async def test_a_turkish_parent_writes_and_the_teacher_reads_dutch_beside_the_original(
@@ -16,9 +16,7 @@ async def test_a_turkish_parent_writes_and_the_teacher_reads_dutch_beside_the_or
 ) -> None:
     """Mehmet writes in Turkish; Juf Lies gets his words and the Dutch translation; both are stored."""
     services = school.app.bot_data
-    install_from_dir(services.settings.models_data_dir, model_files)
-    assert services.translator is not None
-    services.translator.reload_models()
+    install_translation_models(school, model_files)
     sofie = await school.coordinator()
     await school.new_class(sofie, "1A")
     lies = await school.teacher(sofie, "Juf Lies", "1A")

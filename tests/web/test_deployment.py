@@ -5,7 +5,10 @@ Docker cannot run here, so these read the files the way docker compose and the b
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -21,6 +24,11 @@ VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]+)=(.*)$")
 def compose() -> dict:  # type: ignore[type-arg]
     """docker-compose.yml as docker compose reads it."""
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())  # type: ignore[no-any-return]
+
+
+def nginx_conf() -> str:
+    """deploy/nginx.conf, the `web` service's server block."""
+    return (ROOT / "deploy" / "nginx.conf").read_text()
 
 
 def example_variables() -> dict[str, str]:
@@ -68,7 +76,7 @@ def test_compose_runs_the_webhook_with_postgres_16_health_checks_and_volumes() -
     assert bot["command"] == ["ouderbrug", "run", "--webhook"]
     assert bot["env_file"] == ".env"
     port = bot["environment"]["OUDERBRUG_LISTEN_PORT"]
-    assert any(str(p).endswith(f":{port}") for p in bot["ports"])
+    assert f"set $bot http://bot:{port};" in nginx_conf()  # reached through nginx (below)
     assert f"127.0.0.1:{port}/healthz" in " ".join(bot["healthcheck"]["test"])
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     assert db["image"] == "postgres:16"
@@ -99,3 +107,48 @@ def test_migrations_run_at_start_in_webhook_mode() -> None:
 
     source = inspect.getsource(admin.run_bot)
     assert source.index("upgrade(settings.db_url)") < source.index("serve_schools_webhook(")
+
+
+def test_compose_scales_the_bot_behind_nginx(tmp_path: Path) -> None:
+    """`docker compose up -d --scale bot=3`: the replicas have no fixed name or host port; nginx
+    publishes 127.0.0.1:8080 and finds every replica by Docker's DNS at each request."""
+    services = compose()["services"]
+    bot, web = services["bot"], services["web"]
+    assert "ports" not in bot and "container_name" not in bot  # several replicas cannot share them
+    assert web["image"].startswith("nginx:")
+    assert web["ports"] == ["127.0.0.1:8080:80"]  # the host's HTTPS proxy keeps using 8080
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in web["volumes"]
+    assert "bot" in web["depends_on"] and "db" in bot["depends_on"]
+    conf = nginx_conf()
+    assert "resolver 127.0.0.11 valid=10s" in conf  # Docker's DNS, asked again every 10 s
+    assert "listen 80;" in conf
+    blocks = dict(re.findall(r"location ([^{]+?) \{(.*?)\}", conf, flags=re.S))
+    for path in ("/telegram/", "/dashboard/", "= /healthz", "= /metrics"):
+        # A variable makes nginx resolve `bot` at request time: every replica, also new ones.
+        assert "proxy_pass $bot;" in blocks[path], path
+    assert "non_idempotent" in blocks["/telegram/"]  # a stored update is a no-op the second time
+    assert "return 404;" in blocks["/"]
+    assert "client_max_body_size 1m;" in conf  # the bot's own limit (bot/web/server.py BODY_LIMIT)
+    nginx = shutil.which("nginx")
+    if nginx is None:  # Debian's nginx-light checks the syntax too, where it is installed
+        print(
+            "nginx is missing: apt-get install nginx-light to check deploy/nginx.conf (.ci/run does)"
+        )
+        if os.environ.get("CI") == "true":
+            raise AssertionError("CI installs nginx-light (.ci/run): `nginx -t` must run")
+        return
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "conf.d" / "default.conf").write_text(conf)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "events {}\n"
+        f"http {{ access_log off; client_body_temp_path {tmp_path}/body;"
+        f" proxy_temp_path {tmp_path}/proxy; include {tmp_path}/conf.d/*.conf; }}\n"
+    )
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
