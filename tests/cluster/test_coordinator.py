@@ -20,7 +20,7 @@ from bot.cluster import leases
 from bot.cluster.coordinator import Coordinator
 from bot.cluster.fence import Fence, LeaseLost
 from bot.core.clock import ManualClock
-from bot.core.db import SessionFactory, create_engine, session_factory
+from bot.core.db import SessionFactory, session_factory
 from bot.core.settings import Settings, load_settings
 
 KEYS = [f"s{n}" for n in range(1, 7)]
@@ -57,14 +57,6 @@ class RecordingRunner:
         self.stopped.append((key, owner))
         if self.apps.pop(key, None) is not None and self.running.get(key) == self.name:
             del self.running[key], self.fences[key]
-
-
-@pytest.fixture
-async def engine(fresh_db: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on the empty test database."""
-    made = create_engine(fresh_db)
-    yield made
-    await made.dispose()
 
 
 class Cluster:

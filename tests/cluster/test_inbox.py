@@ -3,31 +3,13 @@ update stored once whatever the repeats, read back in order by its owner, emptie
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cluster import inbox
 from bot.core.db import SessionFactory, create_engine, session_factory
 from bot.models import WebhookUpdate
 from tests.conftest import START
-
-
-@pytest.fixture
-async def engine(fresh_db: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on the empty test database."""
-    made = create_engine(fresh_db)
-    yield made
-    await made.dispose()
-
-
-@pytest.fixture
-def sessions(engine: AsyncEngine) -> SessionFactory:
-    """Sessions that see every school (the inbox is not a school's)."""
-    return session_factory(engine)
 
 
 def message(update_id: int, chat: int, text: str) -> dict[str, Any]:

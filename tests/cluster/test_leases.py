@@ -3,33 +3,17 @@ one owner at a time, renewed only by the owner of the epoch it got, free once it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cluster import leases
 from bot.core.clock import ManualClock
-from bot.core.db import SessionFactory, create_engine, session_factory
+from bot.core.db import SessionFactory, create_engine
 from tests.conftest import START
 
 LEASE = 15.0
 A, B = "host-a:101:aaaaaa", "host-b:202:bbbbbb"
-
-
-@pytest.fixture
-async def engine(fresh_db: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on the empty test database."""
-    made = create_engine(fresh_db)
-    yield made
-    await made.dispose()
-
-
-@pytest.fixture
-def sessions(engine: AsyncEngine) -> SessionFactory:
-    """Sessions that see every school (leases belong to no school)."""
-    return session_factory(engine)
 
 
 async def test_one_owner_at_a_time_and_only_the_owner_renews(sessions: SessionFactory) -> None:

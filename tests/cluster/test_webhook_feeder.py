@@ -7,39 +7,24 @@ every update to it (setWebhook) and retries what was not answered 2xx, as Telegr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import select
 
-from bot.app import BotApp, build_application
+from bot.app import BotApp
 from bot.cluster import inbox
 from bot.cluster.feeder import KEEP, Feeder
 from bot.core.clock import ManualClock
 from bot.core.db import session_factory
-from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.models import WebhookUpdate
 from bot.simulator import FakeTelegram
-from bot.web.server import FEEDER, INBOX, web_side
+from bot.web.server import FEEDER, INBOX
 from tests.helpers.waiting import until
-from tests.helpers.web import Site, text_update
+from tests.helpers.web import Site, app, site, text_update
 
-
-@pytest.fixture
-async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[Site]:
-    """The bot in webhook mode behind its web server on a free port."""
-    application = build_application(settings, clock=clock, webhook=True)
-    async with web_side(settings, {"default": application}, host="127.0.0.1", port=0) as server:
-        yield Site(server, application)
-
-
-@pytest.fixture
-def app(site: Site) -> BotApp:
-    """The school's bot (the `school` fixture builds on it)."""
-    return site.app
+__all__ = ["app", "site"]  # the webhook fixtures (tests/helpers/web.py)
 
 
 async def stored(app: BotApp) -> list[WebhookUpdate]:

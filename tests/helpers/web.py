@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import pytest
 
-from bot.app import BotApp
+from bot.app import BotApp, build_application
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
 from bot.simulator import SimUser
-from bot.web.server import WebServer
+from bot.web.server import WebServer, web_side
 from bot.web.webhook import SECRET_HEADER
 
 
@@ -51,6 +55,20 @@ class Site:
         status, text = await self.get("/metrics")
         assert status == 200
         return metric_value(text, name, **labels)
+
+
+@pytest.fixture
+async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[Site]:
+    """The bot in webhook mode behind its web server on a free port."""
+    application = build_application(settings, clock=clock, webhook=True)
+    async with web_side(settings, {"default": application}, host="127.0.0.1", port=0) as server:
+        yield Site(server, application)
+
+
+@pytest.fixture
+def app(site: Site) -> BotApp:
+    """The school's bot (the `school` fixture builds on it)."""
+    return site.app
 
 
 def metric_value(text: str, name: str, **labels: str) -> float:

@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.app import BotApp, build_application
-from bot.core.clock import ManualClock
 from bot.core.settings import Settings, load_settings
 from bot.demo.school import School
 from bot.simulator import FakeTelegram
-from bot.web.server import web_side
 from tests.conftest import TOKEN
-from tests.helpers.web import Site, metric_value, text_update
+from tests.helpers.web import Site, app, metric_value, site, text_update
+
+__all__ = ["app", "site"]  # the webhook fixtures (tests/helpers/web.py)
 
 MONITOR = "prometheus-reads-this-0123456789"
 
@@ -33,20 +31,6 @@ def settings(tg: FakeTelegram, fresh_db: str, tmp_path: Path) -> Settings:
         OUDERBRUG_DATA_DIR=str(tmp_path / "data"),
         OUDERBRUG_METRICS_TOKEN=MONITOR,
     )
-
-
-@pytest.fixture
-async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[Site]:
-    """The bot in webhook mode behind its web server on a free port."""
-    application = build_application(settings, clock=clock, webhook=True)
-    async with web_side(settings, {"default": application}, host="127.0.0.1", port=0) as server:
-        yield Site(server, application)
-
-
-@pytest.fixture
-def app(site: Site) -> BotApp:
-    """The school's bot (the `school` fixture builds on it)."""
-    return site.app
 
 
 def secret_of(tg: FakeTelegram) -> str:

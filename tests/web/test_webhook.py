@@ -11,39 +11,23 @@ import io
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import BotApp, build_application
 from bot.core.clock import ManualClock
 from bot.core.i18n import Catalogs
-from bot.core.settings import Settings
 from bot.demo.school import School
 from bot.simulator import FakeTelegram
-from bot.web.server import web_side
 from tests.conftest import BOT_USERNAME, TOKEN
-from tests.helpers.web import Site, text_update
+from tests.helpers.web import Site, app, site, text_update
+
+__all__ = ["app", "site"]  # the webhook fixtures (tests/helpers/web.py)
 
 FORGED_ID = 700_000  # update ids far above the fake Telegram's own
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
-
-
-@pytest.fixture
-async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[Site]:
-    """The bot in webhook mode behind its web server on a free port."""
-    application = build_application(settings, clock=clock, webhook=True)
-    async with web_side(settings, {"default": application}, host="127.0.0.1", port=0) as server:
-        yield Site(server, application)
-
-
-@pytest.fixture
-def app(site: Site) -> BotApp:
-    """The school's bot (the `school` fixture builds on it)."""
-    return site.app
 
 
 def secret_of(tg: FakeTelegram) -> str:
